@@ -1,0 +1,15 @@
+variable "name" {
+  description = "Prefix for resource names, e.g. folio-dev."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "Customer key that encrypts the topic (CloudWatch may use it, see the key policy)."
+  type        = string
+}
+
+variable "email" {
+  description = "Optional address that receives alarm mail."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,39 @@
+variable "name" {
+  description = "Prefix for secret names, e.g. folio-dev."
+  type        = string
+}
+
+variable "kms_key_arn" {
+  description = "Customer key that encrypts the secrets."
+  type        = string
+}
+
+variable "recovery_window_days" {
+  description = "Days a deleted secret can still be restored (0 deletes at once)."
+  type        = number
+}
+
+variable "admin_token_version" {
+  description = "Raise to generate a new ADMIN_TOKEN."
+  type        = number
+  default     = 1
+}
+
+variable "mail_enabled" {
+  description = "Create the SMTP_URL secret (the API sends contact mail)."
+  type        = bool
+}
+
+variable "smtp_url" {
+  description = "SMTP URL with credentials; read only when the secret is created or smtp_url_version changes."
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "smtp_url_version" {
+  description = "Raise together with a new smtp_url to replace the stored value."
+  type        = number
+  default     = 1
+}

@@ -1,0 +1,98 @@
+locals {
+  origin_id = "alb"
+
+  # AWS-managed policies, referenced by their fixed IDs (the same in every account).
+  managed = {
+    caching_disabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    # Forwards every viewer header, cookie and query string except Host. Keeping the
+    # viewer's Host away from the origin matters: with an HTTPS origin CloudFront
+    # checks the ALB certificate against the Host it sends, which must then be
+    # origin_domain_name. (The managed "use origin Cache-Control" policies put Host in
+    # the cache key, which forwards it, so they cannot be used with this origin.)
+    all_viewer_except_host = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+    # HSTS (one year), X-Content-Type-Options, X-Frame-Options SAMEORIGIN,
+    # Referrer-Policy strict-origin-when-cross-origin, X-XSS-Protection.
+    security_headers = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+  }
+
+  all_methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+}
+
+resource "aws_cloudfront_distribution" "this" {
+  #checkov:skip=CKV_AWS_68:No WAF yet: a web ACL with managed rules costs about $10/month per environment, close to a tenth of the bill; the origin is closed to everything but CloudFront. Revisit when abuse shows up.
+  #checkov:skip=CKV2_AWS_47:Same as CKV_AWS_68 (no web ACL, so no Log4j rule set either; the service is Rust, not Java).
+  #checkov:skip=CKV_AWS_86:Standard logs need a log bucket; the application logs every request. Enable when an audit needs them.
+  #checkov:skip=CKV_AWS_310:There is a single origin (the ALB spans two AZs); a failover origin would need a second region.
+  #checkov:skip=CKV_AWS_305:The origin is an application that serves "/" itself; a default root object applies to S3-style origins.
+  #checkov:skip=CKV_AWS_174:With a custom domain the viewer policy is TLSv1.2_2021; without one CloudFront's default certificate forces TLSv1 and cannot be changed.
+  #checkov:skip=CKV2_AWS_42:Environments without a domain use the default *.cloudfront.net certificate; with domain_name an ACM certificate is attached.
+  #checkov:skip=CKV_AWS_374:The site is public for every country; nothing legal or commercial calls for geo blocking.
+  #checkov:skip=CKV2_AWS_32:A response headers policy is attached to every behaviour (the AWS-managed SecurityHeadersPolicy, by ID); checkov only recognises a policy resource.
+  enabled         = true
+  is_ipv6_enabled = true
+  http_version    = "http2and3"
+  price_class     = var.price_class
+  comment         = "Folio ${var.name}"
+  aliases         = local.custom_domain ? [var.domain_name] : []
+
+  origin {
+    origin_id   = local.origin_id
+    domain_name = var.origin_domain_name
+
+    custom_origin_config {
+      http_port                = 80
+      https_port               = 443
+      origin_protocol_policy   = var.origin_https ? "https-only" : "http-only"
+      origin_ssl_protocols     = ["TLSv1.2"]
+      origin_read_timeout      = 30
+      origin_keepalive_timeout = 5
+    }
+
+    custom_header {
+      name  = var.origin_verify_header
+      value = var.origin_verify_value
+    }
+  }
+
+  # The site. Pages are rendered per request and may carry session state, so they are
+  # not cached either; CloudFront still terminates TLS near the viewer and keeps
+  # connections to the origin warm. Add a cached behaviour for fingerprinted assets
+  # if the site grows enough of them to matter.
+  default_cache_behavior {
+    target_origin_id           = local.origin_id
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = local.all_methods
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = local.managed.caching_disabled
+    origin_request_policy_id   = local.managed.all_viewer_except_host
+    response_headers_policy_id = local.managed.security_headers
+  }
+
+  # The API: never cached, stated separately so that caching the site later can never
+  # start caching API responses.
+  ordered_cache_behavior {
+    path_pattern               = var.uncached_path_pattern
+    target_origin_id           = local.origin_id
+    viewer_protocol_policy     = "redirect-to-https"
+    allowed_methods            = local.all_methods
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = local.managed.caching_disabled
+    origin_request_policy_id   = local.managed.all_viewer_except_host
+    response_headers_policy_id = local.managed.security_headers
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = !local.custom_domain
+    acm_certificate_arn            = local.custom_domain ? aws_acm_certificate_validation.this[0].certificate_arn : null
+    ssl_support_method             = local.custom_domain ? "sni-only" : null
+    minimum_protocol_version       = local.custom_domain ? "TLSv1.2_2021" : "TLSv1"
+  }
+}

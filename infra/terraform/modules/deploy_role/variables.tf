@@ -1,0 +1,45 @@
+variable "name" {
+  description = "Prefix for resource names, e.g. folio-dev."
+  type        = string
+}
+
+variable "github_repository" {
+  description = "owner/name of the GitHub repository whose workflows may deploy."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.github_repository))
+    error_message = "github_repository must look like owner/name."
+  }
+}
+
+variable "github_environment" {
+  description = "GitHub environment whose jobs may deploy (jobs on main without an environment may too)."
+  type        = string
+}
+
+variable "existing_oidc_provider_arn" {
+  description = "ARN of an existing token.actions.githubusercontent.com provider (an account has at most one); null creates it."
+  type        = string
+  default     = null
+}
+
+variable "repository_arn" {
+  description = "ECR repository the pipeline pushes to."
+  type        = string
+}
+
+variable "service_arns" {
+  description = "ECS services the pipeline updates."
+  type        = list(string)
+}
+
+variable "passable_role_arns" {
+  description = "Task and execution roles named in the task definitions the pipeline registers."
+  type        = list(string)
+}
+
+variable "image_tag_parameter_arn" {
+  description = "SSM parameter where the pipeline records the deployed tag."
+  type        = string
+}

@@ -1,0 +1,66 @@
+locals {
+  container = {
+    name                   = var.container_name
+    image                  = var.image
+    essential              = true
+    command                = var.command
+    readonlyRootFilesystem = true
+    stopTimeout            = var.stop_timeout_seconds
+
+    portMappings = [{
+      containerPort = var.port
+      hostPort      = var.port
+      protocol      = "tcp"
+    }]
+
+    # Sorted by name: ECS returns them sorted, and a different order would show as a
+    # change on every plan.
+    environment = [for name in sort(keys(var.environment)) : { name = name, value = var.environment[name] }]
+    secrets = [for name in sort(keys(var.secrets)) : {
+      name      = name
+      valueFrom = var.secrets[name].key == null ? var.secrets[name].arn : "${var.secrets[name].arn}:${var.secrets[name].key}::"
+    }]
+
+    healthCheck = {
+      command     = var.health_check_command
+      interval    = 15
+      timeout     = 5
+      retries     = 3
+      startPeriod = 10
+    }
+
+    # The binary is PID 1 otherwise; a tiny init process reaps the health-check
+    # processes ECS starts every 15 s and forwards SIGTERM.
+    linuxParameters = { initProcessEnabled = true }
+
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this.name
+        awslogs-region        = data.aws_region.current.name
+        awslogs-stream-prefix = var.container_name
+      }
+    }
+  }
+}
+
+# The deploy pipeline registers new revisions of this family with a new image tag.
+# track_latest makes Terraform compare against the newest revision instead of the one
+# it registered itself; since Terraform renders the same tag (read from SSM), a plan
+# after a deploy is empty.
+resource "aws_ecs_task_definition" "this" {
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = var.cpu
+  memory                   = var.memory
+  execution_role_arn       = aws_iam_role.execution.arn
+  task_role_arn            = aws_iam_role.task.arn
+  track_latest             = true
+  container_definitions    = jsonencode([local.container])
+
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = var.cpu_architecture
+  }
+}

@@ -1,0 +1,4 @@
+variable "name" {
+  description = "Prefix for the key alias, e.g. folio-dev."
+  type        = string
+}

@@ -1,0 +1,65 @@
+variable "name" {
+  description = "Prefix for resource names, e.g. folio-dev (ALB and target group names allow 32 characters)."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC of the target groups."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Public subnets, one per AZ."
+  type        = list(string)
+}
+
+variable "security_group_id" {
+  description = "Security group that admits CloudFront only."
+  type        = string
+}
+
+variable "certificate_arn" {
+  description = "Regional ACM certificate for an HTTPS listener; null serves plain HTTP (only CloudFront can reach the ALB)."
+  type        = string
+  default     = null
+}
+
+variable "targets" {
+  description = "Roles behind the ALB: container port, health-check path and the path patterns they own (null: everything else)."
+  type = map(object({
+    port          = number
+    health_path   = string
+    path_patterns = list(string)
+  }))
+
+  validation {
+    condition     = length([for target in values(var.targets) : target if length(target.path_patterns) == 0]) == 1
+    error_message = "Exactly one target must have no path patterns: it receives everything the others do not match."
+  }
+}
+
+variable "deregistration_delay_seconds" {
+  description = "How long a stopping task keeps receiving no new requests while it finishes in-flight ones; matches the binary's SHUTDOWN_GRACE_SECONDS."
+  type        = number
+}
+
+variable "origin_verify_header" {
+  description = "Name of the header CloudFront adds to every origin request."
+  type        = string
+}
+
+variable "origin_verify_value" {
+  description = "Value of that header; requests without it get 403."
+  type        = string
+  sensitive   = true
+}
+
+variable "blocked_paths" {
+  description = "Paths answered with 404 at the ALB whatever the header says (internal endpoints such as metrics)."
+  type        = list(string)
+}
+
+variable "deletion_protection" {
+  description = "Refuse to delete the ALB until switched off."
+  type        = bool
+}

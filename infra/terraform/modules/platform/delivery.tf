@@ -1,0 +1,23 @@
+module "registry" {
+  source = "../container_registry"
+
+  repository_name = var.repository_name
+  kms_key_arn     = module.encryption_key.key_arn
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+module "deploy_role" {
+  source = "../deploy_role"
+
+  name                       = local.name
+  github_repository          = var.github_repository
+  github_environment         = var.environment
+  existing_oidc_provider_arn = var.existing_github_oidc_provider_arn
+  repository_arn             = module.registry.repository_arn
+  service_arns               = [for service in module.service : service.service_arn]
+  passable_role_arns         = flatten([for service in module.service : service.role_arns])
+  image_tag_parameter_arn    = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter${local.image_tag_parameter}"
+}

@@ -1,0 +1,49 @@
+output "public_url" {
+  description = "The site's public URL."
+  value       = module.cdn.public_url
+}
+
+output "deploy_role_arn" {
+  description = "Role the GitHub workflow assumes to deploy."
+  value       = module.deploy_role.role_arn
+}
+
+output "ecr_repository_url" {
+  description = "Where the pipeline pushes <url>:<git sha>."
+  value       = module.registry.repository_url
+}
+
+output "cluster_name" {
+  description = "ECS cluster."
+  value       = module.cluster.name
+}
+
+output "service_names" {
+  description = "ECS service per role."
+  value       = { for role, service in module.service : role => service.service_name }
+}
+
+output "task_definition_families" {
+  description = "Task definition family per role."
+  value       = { for role, service in module.service : role => service.task_family }
+}
+
+output "image_tag_parameter" {
+  description = "SSM parameter where the pipeline records the deployed tag."
+  value       = local.image_tag_parameter
+}
+
+output "running_image" {
+  description = "Image the task definitions render now."
+  value       = local.image
+}
+
+output "cloudfront_distribution_id" {
+  description = "For cache invalidations."
+  value       = module.cdn.distribution_id
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of all alarms."
+  value       = module.alerts.topic_arn
+}

@@ -1,0 +1,79 @@
+# The one place that says how the Folio binary runs in each role. Ports, health paths
+# and the role argument must match the binary; the ALB, the security groups, the
+# container health checks and the environment all read them from here.
+locals {
+  roles = {
+    site = {
+      cli_role      = "web"
+      port          = 3000
+      health_path   = "/health"
+      path_patterns = []
+    }
+    api = {
+      cli_role      = "api"
+      port          = 3001
+      health_path   = "/api/health"
+      path_patterns = ["/api/*"]
+    }
+  }
+
+  # The binary finishes in-flight requests for at most this long after SIGTERM. The
+  # target group drains for the same time before ECS sends SIGTERM, and ECS waits
+  # stop_timeout (longer) before SIGKILL.
+  shutdown_grace_seconds = 20
+  stop_timeout_seconds   = 30
+
+  # Internal endpoints the ALB answers with 404; Prometheus scrapes the tasks directly.
+  internal_only_paths = ["/api/metrics", "/api/metrics/*"]
+
+  # Header CloudFront adds to each origin request; the ALB forwards only requests
+  # that carry it.
+  origin_verify_header = "X-Origin-Verify"
+
+  name = "folio-${var.environment}"
+}
+
+locals {
+  # The binary's configuration contract: the same names in both roles.
+  common_environment = {
+    APP_ENV                = var.environment
+    HOST                   = "0.0.0.0"
+    LOG_FORMAT             = "json"
+    RUST_LOG               = "info"
+    SHUTDOWN_GRACE_SECONDS = tostring(local.shutdown_grace_seconds)
+    # CloudFront appends the viewer's address to X-Forwarded-For and the ALB appends
+    # CloudFront's; the client is the second entry from the right.
+    TRUSTED_PROXY_HOPS = "2"
+    # X-Forwarded-For counts only when the peer (the ALB) is inside the VPC.
+    TRUSTED_PROXIES = module.network.vpc_cidr
+  }
+
+  role_environment = {
+    site = {
+      API_URL         = "http://${local.roles.api.cli_role}.${module.cluster.namespace}:${local.roles.api.port}"
+      PUBLIC_BASE_URL = module.cdn.public_url
+    }
+    api = {
+      DB_HOST        = module.database.address
+      DB_PORT        = tostring(module.database.port)
+      DB_NAME        = module.database.database_name
+      DB_SSLMODE     = "verify-full"
+      DB_SSLROOTCERT = "/etc/folio/rds-global-bundle.pem"
+      CONTACT_TO     = var.contact_to
+      CONTACT_FROM   = var.contact_from
+      CORS_ORIGINS   = module.cdn.public_url
+    }
+  }
+
+  role_secrets = {
+    site = {}
+    api = merge(
+      {
+        DB_USERNAME = { arn = module.database.master_secret_arn, key = "username" }
+        DB_PASSWORD = { arn = module.database.master_secret_arn, key = "password" }
+        ADMIN_TOKEN = { arn = module.secrets.admin_token_arn }
+      },
+      var.mail_enabled ? { SMTP_URL = { arn = module.secrets.smtp_url_arn } } : {},
+    )
+  }
+}

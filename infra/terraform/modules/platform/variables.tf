@@ -1,0 +1,188 @@
+# --- Environment ---------------------------------------------------------------
+
+variable "environment" {
+  description = "Environment name; becomes APP_ENV and part of every resource name."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9]{1,9}$", var.environment))
+    error_message = "Use a short lowercase name such as dev or prod (it ends up in 32-character ALB names)."
+  }
+}
+
+variable "availability_zones" {
+  description = "The two AZs the platform spans. Named explicitly so the layout never shifts when AWS adds a zone."
+  type        = list(string)
+}
+
+variable "vpc_cidr" {
+  description = "VPC CIDR (/16)."
+  type        = string
+}
+
+variable "nat_gateway_per_az" {
+  description = "One NAT gateway per AZ (resilient) or a single shared one (half the cost)."
+  type        = bool
+}
+
+variable "log_retention_days" {
+  description = "Retention of the services' log groups."
+  type        = number
+}
+
+variable "flow_log_retention_days" {
+  description = "Retention of the VPC flow logs."
+  type        = number
+}
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted secret stays restorable (0 in throwaway environments)."
+  type        = number
+}
+
+variable "alb_deletion_protection" {
+  description = "Protect the ALB from deletion."
+  type        = bool
+}
+
+# --- Database ------------------------------------------------------------------
+
+variable "database" {
+  description = "Sizing and protection of the PostgreSQL instance."
+  type = object({
+    instance_class                  = string
+    allocated_storage_gb            = number
+    max_allocated_storage_gb        = number
+    multi_az                        = bool
+    deletion_protection             = bool
+    final_snapshot                  = bool
+    backup_retention_days           = number
+    max_connections_alarm_threshold = number
+  })
+}
+
+# --- Tasks ---------------------------------------------------------------------
+
+variable "task_size" {
+  description = "CPU units and memory (MiB) of each task, per role."
+  type = map(object({
+    cpu    = number
+    memory = number
+  }))
+}
+
+variable "cpu_architecture" {
+  description = "X86_64 or ARM64; must match the image the pipeline builds."
+  type        = string
+  default     = "X86_64"
+}
+
+variable "max_tasks" {
+  description = "Upper bound of auto scaling per service (the lower bound is 2)."
+  type        = number
+}
+
+variable "initial_image_tag" {
+  description = "Image tag used until the deploy pipeline has recorded one in SSM (first apply of a new environment)."
+  type        = string
+}
+
+variable "repository_name" {
+  description = "ECR repository of the Folio image."
+  type        = string
+  default     = "folio"
+}
+
+# --- Public edge ---------------------------------------------------------------
+
+variable "domain_name" {
+  description = "Public hostname of the site; null uses the CloudFront name."
+  type        = string
+  default     = null
+}
+
+variable "route53_zone_id" {
+  description = "Hosted zone of domain_name (certificate validation and alias records)."
+  type        = string
+  default     = null
+}
+
+variable "alb_certificate_arn" {
+  description = "Regional ACM certificate for the ALB; with it CloudFront reaches the ALB over HTTPS at origin_domain_name."
+  type        = string
+  default     = null
+}
+
+variable "origin_domain_name" {
+  description = "Hostname covered by alb_certificate_arn that CloudFront connects to; an alias record to the ALB is created in route53_zone_id."
+  type        = string
+  default     = null
+}
+
+# --- Application ---------------------------------------------------------------
+
+variable "mail_enabled" {
+  description = "The API sends contact mail: creates the SMTP_URL secret and opens SMTP egress."
+  type        = bool
+}
+
+variable "smtp_url" {
+  description = "SMTP URL with credentials; needed only when its secret is created or smtp_url_version is raised."
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "smtp_url_version" {
+  description = "Raise with a new smtp_url to replace the stored one."
+  type        = number
+  default     = 1
+}
+
+variable "admin_token_version" {
+  description = "Raise to generate a new ADMIN_TOKEN."
+  type        = number
+  default     = 1
+}
+
+variable "contact_to" {
+  description = "CONTACT_TO: where contact-form mail goes."
+  type        = string
+}
+
+variable "contact_from" {
+  description = "CONTACT_FROM: sender of contact-form mail."
+  type        = string
+}
+
+# --- Operations ----------------------------------------------------------------
+
+variable "alarm_email" {
+  description = "Optional address subscribed to the alarm topic."
+  type        = string
+  default     = null
+}
+
+variable "monitoring_cidr" {
+  description = "Optional CIDR allowed to scrape the tasks' ports (Prometheus)."
+  type        = string
+  default     = null
+}
+
+variable "monitoring_security_group_id" {
+  description = "Optional security group allowed to scrape the tasks' ports (Prometheus)."
+  type        = string
+  default     = null
+}
+
+variable "github_repository" {
+  description = "owner/name of the repository whose workflows may deploy."
+  type        = string
+}
+
+variable "existing_github_oidc_provider_arn" {
+  description = "Reuse this account's GitHub OIDC provider instead of creating one."
+  type        = string
+  default     = null
+}
