@@ -1,0 +1,264 @@
+//! Reading a JSON object field by field, collecting every problem instead of stopping at the
+//! first, so a client learns everything that is wrong with a request in one answer.
+
+use serde_json::{Map, Value};
+
+/// Every problem found in one request body, one human-readable sentence per problem, each
+/// naming the field it is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<String>);
+
+impl FieldErrors {
+    /// Records one problem.
+    pub fn push(&mut self, message: impl Into<String>) {
+        self.0.push(message.into());
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The messages, in the order the fields were checked.
+    pub fn messages(&self) -> &[String] {
+        &self.0
+    }
+
+    /// Consumes the list, returning the messages.
+    pub fn into_messages(self) -> Vec<String> {
+        self.0
+    }
+}
+
+/// How a field that may be `null` was given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nullable<T> {
+    /// The field was not in the body.
+    Absent,
+    /// The field was `null`.
+    Null,
+    /// The field had a valid value.
+    Value(T),
+}
+
+/// A JSON object being checked. Each accessor records a message when the field is missing or
+/// of the wrong type and returns `None`; `finish` turns the recorded messages into the result.
+#[derive(Debug)]
+pub struct JsonObject<'a> {
+    map: &'a Map<String, Value>,
+    errors: FieldErrors,
+}
+
+impl<'a> JsonObject<'a> {
+    /// Starts checking `value`, which must be a JSON object.
+    pub fn new(value: &'a Value) -> Result<Self, FieldErrors> {
+        match value {
+            Value::Object(map) => Ok(Self { map, errors: FieldErrors::default() }),
+            other => {
+                let mut errors = FieldErrors::default();
+                errors.push(format!("request body must be a JSON object, not {}", kind(other)));
+                Err(errors)
+            }
+        }
+    }
+
+    /// Records a problem that is not about one accessor (a cross-field rule, say).
+    pub fn error(&mut self, message: impl Into<String>) {
+        self.errors.push(message);
+    }
+
+    /// Rejects properties outside `known`; properties in `ignored` (read-only fields a client
+    /// may echo back from a GET) are accepted and dropped.
+    pub fn reject_unknown(&mut self, known: &[&str], ignored: &[&str]) {
+        let mut unknown: Vec<&String> = self
+            .map
+            .keys()
+            .filter(|k| !known.contains(&k.as_str()) && !ignored.contains(&k.as_str()))
+            .collect();
+        unknown.sort();
+        for key in unknown {
+            self.errors.push(format!("property {key} should not exist"));
+        }
+    }
+
+    /// True when no property other than those in `ignored` is present.
+    pub fn is_empty_ignoring(&self, ignored: &[&str]) -> bool {
+        self.map.keys().all(|k| ignored.contains(&k.as_str()))
+    }
+
+    /// A string that must be present and not `null`.
+    pub fn required_string(&mut self, name: &str) -> Option<&'a str> {
+        match self.map.get(name) {
+            None => {
+                self.errors.push(format!("{name} is required"));
+                None
+            }
+            Some(_) => self.string(name),
+        }
+    }
+
+    /// A string that may be absent; when present it must be a string.
+    pub fn string(&mut self, name: &str) -> Option<&'a str> {
+        match self.map.get(name)? {
+            Value::String(s) => Some(s),
+            other => {
+                self.errors.push(format!("{name} must be a string, not {}", kind(other)));
+                None
+            }
+        }
+    }
+
+    /// A string that may also be `null` (clearing an optional value).
+    pub fn nullable_string(&mut self, name: &str) -> Option<Nullable<&'a str>> {
+        match self.map.get(name) {
+            None => Some(Nullable::Absent),
+            Some(Value::Null) => Some(Nullable::Null),
+            Some(Value::String(s)) => Some(Nullable::Value(s)),
+            Some(other) => {
+                self.errors.push(format!("{name} must be a string or null, not {}", kind(other)));
+                None
+            }
+        }
+    }
+
+    /// A boolean that may be absent.
+    pub fn bool(&mut self, name: &str) -> Option<bool> {
+        match self.map.get(name)? {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.errors.push(format!("{name} must be a boolean, not {}", kind(other)));
+                None
+            }
+        }
+    }
+
+    /// A whole number that fits an `i32` and may be absent.
+    pub fn i32(&mut self, name: &str) -> Option<i32> {
+        let value = self.map.get(name)?;
+        let Some(n) = value.as_i64().or_else(|| whole_float(value)) else {
+            self.errors.push(format!("{name} must be an integer, not {}", kind(value)));
+            return None;
+        };
+        match i32::try_from(n) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                self.errors.push(format!(
+                    "{name} must be between {} and {}, got {n}",
+                    i32::MIN,
+                    i32::MAX
+                ));
+                None
+            }
+        }
+    }
+
+    /// An array whose every element is a string; may be absent.
+    pub fn string_array(&mut self, name: &str) -> Option<Vec<&'a str>> {
+        let value = self.map.get(name)?;
+        let Value::Array(items) = value else {
+            self.errors.push(format!("{name} must be an array of strings, not {}", kind(value)));
+            return None;
+        };
+        let mut strings = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            match item {
+                Value::String(s) => strings.push(s.as_str()),
+                other => {
+                    ok = false;
+                    self.errors.push(format!("{name}[{i}] must be a string, not {}", kind(other)));
+                }
+            }
+        }
+        ok.then_some(strings)
+    }
+
+    /// Runs a rule on a value that was read successfully, recording its message on failure.
+    pub fn check<T>(&mut self, value: Option<T>, rule: impl FnOnce(T) -> Result<T, String>) -> Option<T> {
+        match rule(value?) {
+            Ok(v) => Some(v),
+            Err(message) => {
+                self.errors.push(message);
+                None
+            }
+        }
+    }
+
+    /// The recorded problems, or `Ok` when there were none.
+    pub fn finish(self) -> Result<(), FieldErrors> {
+        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
+    }
+}
+
+/// `3.0` is an integer to a JavaScript client; `3.5` is not.
+fn whole_float(value: &Value) -> Option<i64> {
+    let f = value.as_f64()?;
+    // The cast is exact: `f` is whole and inside i64's range.
+    (f.fract() == 0.0 && f.abs() < 9.0e18).then_some(f as i64)
+}
+
+/// The JSON type of a value, for messages like "title must be a string, not a number".
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn collects_every_problem_in_one_pass() {
+        let body = json!({"title": 5, "sortOrder": "x", "extra": 1});
+        let mut obj = JsonObject::new(&body).expect("object");
+        obj.required_string("title");
+        obj.required_string("description");
+        obj.i32("sortOrder");
+        obj.reject_unknown(&["title", "description", "sortOrder"], &[]);
+        let errors = obj.finish().expect_err("invalid");
+        assert_eq!(
+            errors.messages(),
+            [
+                "title must be a string, not a number",
+                "description is required",
+                "sortOrder must be an integer, not a string",
+                "property extra should not exist",
+            ]
+        );
+    }
+
+    #[test]
+    fn whole_floats_are_integers_but_fractions_are_not() {
+        let body = json!({"a": 3.0, "b": 3.5, "c": 3_000_000_000_i64});
+        let mut obj = JsonObject::new(&body).expect("object");
+        assert_eq!(obj.i32("a"), Some(3));
+        assert_eq!(obj.i32("b"), None);
+        assert_eq!(obj.i32("c"), None);
+        let errors = obj.finish().expect_err("invalid");
+        assert_eq!(errors.messages().len(), 2);
+        assert!(errors.messages()[1].contains("between"));
+    }
+
+    #[test]
+    fn array_elements_are_named_by_index() {
+        let body = json!({"technologies": ["rust", 7]});
+        let mut obj = JsonObject::new(&body).expect("object");
+        assert_eq!(obj.string_array("technologies"), None);
+        let errors = obj.finish().expect_err("invalid");
+        assert_eq!(errors.messages(), ["technologies[1] must be a string, not a number"]);
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_refused() {
+        let errors = JsonObject::new(&json!([1, 2])).expect_err("not an object");
+        assert_eq!(errors.messages(), ["request body must be a JSON object, not an array"]);
+    }
+}

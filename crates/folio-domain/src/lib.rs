@@ -1,0 +1,13 @@
+//! Folio's domain: the types every other crate speaks, validated once at the edge.
+//!
+//! Nothing here does I/O. Request bodies arrive as JSON objects and leave this crate either as
+//! validated values (`NewProject`, `ProjectPatch`) or as a list of messages naming each field
+//! that is wrong.
+
+pub mod fields;
+pub mod project;
+pub mod timestamp;
+
+pub use fields::{FieldErrors, JsonObject};
+pub use project::{NewProject, Project, ProjectPatch};
+pub use timestamp::Timestamp;

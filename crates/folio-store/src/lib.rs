@@ -1,0 +1,88 @@
+//! Folio's storage: the [`Store`] trait the API speaks, and one implementation per database.
+//!
+//! - [`postgres`]: PostgreSQL 15 (RDS in production) over TLS with certificate verification.
+//! - [`sqlite`]: an embedded file, for running with nothing configured.
+//!
+//! Both pass the same contract test suite (`tests/contract.rs`). Migrations are embedded in the
+//! binary, tracked in `folio_schema_migrations`, and serialised across replicas.
+
+mod error;
+mod instrument;
+pub mod migrations;
+pub mod postgres;
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use folio_domain::{NewProject, Project, ProjectPatch};
+use folio_metrics::DbMetrics;
+use uuid::Uuid;
+
+pub use error::StoreError;
+pub use migrations::MigrationReport;
+
+/// Which database a store talks to, as reported by `GET /api/health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Postgres,
+    Sqlite,
+}
+
+impl DatabaseKind {
+    /// The name the earlier platform reported (`postgresql`), or `sqlite`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatabaseKind::Postgres => "postgresql",
+            DatabaseKind::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// Where the data lives: one of the two databases, fully configured.
+#[derive(Debug, Clone)]
+pub enum DatabaseSettings {
+    Postgres(postgres::PgSettings),
+    Sqlite(sqlite::SqliteSettings),
+}
+
+/// Everything Folio stores. Each method is one unit of work; implementations record every query
+/// into the database metrics and map driver errors onto [`StoreError`].
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Which database this is.
+    fn kind(&self) -> DatabaseKind;
+
+    /// Applies pending migrations; safe to call from several replicas at once.
+    async fn migrate(&self) -> Result<MigrationReport, StoreError>;
+
+    /// A round trip to the database on a connection reserved for health checks, so a busy pool
+    /// cannot starve them.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Active projects, `sortOrder` ascending, then newest first.
+    async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError>;
+
+    /// One project, active or not.
+    async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError>;
+
+    /// Stores a new project and returns it as stored.
+    async fn create_project(&self, new: NewProject) -> Result<Project, StoreError>;
+
+    /// Applies a partial update atomically; `None` when no such project exists.
+    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError>;
+
+    /// Deletes a project; `false` when no such project exists.
+    async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError>;
+
+    /// Closes every connection; later calls fail with [`StoreError::Unavailable`].
+    async fn close(&self);
+}
+
+/// Opens the configured database. Nothing is migrated yet: call [`Store::migrate`].
+pub async fn connect(settings: &DatabaseSettings, metrics: DbMetrics) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(match settings {
+        DatabaseSettings::Postgres(s) => Arc::new(postgres::PgStore::connect(s, metrics).await?),
+        DatabaseSettings::Sqlite(s) => Arc::new(sqlite::SqliteStore::open(s, metrics).await?),
+    })
+}

@@ -1,0 +1,44 @@
+//! Sorting driver and pool errors into [`StoreError`]s.
+
+use deadpool_postgres::PoolError;
+use tokio_postgres::error::SqlState;
+
+use super::tls::tls_cause;
+use crate::StoreError;
+
+/// Classifies an error from the driver.
+pub(crate) fn classify(error: tokio_postgres::Error, roots_hint: &str) -> StoreError {
+    if let Some(tls) = tls_cause(&error) {
+        return StoreError::Tls(format!("{tls}{roots_hint}"));
+    }
+    let Some(db) = error.as_db_error() else {
+        // No server answer: the connection failed or was lost.
+        return StoreError::Unavailable(Box::new(error));
+    };
+    let code = db.code();
+    if *code == SqlState::QUERY_CANCELED {
+        StoreError::Timeout(Box::new(error))
+    } else if *code == SqlState::DISK_FULL || *code == SqlState::READ_ONLY_SQL_TRANSACTION {
+        StoreError::Storage(db.message().to_owned())
+    } else if code.code().starts_with("08")
+        || code.code().starts_with("28")
+        || code.code().starts_with("53")
+        || code.code().starts_with("57P")
+        || *code == SqlState::INVALID_CATALOG_NAME
+    {
+        // Connection exceptions, authentication, resources, shutdown, missing database.
+        StoreError::Unavailable(Box::new(error))
+    } else {
+        StoreError::Query(Box::new(error))
+    }
+}
+
+/// Classifies a failure to get a connection from the pool.
+pub(crate) fn classify_pool(error: PoolError, roots_hint: &str) -> StoreError {
+    match error {
+        PoolError::Backend(e) => classify(e, roots_hint),
+        PoolError::Timeout(_) => StoreError::Unavailable("timed out waiting for a database connection".into()),
+        PoolError::Closed => StoreError::Unavailable("the connection pool is closed".into()),
+        other => StoreError::Unavailable(Box::new(other)),
+    }
+}

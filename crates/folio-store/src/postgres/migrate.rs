@@ -1,0 +1,68 @@
+//! Applying migrations on PostgreSQL under a session advisory lock, so that replicas starting
+//! together take turns: the first applies, the others find nothing pending.
+
+use tokio_postgres::Client;
+
+use crate::StoreError;
+use crate::migrations::{self, Migration, MigrationReport, TABLE};
+
+/// The migrations for PostgreSQL, in order.
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "create_projects",
+        sql: include_str!("../../migrations/postgres/0001_create_projects.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "adopt_typeorm_projects",
+        sql: include_str!("../../migrations/postgres/0002_adopt_typeorm_projects.sql"),
+    },
+];
+
+/// An arbitrary constant naming Folio's migration lock among the database's advisory locks.
+const LOCK_KEY: i64 = 0x666f_6c69_6f00;
+
+/// Applies what is pending. `client` must be a connection of its own: the advisory lock lives
+/// as long as the session, and dropping the connection releases it even if this fails.
+pub(crate) async fn run(client: &mut Client) -> Result<MigrationReport, StoreError> {
+    let lock = |e| StoreError::Migration(format!("cannot take the migration lock: {e}"));
+    client.execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY]).await.map_err(lock)?;
+    let result = apply_pending(client).await;
+    client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]).await.map_err(lock)?;
+    result
+}
+
+async fn apply_pending(client: &mut Client) -> Result<MigrationReport, StoreError> {
+    let failed = |what: &str, e: tokio_postgres::Error| StoreError::Migration(format!("{what}: {e}"));
+    client
+        .batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS {TABLE} (version bigint PRIMARY KEY, name text NOT NULL, \
+             checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+        ))
+        .await
+        .map_err(|e| failed("cannot create the migrations table", e))?;
+    let applied: Vec<(i64, String)> = client
+        .query(&format!("SELECT version, checksum FROM {TABLE} ORDER BY version"), &[])
+        .await
+        .map_err(|e| failed("cannot read applied migrations", e))?
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect();
+    let (pending, unknown) = migrations::pending(MIGRATIONS, &applied)?;
+    let mut report = MigrationReport { applied: Vec::new(), unknown };
+    for migration in pending {
+        let what = format!("migration {} ({})", migration.version, migration.name);
+        let tx = client.transaction().await.map_err(|e| failed(&what, e))?;
+        tx.batch_execute(migration.sql).await.map_err(|e| failed(&what, e))?;
+        tx.execute(
+            &format!("INSERT INTO {TABLE} (version, name, checksum) VALUES ($1, $2, $3)"),
+            &[&migration.version, &migration.name, &migration.checksum()],
+        )
+        .await
+        .map_err(|e| failed(&what, e))?;
+        tx.commit().await.map_err(|e| failed(&what, e))?;
+        report.applied.push(migration.version);
+    }
+    Ok(report)
+}

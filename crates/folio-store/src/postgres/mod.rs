@@ -1,0 +1,242 @@
+//! The PostgreSQL store: a pool for requests, one reserved connection for health checks, and a
+//! dedicated session for migrations.
+
+mod errors;
+mod migrate;
+mod rows;
+mod settings;
+mod tls;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use folio_domain::{NewProject, Project, ProjectPatch, Timestamp};
+use folio_metrics::DbMetrics;
+use tokio_postgres::config::SslMode as PgSslMode;
+use tokio_postgres_rustls::MakeRustlsConnect;
+use uuid::Uuid;
+
+pub use settings::{PgSettings, PgUrl, PoolSettings, RootCerts, SslMode};
+
+use crate::instrument::timed;
+use crate::{DatabaseKind, MigrationReport, Store, StoreError};
+
+/// How long the health check waits for its reserved connection and its `SELECT 1`.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// PostgreSQL behind a connection pool.
+pub struct PgStore {
+    pool: Pool,
+    health: Pool,
+    config: tokio_postgres::Config,
+    tls: MakeRustlsConnect,
+    roots_hint: String,
+    metrics: DbMetrics,
+}
+
+impl PgStore {
+    /// Builds the pools. No connection is opened until one is needed, so this fails only on
+    /// configuration problems (an unreadable CA file, say).
+    pub async fn connect(settings: &PgSettings, metrics: DbMetrics) -> Result<Self, StoreError> {
+        let tls = tls::connector(settings.ssl_mode, settings.ssl_root_cert.as_ref())?;
+        let config = driver_config(settings);
+        let pool = build_pool(&config, &tls, settings.pool.max_size, settings.pool.acquire_timeout, settings.pool.connect_timeout)?;
+        let health = build_pool(&config, &tls, 1, HEALTH_TIMEOUT, HEALTH_TIMEOUT)?;
+        let roots_hint = match &settings.ssl_root_cert {
+            Some(RootCerts::File(path)) => format!(" (the certificate must chain to a CA in {})", path.display()),
+            Some(RootCerts::System) => " (the certificate must chain to a public CA)".to_owned(),
+            None => String::new(),
+        };
+        Ok(Self { pool, health, config, tls, roots_hint, metrics })
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool.get().await.map_err(|e| errors::classify_pool(e, &self.roots_hint))
+    }
+
+    fn classify(&self, error: tokio_postgres::Error) -> StoreError {
+        errors::classify(error, &self.roots_hint)
+    }
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The driver configuration holds the password; show only where the store points.
+        f.debug_struct("PgStore")
+            .field("hosts", &self.config.get_hosts())
+            .field("dbname", &self.config.get_dbname())
+            .field("pool", &self.pool.status())
+            .finish_non_exhaustive()
+    }
+}
+
+fn driver_config(settings: &PgSettings) -> tokio_postgres::Config {
+    let mut config = tokio_postgres::Config::new();
+    config
+        .host(&settings.host)
+        .port(settings.port)
+        .dbname(&settings.dbname)
+        .user(&settings.user)
+        .application_name("folio")
+        .connect_timeout(settings.pool.connect_timeout)
+        .keepalives_idle(Duration::from_secs(30))
+        .options(format!("-c statement_timeout={}", settings.pool.statement_timeout.as_millis()))
+        .ssl_mode(match settings.ssl_mode {
+            SslMode::Disable => PgSslMode::Disable,
+            SslMode::Prefer => PgSslMode::Prefer,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => PgSslMode::Require,
+        });
+    if let Some(password) = settings.password_bytes() {
+        config.password(password);
+    }
+    config
+}
+
+fn build_pool(
+    config: &tokio_postgres::Config,
+    tls: &MakeRustlsConnect,
+    max_size: usize,
+    wait: Duration,
+    create: Duration,
+) -> Result<Pool, StoreError> {
+    let manager = Manager::from_config(
+        config.clone(),
+        tls.clone(),
+        ManagerConfig { recycling_method: RecyclingMethod::Fast },
+    );
+    Pool::builder(manager)
+        .max_size(max_size)
+        .wait_timeout(Some(wait))
+        .create_timeout(Some(create))
+        .recycle_timeout(Some(create))
+        .runtime(Runtime::Tokio1)
+        .build()
+        .map_err(|e| StoreError::Unavailable(Box::new(e)))
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn kind(&self) -> DatabaseKind {
+        DatabaseKind::Postgres
+    }
+
+    async fn migrate(&self) -> Result<MigrationReport, StoreError> {
+        let (mut client, connection) = self.config.connect(self.tls.clone()).await.map_err(|e| self.classify(e))?;
+        let driver = tokio::spawn(connection);
+        let report = migrate::run(&mut client).await;
+        drop(client);
+        // The connection task ends once the client is gone; its result adds nothing.
+        let _ = driver.await;
+        report
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        timed(&self.metrics, "ping", "none", async {
+            let client = self.health.get().await.map_err(|e| errors::classify_pool(e, &self.roots_hint))?;
+            match tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await {
+                Ok(result) => result.map(drop).map_err(|e| self.classify(e)),
+                Err(_) => Err(StoreError::Timeout("the health query took longer than 1 s".into())),
+            }
+        })
+        .await
+    }
+
+    async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError> {
+        timed(&self.metrics, "select", "projects", async {
+            let client = self.client().await?;
+            let statement = client.prepare_cached(rows::LIST_ACTIVE).await.map_err(|e| self.classify(e))?;
+            let found = client.query(&statement, &[]).await.map_err(|e| self.classify(e))?;
+            Ok(found.iter().map(rows::project).collect())
+        })
+        .await
+    }
+
+    async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
+        timed(&self.metrics, "select", "projects", async {
+            let client = self.client().await?;
+            let statement = client.prepare_cached(rows::GET).await.map_err(|e| self.classify(e))?;
+            let found = client.query_opt(&statement, &[&id]).await.map_err(|e| self.classify(e))?;
+            Ok(found.as_ref().map(rows::project))
+        })
+        .await
+    }
+
+    async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
+        timed(&self.metrics, "insert", "projects", async {
+            let p = new.into_project(Uuid::new_v4(), Timestamp::now());
+            let client = self.client().await?;
+            let statement = client.prepare_cached(rows::INSERT).await.map_err(|e| self.classify(e))?;
+            client
+                .execute(
+                    &statement,
+                    &[
+                        &p.id,
+                        &p.title,
+                        &p.description,
+                        &p.image_url,
+                        &p.project_url,
+                        &p.github_url,
+                        &p.technologies,
+                        &p.is_active,
+                        &p.sort_order,
+                        &p.created_at.as_datetime(),
+                        &p.updated_at.as_datetime(),
+                    ],
+                )
+                .await
+                .map_err(|e| self.classify(e))?;
+            Ok(p)
+        })
+        .await
+    }
+
+    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
+        timed(&self.metrics, "update", "projects", async {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await.map_err(|e| self.classify(e))?;
+            let select = tx.prepare_cached(rows::GET_FOR_UPDATE).await.map_err(|e| self.classify(e))?;
+            let Some(row) = tx.query_opt(&select, &[&id]).await.map_err(|e| self.classify(e))? else {
+                return Ok(None);
+            };
+            let mut p = rows::project(&row);
+            p.apply(patch, Timestamp::now());
+            let update = tx.prepare_cached(rows::UPDATE).await.map_err(|e| self.classify(e))?;
+            tx.execute(
+                &update,
+                &[
+                    &p.id,
+                    &p.title,
+                    &p.description,
+                    &p.image_url,
+                    &p.project_url,
+                    &p.github_url,
+                    &p.technologies,
+                    &p.is_active,
+                    &p.sort_order,
+                    &p.updated_at.as_datetime(),
+                ],
+            )
+            .await
+            .map_err(|e| self.classify(e))?;
+            tx.commit().await.map_err(|e| self.classify(e))?;
+            Ok(Some(p))
+        })
+        .await
+    }
+
+    async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
+        timed(&self.metrics, "delete", "projects", async {
+            let client = self.client().await?;
+            let statement = client.prepare_cached(rows::DELETE).await.map_err(|e| self.classify(e))?;
+            let deleted = client.execute(&statement, &[&id]).await.map_err(|e| self.classify(e))?;
+            Ok(deleted > 0)
+        })
+        .await
+    }
+
+    async fn close(&self) {
+        self.pool.close();
+        self.health.close();
+    }
+}

@@ -1,0 +1,231 @@
+//! The SQLite store: an embedded file, so Folio runs with nothing configured. WAL mode lets
+//! readers proceed while one writer writes; writes that find the file locked wait up to the
+//! busy timeout.
+
+mod migrate;
+mod rows;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use deadpool_sqlite::{Config, Hook, HookError, Pool, Runtime};
+use folio_domain::{NewProject, Project, ProjectPatch, Timestamp};
+use folio_metrics::DbMetrics;
+use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
+use uuid::Uuid;
+
+use crate::instrument::timed;
+use crate::{DatabaseKind, MigrationReport, Store, StoreError};
+
+/// Where the file is and how long a write waits for the lock.
+#[derive(Debug, Clone)]
+pub struct SqliteSettings {
+    pub path: PathBuf,
+    pub max_connections: usize,
+    pub busy_timeout: Duration,
+}
+
+impl SqliteSettings {
+    /// A file at `path` with the default limits.
+    pub fn at(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into(), max_connections: 4, busy_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// SQLite behind a small pool of connections on blocking threads.
+#[derive(Debug)]
+pub struct SqliteStore {
+    pool: Pool,
+    health: Pool,
+    path: PathBuf,
+    metrics: DbMetrics,
+}
+
+impl SqliteStore {
+    /// Opens (creating when needed) the database file and its directory.
+    pub async fn open(settings: &SqliteSettings, metrics: DbMetrics) -> Result<Self, StoreError> {
+        if let Some(dir) = settings.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Storage(format!("cannot create the database directory {}: {e}", dir.display()))
+            })?;
+        }
+        let pool = build_pool(settings, settings.max_connections)?;
+        let health = build_pool(settings, 1)?;
+        Ok(Self { pool, health, path: settings.path.clone(), metrics })
+    }
+
+    /// Runs `work` on a pooled connection on a blocking thread.
+    async fn with_conn<T, F>(&self, pool: &Pool, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let conn = pool.get().await.map_err(|e| self.pool_error(e))?;
+        match conn.interact(work).await {
+            Ok(result) => result.map_err(|e| classify(e, &self.path)),
+            Err(e) => Err(StoreError::Query(e.to_string().into())),
+        }
+    }
+
+    fn pool_error(&self, error: deadpool_sqlite::PoolError) -> StoreError {
+        match error {
+            deadpool_sqlite::PoolError::Backend(e) => classify(e, &self.path),
+            other => StoreError::Unavailable(Box::new(other)),
+        }
+    }
+}
+
+fn build_pool(settings: &SqliteSettings, max_size: usize) -> Result<Pool, StoreError> {
+    let busy_ms = settings.busy_timeout.as_millis();
+    Config::new(&settings.path)
+        .builder(Runtime::Tokio1)
+        .map_err(|e| StoreError::Unavailable(Box::new(e)))?
+        .max_size(max_size)
+        .wait_timeout(Some(settings.busy_timeout))
+        .post_create(Hook::async_fn(move |conn, _| {
+            Box::pin(async move {
+                let pragmas = format!(
+                    "PRAGMA busy_timeout = {busy_ms}; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+                );
+                conn.interact(move |c| c.execute_batch(&pragmas))
+                    .await
+                    .map_err(|e| HookError::message(e.to_string()))?
+                    .map_err(HookError::Backend)
+            })
+        }))
+        .runtime(Runtime::Tokio1)
+        .build()
+        .map_err(|e| StoreError::Unavailable(Box::new(e)))
+}
+
+/// Sorts SQLite failures: a full disk or a read-only file is the operator's to fix, a locked
+/// file is worth a retry, the rest are query errors.
+fn classify(error: rusqlite::Error, path: &std::path::Path) -> StoreError {
+    let shown = path.display();
+    match error.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => StoreError::Storage(format!("the disk holding {shown} is full")),
+        Some(ErrorCode::ReadOnly) => StoreError::Storage(format!("{shown} is read-only")),
+        Some(ErrorCode::CannotOpen) => StoreError::Storage(format!("cannot open {shown}: {error}")),
+        Some(ErrorCode::SystemIoFailure) => StoreError::Storage(format!("I/O error on {shown}: {error}")),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Timeout(Box::new(error)),
+        _ => StoreError::Query(Box::new(error)),
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn kind(&self) -> DatabaseKind {
+        DatabaseKind::Sqlite
+    }
+
+    async fn migrate(&self) -> Result<MigrationReport, StoreError> {
+        let conn = self.pool.get().await.map_err(|e| self.pool_error(e))?;
+        let path = self.path.clone();
+        match conn.interact(migrate::run).await {
+            Ok(result) => result.map_err(|e| match e {
+                migrate::Failure::Sqlite(e) => classify(e, &path),
+                migrate::Failure::Plan(e) => e,
+            }),
+            Err(e) => Err(StoreError::Migration(e.to_string())),
+        }
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        timed(&self.metrics, "ping", "none", async {
+            self.with_conn(&self.health, |c| c.query_row("SELECT 1", [], |_| Ok(()))).await
+        })
+        .await
+    }
+
+    async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError> {
+        timed(&self.metrics, "select", "projects", async {
+            self.with_conn(&self.pool, |c| {
+                let mut statement = c.prepare_cached(rows::LIST_ACTIVE)?;
+                statement.query_map([], rows::project)?.collect()
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
+        timed(&self.metrics, "select", "projects", async {
+            self.with_conn(&self.pool, move |c| {
+                c.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
+        timed(&self.metrics, "insert", "projects", async {
+            let p = new.into_project(Uuid::new_v4(), Timestamp::now());
+            let stored = p.clone();
+            self.with_conn(&self.pool, move |c| {
+                c.prepare_cached(rows::INSERT)?.execute(params![
+                    p.id.to_string(),
+                    p.title,
+                    p.description,
+                    p.image_url,
+                    p.project_url,
+                    p.github_url,
+                    rows::tags_json(&p.technologies),
+                    p.is_active,
+                    p.sort_order,
+                    p.created_at.to_rfc3339(),
+                    p.updated_at.to_rfc3339(),
+                ])
+            })
+            .await?;
+            Ok(stored)
+        })
+        .await
+    }
+
+    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
+        timed(&self.metrics, "update", "projects", async {
+            self.with_conn(&self.pool, move |c| {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let found = tx.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()?;
+                let Some(mut p) = found else {
+                    return Ok(None);
+                };
+                p.apply(patch, Timestamp::now());
+                tx.prepare_cached(rows::UPDATE)?.execute(params![
+                    p.id.to_string(),
+                    p.title,
+                    p.description,
+                    p.image_url,
+                    p.project_url,
+                    p.github_url,
+                    rows::tags_json(&p.technologies),
+                    p.is_active,
+                    p.sort_order,
+                    p.updated_at.to_rfc3339(),
+                ])?;
+                tx.commit()?;
+                Ok(Some(p))
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
+        timed(&self.metrics, "delete", "projects", async {
+            self.with_conn(&self.pool, move |c| {
+                c.prepare_cached(rows::DELETE)?.execute([id.to_string()]).map(|n| n > 0)
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn close(&self) {
+        self.pool.close();
+        self.health.close();
+    }
+}

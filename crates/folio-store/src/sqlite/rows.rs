@@ -1,0 +1,58 @@
+//! The SQL for projects on SQLite and the mapping of rows onto [`Project`].
+
+use folio_domain::{Project, Timestamp};
+use rusqlite::Row;
+use rusqlite::types::Type;
+use uuid::Uuid;
+
+macro_rules! project_columns {
+    () => {
+        r#"id, title, description, "imageUrl", "projectUrl", "githubUrl", technologies, "isActive", "sortOrder", "createdAt", "updatedAt""#
+    };
+}
+
+pub(crate) const LIST_ACTIVE: &str = concat!(
+    "SELECT ",
+    project_columns!(),
+    r#" FROM projects WHERE "isActive" ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#
+);
+pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = ?1");
+pub(crate) const INSERT: &str = concat!(
+    "INSERT INTO projects (",
+    project_columns!(),
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+);
+pub(crate) const UPDATE: &str = r#"UPDATE projects SET title = ?2, description = ?3, "imageUrl" = ?4, "projectUrl" = ?5,
+    "githubUrl" = ?6, technologies = ?7, "isActive" = ?8, "sortOrder" = ?9, "updatedAt" = ?10 WHERE id = ?1"#;
+pub(crate) const DELETE: &str = "DELETE FROM projects WHERE id = ?1";
+
+/// Technology tags as the JSON array stored in the `technologies` column.
+pub(crate) fn tags_json(tags: &[String]) -> String {
+    serde_json::to_string(tags).expect("a list of strings always serialises")
+}
+
+/// A row selected with the project columns, in order.
+pub(crate) fn project(row: &Row<'_>) -> rusqlite::Result<Project> {
+    Ok(Project {
+        id: parse(row, 0, |s| Uuid::parse_str(s))?,
+        title: row.get(1)?,
+        description: row.get(2)?,
+        image_url: row.get(3)?,
+        project_url: row.get(4)?,
+        github_url: row.get(5)?,
+        technologies: parse(row, 6, |s| serde_json::from_str::<Vec<String>>(s))?,
+        is_active: row.get(7)?,
+        sort_order: row.get(8)?,
+        created_at: parse(row, 9, Timestamp::parse)?,
+        updated_at: parse(row, 10, Timestamp::parse)?,
+    })
+}
+
+/// Reads a text column and parses it, reporting a bad value as a conversion failure.
+fn parse<T, E>(row: &Row<'_>, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> rusqlite::Result<T>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let text: String = row.get(index)?;
+    parse(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
+}
