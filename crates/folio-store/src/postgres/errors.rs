@@ -6,10 +6,15 @@ use tokio_postgres::error::SqlState;
 use super::tls::tls_cause;
 use crate::StoreError;
 
-/// Classifies an error from the driver.
+/// Classifies an error from the driver; `roots_hint` says which CA an unknown issuer failed to
+/// chain to.
 pub(crate) fn classify(error: tokio_postgres::Error, roots_hint: &str) -> StoreError {
     if let Some(tls) = tls_cause(&error) {
-        return StoreError::Tls(format!("{tls}{roots_hint}"));
+        let hint = match tls {
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => roots_hint,
+            _ => "",
+        };
+        return StoreError::Tls(format!("{tls}{hint}"));
     }
     let Some(db) = error.as_db_error() else {
         // No server answer: the connection failed or was lost.
