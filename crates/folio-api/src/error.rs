@@ -1,0 +1,109 @@
+//! API errors, in the earlier platform's shape: `{statusCode, error, message}`.
+//!
+//! Client errors say exactly what is wrong. Internal errors give the client a generic message
+//! and the log the whole cause chain.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use folio_domain::FieldErrors;
+use folio_store::StoreError;
+use serde::Serialize;
+
+/// A short label for `http_request_errors_total{error_type}`, attached to error responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorType(pub &'static str);
+
+/// An error answer.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: Message,
+    error_type: &'static str,
+    retry_after: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Message {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Body<'a> {
+    status_code: u16,
+    error: &'a str,
+    message: &'a Message,
+}
+
+impl ApiError {
+    /// An error with one message.
+    pub fn new(status: StatusCode, error_type: &'static str, message: impl Into<String>) -> Self {
+        Self { status, message: Message::One(message.into()), error_type, retry_after: None }
+    }
+
+    /// 400 listing every field problem (a plain string when there is only one).
+    pub fn validation(errors: FieldErrors) -> Self {
+        let mut messages = errors.into_messages();
+        let message = if messages.len() == 1 { Message::One(messages.remove(0)) } else { Message::Many(messages) };
+        Self { status: StatusCode::BAD_REQUEST, message, error_type: "validation", retry_after: None }
+    }
+
+    /// 404 for a missing resource.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// Maps a storage failure: transient ones are 503 with `Retry-After`, a full or read-only
+    /// database 507, anything else 500. The cause goes to the log, not to the client.
+    pub fn from_store(error: &StoreError) -> Self {
+        let (status, message, retry_after) = match error {
+            StoreError::Unavailable(_) | StoreError::Timeout(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database is unavailable; try again shortly".to_owned(),
+                Some(5),
+            ),
+            StoreError::Storage(why) => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                format!("The database cannot store data right now ({why}); nothing was changed"),
+                None,
+            ),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error".to_owned(), None),
+        };
+        if status.is_server_error() {
+            tracing::error!(error = %error.chain(), kind = error.kind(), "storage failure");
+        }
+        Self { status, message: Message::One(message), error_type: error.kind(), retry_after }
+    }
+
+    /// The status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::from_store(&error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            status_code: self.status.as_u16(),
+            error: self.status.canonical_reason().unwrap_or("Error"),
+            message: &self.message,
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response.extensions_mut().insert(ErrorType(self.error_type));
+        response
+    }
+}

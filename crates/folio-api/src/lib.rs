@@ -1,0 +1,33 @@
+//! Folio's HTTP API, everything under `/api`: health, Prometheus metrics, and projects.
+//!
+//! Responses and errors keep the earlier Nest.js platform's JSON shapes, so its clients keep
+//! working. Writes need the admin bearer token; reads are public.
+
+mod auth;
+mod body;
+mod error;
+mod routes;
+mod state;
+
+use axum::Router;
+use axum::routing::get;
+
+pub use auth::AdminAuth;
+pub use error::{ApiError, ErrorType};
+pub use state::{ApiState, ServiceInfo};
+
+/// The API's routes, with paths starting at `/api`.
+pub fn router(state: ApiState) -> Router {
+    Router::new()
+        .route("/api/health", get(routes::health::health))
+        .route("/api/metrics", get(routes::metrics::metrics))
+        .route("/api/projects", get(routes::projects::list).post(routes::projects::create))
+        .route(
+            "/api/projects/{id}",
+            get(routes::projects::get).put(routes::projects::update).delete(routes::projects::delete),
+        )
+        .route("/api", get(routes::not_found))
+        .route("/api/{*rest}", get(routes::not_found))
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .with_state(state)
+}

@@ -1,0 +1,59 @@
+//! `GET /api/health`: the service and its database, in the earlier platform's shape. 503 when
+//! the database does not answer in time, so load balancers take the task out of rotation.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use folio_domain::Timestamp;
+use serde::Serialize;
+
+use crate::ApiState;
+
+/// The longest a health check waits for the database.
+const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Serialize)]
+pub struct Health {
+    status: &'static str,
+    timestamp: Timestamp,
+    version: &'static str,
+    service: &'static str,
+    uptime: f64,
+    environment: String,
+    database: Database,
+}
+
+#[derive(Debug, Serialize)]
+struct Database {
+    status: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+pub async fn health(State(state): State<ApiState>) -> (StatusCode, Json<Health>) {
+    let ping = match tokio::time::timeout(DATABASE_TIMEOUT, state.store.ping()).await {
+        Ok(result) => result.map_err(|e| e.chain()),
+        Err(_) => Err(format!("no answer within {} s", DATABASE_TIMEOUT.as_secs())),
+    };
+    let (status, db_status, error) = match ping {
+        Ok(()) => (StatusCode::OK, "connected", None),
+        Err(error) => {
+            tracing::warn!(%error, "health check: database not answering");
+            (StatusCode::SERVICE_UNAVAILABLE, "error", state.info.expose_errors.then_some(error))
+        }
+    };
+    let body = Health {
+        status: if status == StatusCode::OK { "healthy" } else { "unhealthy" },
+        timestamp: Timestamp::now(),
+        version: state.info.version,
+        service: "backend",
+        uptime: state.info.uptime_seconds(),
+        environment: state.info.environment.clone(),
+        database: Database { status: db_status, kind: state.store.kind().as_str(), error },
+    };
+    (status, Json(body))
+}

@@ -1,0 +1,33 @@
+//! The command line: one binary, one subcommand per role.
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Role;
+
+/// Folio: a personal site with a projects API, in one binary.
+///
+/// Configuration comes from environment variables (see the README's table). With none set,
+/// Folio serves everything on http://127.0.0.1:3000 with an SQLite database under ./data/.
+#[derive(Debug, Parser)]
+#[command(name = "folio", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site and the API (under /api) on one port, default 3000. The default command.
+    Serve,
+    /// Serve the API alone, under /api, default port 3001.
+    Api,
+    /// Apply pending database migrations, then exit. Safe to run from several places at once.
+    Migrate,
+    /// Probe this process's own health endpoint (from HOST, PORT and --role); exit 0 when it
+    /// answers 200. Made for container and ECS health checks: no curl needed.
+    Healthcheck {
+        /// Which role's health endpoint to probe.
+        #[arg(long, env = "FOLIO_ROLE", value_enum, default_value = "serve")]
+        role: Role,
+    },
+}

@@ -1,0 +1,182 @@
+//! Folio's configuration: typed, loaded once from the environment at start, every problem
+//! reported at once with the variable's name. Secrets are `SecretString`s and never printed.
+
+pub mod database;
+mod env;
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use folio_store::DatabaseSettings;
+use secrecy::{ExposeSecret, SecretString};
+
+pub use env::{ConfigError, ConfigErrors, Env};
+
+/// The part of Folio a process runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    /// Site and API on one port.
+    Serve,
+    /// The API alone.
+    Api,
+}
+
+impl Role {
+    /// The port a role listens on when `PORT` is not set.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Role::Serve => 3000,
+            Role::Api => 3001,
+        }
+    }
+
+    /// The path this role answers health checks on.
+    pub fn health_path(self) -> &'static str {
+        match self {
+            Role::Serve | Role::Api => "/api/health",
+        }
+    }
+}
+
+/// The environment name that is the default and the only one revealing internal errors.
+pub const DEVELOPMENT: &str = "development";
+
+/// Where to listen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listen {
+    pub host: IpAddr,
+    pub port: u16,
+}
+
+impl Listen {
+    /// `HOST` and `PORT`: loopback in development, every interface elsewhere (containers).
+    pub fn load(env: &mut Env, role: Role) -> Self {
+        let development = env.get("APP_ENV").is_none_or(|e| e == DEVELOPMENT);
+        let default_host = if development { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { IpAddr::V4(Ipv4Addr::UNSPECIFIED) };
+        let host = env.parse("HOST", "an IP address (e.g. 0.0.0.0 or 127.0.0.1)").unwrap_or(default_host);
+        let port = env.parse("PORT", "a port number (0-65535)").unwrap_or(role.default_port());
+        Self { host, port }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// Which browser origins may call the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cors {
+    Any,
+    Origins(Vec<String>),
+}
+
+/// Everything a serving or migrating process needs.
+#[derive(Debug)]
+pub struct Config {
+    pub role: Role,
+    pub listen: Listen,
+    pub environment: String,
+    pub log_format: LogFormat,
+    pub database: DatabaseSettings,
+    pub admin_token: Option<SecretString>,
+    pub cors: Cors,
+    /// How long in-flight requests may take to finish after SIGTERM.
+    pub shutdown_grace: Duration,
+    /// The longest any request may take before it is answered with 503.
+    pub request_timeout: Duration,
+    /// How long an idle keep-alive connection, or a client still sending headers, is kept.
+    pub idle_timeout: Duration,
+    /// How long start-up retries an unreachable database.
+    pub db_startup_timeout: Duration,
+}
+
+/// The shortest admin token accepted.
+pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
+
+impl Config {
+    /// Loads and checks everything for `role`.
+    pub fn load(role: Role, mut env: Env) -> Result<Self, ConfigErrors> {
+        let environment = env.get("APP_ENV").unwrap_or(DEVELOPMENT).to_owned();
+        let development = environment == DEVELOPMENT;
+        let listen = Listen::load(&mut env, role);
+        let log_format = match env.get("LOG_FORMAT") {
+            None if std::io::stdout().is_terminal() => LogFormat::Pretty,
+            None | Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(other) => {
+                let message = format!("{other:?} is not a log format (json or pretty)");
+                env.error("LOG_FORMAT", message);
+                LogFormat::Json
+            }
+        };
+        let database = database::load(&mut env, development);
+        let admin_token = admin_token(&mut env);
+        let cors = cors(&mut env, development);
+        let shutdown_grace = env.seconds("SHUTDOWN_GRACE_SECONDS", Duration::from_secs(20), (0.0, 3600.0));
+        let request_timeout = env.seconds("REQUEST_TIMEOUT_SECONDS", Duration::from_secs(15), (0.1, 3600.0));
+        let idle_timeout = env.seconds("HTTP_IDLE_TIMEOUT_SECONDS", Duration::from_secs(10), (0.5, 3600.0));
+        let db_startup_timeout = database::startup_timeout(&mut env);
+        env.finish()?;
+        Ok(Self {
+            role,
+            listen,
+            environment,
+            log_format,
+            database: database.expect("no database error was recorded, so settings exist"),
+            admin_token,
+            cors,
+            shutdown_grace,
+            request_timeout,
+            idle_timeout,
+            db_startup_timeout,
+        })
+    }
+
+    /// True in the development environment (the default).
+    pub fn is_development(&self) -> bool {
+        self.environment == DEVELOPMENT
+    }
+}
+
+fn admin_token(env: &mut Env) -> Option<SecretString> {
+    let token = SecretString::from(env.get("ADMIN_TOKEN")?.to_owned());
+    let chars = token.expose_secret().chars().count();
+    if chars < ADMIN_TOKEN_MIN_CHARS {
+        env.error(
+            "ADMIN_TOKEN",
+            format!(
+                "is {chars} characters long; use at least {ADMIN_TOKEN_MIN_CHARS} random characters \
+                 (e.g. the output of `openssl rand -hex 32`)"
+            ),
+        );
+    } else if token.expose_secret().chars().any(char::is_whitespace) {
+        env.error("ADMIN_TOKEN", "must not contain white space");
+    }
+    Some(token)
+}
+
+fn cors(env: &mut Env, development: bool) -> Cors {
+    let Some(list) = env.get("CORS_ORIGINS").map(str::to_owned) else {
+        return if development { Cors::Any } else { Cors::Origins(Vec::new()) };
+    };
+    if list.trim() == "*" {
+        return Cors::Any;
+    }
+    let mut origins = Vec::new();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match url::Url::parse(item) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.path() == "/" && u.query().is_none() => {
+                origins.push(u.origin().ascii_serialization());
+            }
+            _ => env.error("CORS_ORIGINS", format!("{item:?} is not an origin like https://example.com")),
+        }
+    }
+    Cors::Origins(origins)
+}
+
+#[cfg(test)]
+mod tests;

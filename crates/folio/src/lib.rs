@@ -1,0 +1,75 @@
+//! The `folio` binary's library: configuration, start-up, the server loop and the commands.
+//! `main.rs` only parses the command line and calls [`run`].
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod healthcheck;
+pub mod middleware;
+pub mod server;
+pub mod shutdown;
+pub mod startup;
+pub mod telemetry;
+
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+use config::{Config, Env, Role};
+
+/// This build's version, reported by health endpoints and metrics.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Runs the command the user asked for.
+pub async fn run(cli: Cli) -> ExitCode {
+    let env = Env::from_process();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(Role::Serve, env).await,
+        Command::Api => serve(Role::Api, env).await,
+        Command::Migrate => migrate(env).await,
+        Command::Healthcheck { role } => healthcheck::run(role, env).await,
+    }
+}
+
+fn load(role: Role, env: Env) -> Result<Config, ExitCode> {
+    Config::load(role, env).map_err(|errors| {
+        eprintln!("folio: {errors}");
+        ExitCode::from(2)
+    })
+}
+
+async fn serve(role: Role, env: Env) -> ExitCode {
+    let config = match load(role, env) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    telemetry::init(config.log_format);
+    match startup::Application::build(config).await {
+        Ok(app) => {
+            app.run_until(shutdown::signal_received()).await;
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "start-up failed");
+            eprintln!("folio: start-up failed: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate(env: Env) -> ExitCode {
+    let config = match load(Role::Api, env) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    telemetry::init(config.log_format);
+    match startup::migrate_only(&config).await {
+        Ok(report) => {
+            println!("migrations applied: {:?}", report.applied);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("folio: migration failed: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

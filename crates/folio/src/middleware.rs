@@ -1,0 +1,116 @@
+//! What every response goes through: a request id, a tracing span keyed by the route template,
+//! metrics, a time limit, an access log line, and security headers.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use folio_api::{ApiError, ErrorType};
+use folio_metrics::Metrics;
+use tracing::Instrument;
+
+/// The header carrying the request id, accepted from the client and echoed back.
+pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The route label for requests that matched no route, so raw paths never become labels.
+const UNMATCHED: &str = "unmatched";
+
+/// What the observing middleware needs.
+#[derive(Debug, Clone)]
+pub struct Observer {
+    pub metrics: Arc<Metrics>,
+    pub request_timeout: Duration,
+}
+
+/// The id of the request being served, for handlers that want it.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Wraps every request: id, span, time limit, metrics and access log.
+pub async fn observe(State(observer): State<Observer>, mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let id = request_id(&request);
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().map_or(UNMATCHED, |p| p.as_str()).to_owned();
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+
+    let mut response = match tokio::time::timeout(observer.request_timeout, next.run(request).instrument(span.clone())).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!("The request took longer than {} s", observer.request_timeout.as_secs_f64()),
+        )
+        .into_response(),
+    };
+
+    let status = response.status();
+    let elapsed = started.elapsed();
+    if route != "/api/metrics" {
+        let error_type = response.extensions().get::<ErrorType>().map(|t| t.0).or_else(|| default_error_type(status));
+        observer.metrics.http.record(method.as_str(), &route, status.as_u16(), elapsed, error_type);
+    }
+    let millis = elapsed.as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        if is_health_poll(&route) {
+            tracing::debug!(status = status.as_u16(), millis, "request served");
+        } else if status.is_server_error() {
+            tracing::warn!(status = status.as_u16(), millis, "request served");
+        } else {
+            tracing::info!(status = status.as_u16(), millis, "request served");
+        }
+    });
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID.clone(), value);
+    }
+    response
+}
+
+/// Headers every response carries unless a handler set its own.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let mut set = |name: HeaderName, value: &'static str| {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
+    set(header::X_FRAME_OPTIONS, "DENY");
+    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    if is_api {
+        set(header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'");
+        set(header::CACHE_CONTROL, "no-store");
+    }
+    response
+}
+
+/// The client's id when it is short and printable; a fresh UUID otherwise.
+fn request_id(request: &Request) -> String {
+    request
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+}
+
+fn default_error_type(status: StatusCode) -> Option<&'static str> {
+    if status.is_server_error() {
+        Some("server_error")
+    } else if status.is_client_error() {
+        Some("client_error")
+    } else {
+        None
+    }
+}
+
+/// Health polls arrive every few seconds from every load balancer; they are logged at DEBUG.
+fn is_health_poll(route: &str) -> bool {
+    matches!(route, "/api/health" | "/health")
+}

@@ -1,0 +1,143 @@
+//! Start-up: bind the port, open and migrate the database (retrying while it is unreachable),
+//! assemble the application, and run it until a shutdown signal.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use folio_api::{AdminAuth, ApiState, ServiceInfo};
+use folio_metrics::{Metrics, Service};
+use folio_store::postgres::SslMode;
+use folio_store::{DatabaseSettings, MigrationReport, Store};
+use secrecy::SecretString;
+use tokio::net::TcpListener;
+
+use crate::config::{Config, Role};
+use crate::server::{self, ServerLimits};
+use crate::{VERSION, app};
+
+/// A bound, migrated application, ready to serve.
+#[derive(Debug)]
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    store: Arc<dyn Store>,
+    limits: ServerLimits,
+}
+
+impl Application {
+    /// Binds `HOST:PORT`, opens and migrates the database, and builds the routes.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind((config.listen.host, config.listen.port))
+            .await
+            .with_context(|| format!("cannot listen on {}:{} (HOST, PORT)", config.listen.host, config.listen.port))?;
+        let metrics = Arc::new(Metrics::new(services(config.role), VERSION, &config.environment));
+        let store = open_store(&config, &metrics).await?;
+        let token = config.admin_token.clone().or_else(|| config.is_development().then(generated_token));
+        let api = ApiState {
+            store: store.clone(),
+            metrics,
+            auth: Arc::new(AdminAuth::new(token.as_ref())),
+            info: Arc::new(ServiceInfo {
+                version: VERSION,
+                environment: config.environment.clone(),
+                started: Instant::now(),
+                expose_errors: config.is_development(),
+            }),
+        };
+        if token.is_none() {
+            tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
+        }
+        let router = app::router(api, &config);
+        let limits = ServerLimits { idle_timeout: config.idle_timeout, shutdown_grace: config.shutdown_grace };
+        Ok(Self { listener, router, store, limits })
+    }
+
+    /// The address the server listens on (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        server::local_addr(&self.listener)
+    }
+
+    /// Serves until `shutdown` completes, drains in-flight requests, then closes the database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
+        tracing::info!(address = %self.local_addr(), version = VERSION, "listening");
+        server::serve(self.listener, self.router, self.limits, shutdown).await;
+        self.store.close().await;
+        tracing::info!("stopped");
+    }
+}
+
+/// Applies migrations and returns what was done (the `migrate` command).
+pub async fn migrate_only(config: &Config) -> anyhow::Result<MigrationReport> {
+    let metrics = Metrics::new(&[Service::Backend], VERSION, &config.environment);
+    let store = folio_store::connect(&config.database, metrics.db.clone()).await?;
+    let report = migrate(store.as_ref(), config.db_startup_timeout).await;
+    store.close().await;
+    report
+}
+
+fn services(role: Role) -> &'static [Service] {
+    match role {
+        Role::Serve => &[Service::Backend, Service::Frontend],
+        Role::Api => &[Service::Backend],
+    }
+}
+
+async fn open_store(config: &Config, metrics: &Metrics) -> anyhow::Result<Arc<dyn Store>> {
+    warn_about_weak_tls(config);
+    let store = folio_store::connect(&config.database, metrics.db.clone()).await?;
+    migrate(store.as_ref(), config.db_startup_timeout).await?;
+    Ok(store)
+}
+
+/// Runs the migrations, retrying for up to `patience` while the database is unreachable (it
+/// may still be starting). Permanent failures (a refused certificate, an edited migration)
+/// stop at once.
+async fn migrate(store: &dyn Store, patience: Duration) -> anyhow::Result<MigrationReport> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(250);
+    loop {
+        match store.migrate().await {
+            Ok(report) => {
+                if report.applied.is_empty() {
+                    tracing::info!(database = store.kind().as_str(), "database schema is current");
+                } else {
+                    tracing::info!(database = store.kind().as_str(), applied = ?report.applied, "applied migrations");
+                }
+                if !report.unknown.is_empty() {
+                    tracing::warn!(unknown = ?report.unknown, "the database has migrations this release does not know (a newer release ran)");
+                }
+                return Ok(report);
+            }
+            Err(error) if error.is_transient() && started.elapsed() < patience => {
+                tracing::warn!(error = %error.chain(), retry_in_ms = pause.as_millis() as u64, "database not reachable yet");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(5));
+            }
+            Err(error) => bail!("{}", error.chain()),
+        }
+    }
+}
+
+fn warn_about_weak_tls(config: &Config) {
+    if let DatabaseSettings::Postgres(pg) = &config.database {
+        let verified = matches!(pg.ssl_mode, SslMode::VerifyCa | SslMode::VerifyFull)
+            || (pg.ssl_mode == SslMode::Require && pg.ssl_root_cert.is_some());
+        if !verified && !config.is_development() {
+            tracing::warn!(
+                sslmode = pg.ssl_mode.as_str(),
+                "the database server's certificate is not verified; set DB_SSLMODE=verify-full and DB_SSLROOTCERT"
+            );
+        }
+    }
+}
+
+/// In development without `ADMIN_TOKEN`, a random token printed once to the terminal (never
+/// to the log), so writes can be tried at once.
+fn generated_token() -> SecretString {
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    eprintln!("ADMIN_TOKEN is not set; for this run (development only) writes accept:\n  Authorization: Bearer {token}");
+    SecretString::from(token)
+}
