@@ -1,0 +1,101 @@
+//! The application when PostgreSQL misbehaves: stopped under it, not yet started, presenting a
+//! certificate from the wrong CA, or being migrated by two replicas at once.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{TOKEN, TestApp, json_with_status, spawn_with};
+use folio::config::{Config, Env, Role};
+use folio::startup::Application;
+use folio_testkit::{PgCluster, TestDb};
+
+fn env_for(url: String) -> Vec<(String, String)> {
+    vec![("DATABASE_URL".into(), url), ("ADMIN_TOKEN".into(), TOKEN.into())]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_get_503_while_the_database_is_down_and_service_returns_without_a_restart() {
+    let cluster = PgCluster::start();
+    let app = spawn_with(Role::Api, env_for(cluster.info().url("postgres")), Box::new(()), &[]).await;
+    let created = app.create_project(TestApp::project("survivor")).await;
+
+    cluster.stop();
+    let started = Instant::now();
+    let health = json_with_status(app.get("/api/health").await, 503).await;
+    assert_eq!(health["status"], "unhealthy");
+    assert_eq!(health["database"]["status"], "error");
+    assert_eq!(health["database"]["type"], "postgresql");
+    assert!(health["database"].get("error").is_none(), "internal details leak outside development: {health}");
+    let projects = app.get("/api/projects").await;
+    assert_eq!(projects.headers()["retry-after"], "5");
+    assert_eq!(json_with_status(projects, 503).await["message"], "The database is unavailable; try again shortly");
+    assert!(started.elapsed() < Duration::from_secs(5), "failing took {:?}", started.elapsed());
+
+    cluster.start_again();
+    let back = Instant::now();
+    while app.get("/api/health").await.status() != 200 {
+        assert!(back.elapsed() < Duration::from_secs(10), "not healthy again within 10 s");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let listed = json_with_status(app.get("/api/projects").await, 200).await;
+    assert_eq!(listed[0]["id"], created["id"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_development_the_health_check_says_why_the_database_failed() {
+    let cluster = PgCluster::start();
+    let app = spawn_with(Role::Api, env_for(cluster.info().url("postgres")), Box::new(()), &[("APP_ENV", "development")]).await;
+    cluster.stop();
+    let health = json_with_status(app.get("/api/health").await, 503).await;
+    let error = health["database"]["error"].as_str().expect("error detail in development");
+    assert!(error.contains("unavailable"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_refuses_a_certificate_from_another_ca_at_once_and_says_why() {
+    let db = TestDb::new();
+    let url = db.info.url(&db.name).replace(
+        &db.info.ca_cert.display().to_string(),
+        &db.info.untrusted_ca_cert.display().to_string(),
+    );
+    let config = Config::load(Role::Api, Env::from_pairs([("PORT", "0"), ("APP_ENV", "test"), ("DATABASE_URL", url.as_str())]))
+        .expect("valid configuration");
+    let started = Instant::now();
+    let error = Application::build(config).await.expect_err("untrusted certificate").to_string();
+    assert!(started.elapsed() < Duration::from_secs(5), "retried a permanent failure for {:?}", started.elapsed());
+    assert!(error.contains("certificate was refused"), "{error}");
+    assert!(error.contains("UnknownIssuer"), "{error}");
+    assert!(error.contains(&db.info.untrusted_ca_cert.display().to_string()), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn start_up_waits_for_a_database_that_is_still_starting() {
+    let cluster = PgCluster::start();
+    cluster.stop();
+    let config = Config::load(
+        Role::Api,
+        Env::from_pairs([("PORT", "0"), ("APP_ENV", "test"), ("DATABASE_URL", cluster.info().url("postgres").as_str())]),
+    )
+    .expect("valid configuration");
+    let building = tokio::spawn(Application::build(config));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!building.is_finished(), "start-up gave up on a database that is only starting");
+    cluster.start_again();
+    let app = tokio::time::timeout(Duration::from_secs(15), building).await.expect("started in time").expect("task");
+    app.expect("application starts once the database is up");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_starting_together_on_an_empty_database_both_serve() {
+    let db = TestDb::new();
+    let url = db.info.url(&db.name);
+    let (a, b) = tokio::join!(
+        spawn_with(Role::Api, env_for(url.clone()), Box::new(()), &[]),
+        spawn_with(Role::Api, env_for(url), Box::new(()), &[]),
+    );
+    let created = a.create_project(TestApp::project("shared")).await;
+    let listed = json_with_status(b.get("/api/projects").await, 200).await;
+    assert_eq!(listed[0]["id"], created["id"]);
+    assert_eq!(db.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM folio_schema_migrations"), "1,2");
+}
