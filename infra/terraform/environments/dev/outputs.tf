@@ -33,11 +33,6 @@ output "image_tag_parameter" {
   value       = module.platform.image_tag_parameter
 }
 
-output "running_image" {
-  description = "Image the task definitions render."
-  value       = module.platform.running_image
-}
-
 output "cloudfront_distribution_id" {
   description = "For cache invalidations."
   value       = module.platform.cloudfront_distribution_id

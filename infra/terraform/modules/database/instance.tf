@@ -58,7 +58,8 @@ resource "aws_db_instance" "this" {
   parameter_group_name   = aws_db_parameter_group.this.name
   publicly_accessible    = false
   multi_az               = var.multi_az
-  ca_cert_identifier     = "rds-ca-rsa2048-g1"
+  # The CA is left at the RDS default for new instances (rds-ca-rsa2048-g1); the
+  # global bundle the image carries covers every RDS CA, so rotations need no change.
 
   # The API authenticates with the managed master password; IAM authentication is
   # enabled so operators can connect with short-lived tokens instead.

@@ -1,4 +1,6 @@
 resource "aws_appautoscaling_target" "this" {
+  count = var.autoscaling_enabled ? 1 : 0
+
   service_namespace  = "ecs"
   resource_id        = "service/${var.cluster_name}/${aws_ecs_service.this.name}"
   scalable_dimension = "ecs:service:DesiredCount"
@@ -24,13 +26,13 @@ locals {
 # Whichever policy asks for more tasks wins; scale-in waits longer than scale-out so
 # a short lull does not undo a scale-out.
 resource "aws_appautoscaling_policy" "this" {
-  for_each = local.target_tracking
+  for_each = var.autoscaling_enabled ? local.target_tracking : {}
 
   name               = "${var.name}-${each.key}"
   policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.this.service_namespace
-  resource_id        = aws_appautoscaling_target.this.resource_id
-  scalable_dimension = aws_appautoscaling_target.this.scalable_dimension
+  service_namespace  = aws_appautoscaling_target.this[0].service_namespace
+  resource_id        = aws_appautoscaling_target.this[0].resource_id
+  scalable_dimension = aws_appautoscaling_target.this[0].scalable_dimension
 
   target_tracking_scaling_policy_configuration {
     target_value       = each.value.target

@@ -6,8 +6,10 @@ resource "aws_ecs_service" "this" {
   launch_type      = "FARGATE"
   platform_version = "LATEST"
 
-  propagate_tags          = "SERVICE"
-  enable_ecs_managed_tags = true
+  propagate_tags = "SERVICE"
+
+  # After an AZ outage ECS moves tasks back until both AZs run their share again.
+  availability_zone_rebalancing = "ENABLED"
 
   # Start a full new set before stopping old tasks, and roll back on its own when
   # the new tasks never become healthy.

@@ -111,6 +111,12 @@ variable "log_retention_days" {
   type        = number
 }
 
+variable "autoscaling_enabled" {
+  description = "Attach Application Auto Scaling. Always true in real environments; the emulator test switches it off (see infra/README.md)."
+  type        = bool
+  default     = true
+}
+
 variable "scaling" {
   description = "Task count bounds and target-tracking targets."
   type = object({

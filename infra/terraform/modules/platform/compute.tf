@@ -53,6 +53,7 @@ module "service" {
   # The site reaches the API at api.folio.internal.
   service_discovery = each.key == "api" ? { namespace_id = module.cluster.namespace_id, name = each.value.cli_role } : null
 
+  autoscaling_enabled = var.autoscaling_enabled
   scaling = {
     min_tasks            = 2
     max_tasks            = var.max_tasks

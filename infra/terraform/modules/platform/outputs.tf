@@ -33,11 +33,6 @@ output "image_tag_parameter" {
   value       = local.image_tag_parameter
 }
 
-output "running_image" {
-  description = "Image the task definitions render now."
-  value       = local.image
-}
-
 output "cloudfront_distribution_id" {
   description = "For cache invalidations."
   value       = module.cdn.distribution_id

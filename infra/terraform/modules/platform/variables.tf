@@ -77,6 +77,12 @@ variable "cpu_architecture" {
   default     = "X86_64"
 }
 
+variable "autoscaling_enabled" {
+  description = "Application Auto Scaling on both services. Only infra/tests/emulator.sh sets false (moto cannot tag scalable targets); environments never do."
+  type        = bool
+  default     = true
+}
+
 variable "max_tasks" {
   description = "Upper bound of auto scaling per service (the lower bound is 2)."
   type        = number
