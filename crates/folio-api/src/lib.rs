@@ -21,10 +21,15 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .route("/api/health", get(routes::health::health))
         .route("/api/metrics", get(routes::metrics::metrics))
-        .route("/api/projects", get(routes::projects::list).post(routes::projects::create))
+        .route(
+            "/api/projects",
+            get(routes::projects::list).post(routes::projects::create),
+        )
         .route(
             "/api/projects/{id}",
-            get(routes::projects::get).put(routes::projects::update).delete(routes::projects::delete),
+            get(routes::projects::get)
+                .put(routes::projects::update)
+                .delete(routes::projects::delete),
         )
         .route("/api", get(routes::not_found))
         .route("/api/{*rest}", get(routes::not_found))

@@ -53,10 +53,16 @@ impl<'a> JsonObject<'a> {
     /// Starts checking `value`, which must be a JSON object.
     pub fn new(value: &'a Value) -> Result<Self, FieldErrors> {
         match value {
-            Value::Object(map) => Ok(Self { map, errors: FieldErrors::default() }),
+            Value::Object(map) => Ok(Self {
+                map,
+                errors: FieldErrors::default(),
+            }),
             other => {
                 let mut errors = FieldErrors::default();
-                errors.push(format!("request body must be a JSON object, not {}", kind(other)));
+                errors.push(format!(
+                    "request body must be a JSON object, not {}",
+                    kind(other)
+                ));
                 Err(errors)
             }
         }
@@ -102,7 +108,8 @@ impl<'a> JsonObject<'a> {
         match self.map.get(name)? {
             Value::String(s) => Some(s),
             other => {
-                self.errors.push(format!("{name} must be a string, not {}", kind(other)));
+                self.errors
+                    .push(format!("{name} must be a string, not {}", kind(other)));
                 None
             }
         }
@@ -115,7 +122,10 @@ impl<'a> JsonObject<'a> {
             Some(Value::Null) => Some(Nullable::Null),
             Some(Value::String(s)) => Some(Nullable::Value(s)),
             Some(other) => {
-                self.errors.push(format!("{name} must be a string or null, not {}", kind(other)));
+                self.errors.push(format!(
+                    "{name} must be a string or null, not {}",
+                    kind(other)
+                ));
                 None
             }
         }
@@ -126,7 +136,8 @@ impl<'a> JsonObject<'a> {
         match self.map.get(name)? {
             Value::Bool(b) => Some(*b),
             other => {
-                self.errors.push(format!("{name} must be a boolean, not {}", kind(other)));
+                self.errors
+                    .push(format!("{name} must be a boolean, not {}", kind(other)));
                 None
             }
         }
@@ -136,7 +147,8 @@ impl<'a> JsonObject<'a> {
     pub fn i32(&mut self, name: &str) -> Option<i32> {
         let value = self.map.get(name)?;
         let Some(n) = value.as_i64().or_else(|| whole_float(value)) else {
-            self.errors.push(format!("{name} must be an integer, not {}", kind(value)));
+            self.errors
+                .push(format!("{name} must be an integer, not {}", kind(value)));
             return None;
         };
         match i32::try_from(n) {
@@ -156,7 +168,10 @@ impl<'a> JsonObject<'a> {
     pub fn string_array(&mut self, name: &str) -> Option<Vec<&'a str>> {
         let value = self.map.get(name)?;
         let Value::Array(items) = value else {
-            self.errors.push(format!("{name} must be an array of strings, not {}", kind(value)));
+            self.errors.push(format!(
+                "{name} must be an array of strings, not {}",
+                kind(value)
+            ));
             return None;
         };
         let mut strings = Vec::with_capacity(items.len());
@@ -166,7 +181,8 @@ impl<'a> JsonObject<'a> {
                 Value::String(s) => strings.push(s.as_str()),
                 other => {
                     ok = false;
-                    self.errors.push(format!("{name}[{i}] must be a string, not {}", kind(other)));
+                    self.errors
+                        .push(format!("{name}[{i}] must be a string, not {}", kind(other)));
                 }
             }
         }
@@ -174,7 +190,11 @@ impl<'a> JsonObject<'a> {
     }
 
     /// Runs a rule on a value that was read successfully, recording its message on failure.
-    pub fn check<T>(&mut self, value: Option<T>, rule: impl FnOnce(T) -> Result<T, String>) -> Option<T> {
+    pub fn check<T>(
+        &mut self,
+        value: Option<T>,
+        rule: impl FnOnce(T) -> Result<T, String>,
+    ) -> Option<T> {
         match rule(value?) {
             Ok(v) => Some(v),
             Err(message) => {
@@ -186,7 +206,11 @@ impl<'a> JsonObject<'a> {
 
     /// The recorded problems, or `Ok` when there were none.
     pub fn finish(self) -> Result<(), FieldErrors> {
-        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
     }
 }
 
@@ -253,12 +277,18 @@ mod tests {
         let mut obj = JsonObject::new(&body).expect("object");
         assert_eq!(obj.string_array("technologies"), None);
         let errors = obj.finish().expect_err("invalid");
-        assert_eq!(errors.messages(), ["technologies[1] must be a string, not a number"]);
+        assert_eq!(
+            errors.messages(),
+            ["technologies[1] must be a string, not a number"]
+        );
     }
 
     #[test]
     fn a_body_that_is_not_an_object_is_refused() {
         let errors = JsonObject::new(&json!([1, 2])).expect_err("not an object");
-        assert_eq!(errors.messages(), ["request body must be a JSON object, not an array"]);
+        assert_eq!(
+            errors.messages(),
+            ["request body must be a JSON object, not an array"]
+        );
     }
 }

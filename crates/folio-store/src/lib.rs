@@ -70,7 +70,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn create_project(&self, new: NewProject) -> Result<Project, StoreError>;
 
     /// Applies a partial update atomically; `None` when no such project exists.
-    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError>;
+    async fn update_project(
+        &self,
+        id: Uuid,
+        patch: ProjectPatch,
+    ) -> Result<Option<Project>, StoreError>;
 
     /// Deletes a project; `false` when no such project exists.
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError>;
@@ -80,7 +84,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 }
 
 /// Opens the configured database. Nothing is migrated yet: call [`Store::migrate`].
-pub async fn connect(settings: &DatabaseSettings, metrics: DbMetrics) -> Result<Arc<dyn Store>, StoreError> {
+pub async fn connect(
+    settings: &DatabaseSettings,
+    metrics: DbMetrics,
+) -> Result<Arc<dyn Store>, StoreError> {
     Ok(match settings {
         DatabaseSettings::Postgres(s) => Arc::new(postgres::PgStore::connect(s, metrics).await?),
         DatabaseSettings::Sqlite(s) => Arc::new(sqlite::SqliteStore::open(s, metrics).await?),

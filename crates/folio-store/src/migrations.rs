@@ -65,14 +65,25 @@ mod tests {
     use super::*;
 
     const KNOWN: &[Migration] = &[
-        Migration { version: 1, name: "one", sql: "SELECT 1" },
-        Migration { version: 2, name: "two", sql: "SELECT 2" },
+        Migration {
+            version: 1,
+            name: "one",
+            sql: "SELECT 1",
+        },
+        Migration {
+            version: 2,
+            name: "two",
+            sql: "SELECT 2",
+        },
     ];
 
     #[test]
     fn everything_is_pending_on_an_empty_database() {
         let (pending, unknown) = pending(KNOWN, &[]).expect("ok");
-        assert_eq!(pending.iter().map(|m| m.version).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(
+            pending.iter().map(|m| m.version).collect::<Vec<_>>(),
+            [1, 2]
+        );
         assert!(unknown.is_empty());
     }
 
@@ -88,6 +99,9 @@ mod tests {
     fn an_edited_migration_is_refused() {
         let applied = vec![(1, "not the checksum".to_owned())];
         let err = pending(KNOWN, &applied).expect_err("edited");
-        assert!(err.to_string().contains("migration 1 (one) was changed"), "{err}");
+        assert!(
+            err.to_string().contains("migration 1 (one) was changed"),
+            "{err}"
+        );
     }
 }

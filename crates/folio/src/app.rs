@@ -17,7 +17,10 @@ use crate::middleware::{self, Observer, REQUEST_ID};
 
 /// The whole application for one process.
 pub fn router(api: ApiState, config: &Config) -> Router {
-    let observer = Observer { metrics: api.metrics.clone(), request_timeout: config.request_timeout };
+    let observer = Observer {
+        metrics: api.metrics.clone(),
+        request_timeout: config.request_timeout,
+    };
     folio_api::router(api)
         .fallback(not_found)
         .layer(cors(&config.cors))
@@ -37,7 +40,12 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     tracing::error!(panic = %message, "a handler panicked");
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "panic", "Internal server error").into_response()
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "panic",
+        "Internal server error",
+    )
+    .into_response()
 }
 
 fn cors(policy: &Cors) -> CorsLayer {
@@ -48,7 +56,11 @@ fn cors(policy: &Cors) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(origins)
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, REQUEST_ID.clone()])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            REQUEST_ID.clone(),
+        ])
         .expose_headers([REQUEST_ID.clone(), HeaderName::from_static("retry-after")])
         .max_age(Duration::from_secs(600))
 }

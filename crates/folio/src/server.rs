@@ -30,7 +30,12 @@ pub struct ServerLimits {
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then drains.
-pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, shutdown: impl Future<Output = ()>) {
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ServerLimits,
+    shutdown: impl Future<Output = ()>,
+) {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.idle_timeout)
@@ -67,7 +72,10 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, shu
     }
 
     drop(listener);
-    tracing::info!(grace_seconds = limits.shutdown_grace.as_secs_f64(), "shutting down: no new connections, draining");
+    tracing::info!(
+        grace_seconds = limits.shutdown_grace.as_secs_f64(),
+        "shutting down: no new connections, draining"
+    );
     tokio::select! {
         () = graceful.shutdown() => tracing::info!("all connections drained"),
         () = tokio::time::sleep(limits.shutdown_grace) => {
@@ -78,5 +86,7 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, shu
 
 /// The address clients of `listener` should use.
 pub fn local_addr(listener: &TcpListener) -> SocketAddr {
-    listener.local_addr().expect("a bound listener has an address")
+    listener
+        .local_addr()
+        .expect("a bound listener has an address")
 }

@@ -28,14 +28,19 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `HOST:PORT`, opens and migrates the database, and builds the routes.
+    /// Opens and migrates the database, builds the routes, then binds `HOST:PORT`: until the
+    /// process can answer, connections are refused rather than left hanging.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let listener = TcpListener::bind((config.listen.host, config.listen.port))
-            .await
-            .with_context(|| format!("cannot listen on {}:{} (HOST, PORT)", config.listen.host, config.listen.port))?;
-        let metrics = Arc::new(Metrics::new(services(config.role), VERSION, &config.environment));
+        let metrics = Arc::new(Metrics::new(
+            services(config.role),
+            VERSION,
+            &config.environment,
+        ));
         let store = open_store(&config, &metrics).await?;
-        let token = config.admin_token.clone().or_else(|| config.is_development().then(generated_token));
+        let token = config
+            .admin_token
+            .clone()
+            .or_else(|| config.is_development().then(generated_token));
         let api = ApiState {
             store: store.clone(),
             metrics,
@@ -51,8 +56,24 @@ impl Application {
             tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
         }
         let router = app::router(api, &config);
-        let limits = ServerLimits { idle_timeout: config.idle_timeout, shutdown_grace: config.shutdown_grace };
-        Ok(Self { listener, router, store, limits })
+        let listener = TcpListener::bind((config.listen.host, config.listen.port))
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on {}:{} (HOST, PORT)",
+                    config.listen.host, config.listen.port
+                )
+            })?;
+        let limits = ServerLimits {
+            idle_timeout: config.idle_timeout,
+            shutdown_grace: config.shutdown_grace,
+        };
+        Ok(Self {
+            listener,
+            router,
+            store,
+            limits,
+        })
     }
 
     /// The address the server listens on (useful with port 0).
@@ -102,7 +123,10 @@ async fn migrate(store: &dyn Store, patience: Duration) -> anyhow::Result<Migrat
         match store.migrate().await {
             Ok(report) => {
                 if report.applied.is_empty() {
-                    tracing::info!(database = store.kind().as_str(), "database schema is current");
+                    tracing::info!(
+                        database = store.kind().as_str(),
+                        "database schema is current"
+                    );
                 } else {
                     tracing::info!(database = store.kind().as_str(), applied = ?report.applied, "applied migrations");
                 }
@@ -138,6 +162,8 @@ fn warn_about_weak_tls(config: &Config) {
 /// to the log), so writes can be tried at once.
 fn generated_token() -> SecretString {
     let token = hex::encode(rand::random::<[u8; 32]>());
-    eprintln!("ADMIN_TOKEN is not set; for this run (development only) writes accept:\n  Authorization: Bearer {token}");
+    eprintln!(
+        "ADMIN_TOKEN is not set; for this run (development only) writes accept:\n  Authorization: Bearer {token}"
+    );
     SecretString::from(token)
 }

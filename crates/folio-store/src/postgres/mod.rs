@@ -41,18 +41,37 @@ impl PgStore {
     pub async fn connect(settings: &PgSettings, metrics: DbMetrics) -> Result<Self, StoreError> {
         let tls = tls::connector(settings.ssl_mode, settings.ssl_root_cert.as_ref())?;
         let config = driver_config(settings);
-        let pool = build_pool(&config, &tls, settings.pool.max_size, settings.pool.acquire_timeout, settings.pool.connect_timeout)?;
+        let pool = build_pool(
+            &config,
+            &tls,
+            settings.pool.max_size,
+            settings.pool.acquire_timeout,
+            settings.pool.connect_timeout,
+        )?;
         let health = build_pool(&config, &tls, 1, HEALTH_TIMEOUT, HEALTH_TIMEOUT)?;
         let roots_hint = match &settings.ssl_root_cert {
-            Some(RootCerts::File(path)) => format!(" (the certificate must chain to a CA in {})", path.display()),
+            Some(RootCerts::File(path)) => format!(
+                " (the certificate must chain to a CA in {})",
+                path.display()
+            ),
             Some(RootCerts::System) => " (the certificate must chain to a public CA)".to_owned(),
             None => String::new(),
         };
-        Ok(Self { pool, health, config, tls, roots_hint, metrics })
+        Ok(Self {
+            pool,
+            health,
+            config,
+            tls,
+            roots_hint,
+            metrics,
+        })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.pool.get().await.map_err(|e| errors::classify_pool(e, &self.roots_hint))
+        self.pool
+            .get()
+            .await
+            .map_err(|e| errors::classify_pool(e, &self.roots_hint))
     }
 
     fn classify(&self, error: tokio_postgres::Error) -> StoreError {
@@ -81,7 +100,10 @@ fn driver_config(settings: &PgSettings) -> tokio_postgres::Config {
         .application_name("folio")
         .connect_timeout(settings.pool.connect_timeout)
         .keepalives_idle(Duration::from_secs(30))
-        .options(format!("-c statement_timeout={}", settings.pool.statement_timeout.as_millis()))
+        .options(format!(
+            "-c statement_timeout={}",
+            settings.pool.statement_timeout.as_millis()
+        ))
         .ssl_mode(match settings.ssl_mode {
             SslMode::Disable => PgSslMode::Disable,
             SslMode::Prefer => PgSslMode::Prefer,
@@ -103,7 +125,9 @@ fn build_pool(
     let manager = Manager::from_config(
         config.clone(),
         tls.clone(),
-        ManagerConfig { recycling_method: RecyclingMethod::Fast },
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
     );
     Pool::builder(manager)
         .max_size(max_size)
@@ -122,7 +146,25 @@ impl Store for PgStore {
     }
 
     async fn migrate(&self) -> Result<MigrationReport, StoreError> {
-        let (mut client, connection) = self.config.connect(self.tls.clone()).await.map_err(|e| self.classify(e))?;
+        // `connect_timeout` bounds only the TCP connect; a peer that accepts and never answers
+        // (a wrong port, a black-holed proxy) must not hang the start-up either.
+        let limit = self
+            .config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(HEALTH_TIMEOUT)
+            * 2;
+        let (mut client, connection) =
+            tokio::time::timeout(limit, self.config.connect(self.tls.clone()))
+                .await
+                .map_err(|_| {
+                    let why = format!(
+                        "no answer from the database within {} s",
+                        limit.as_secs_f64()
+                    );
+                    StoreError::Unavailable(why.into())
+                })?
+                .map_err(|e| self.classify(e))?;
         let driver = tokio::spawn(connection);
         let report = migrate::run(&mut client).await;
         drop(client);
@@ -133,10 +175,16 @@ impl Store for PgStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         timed(&self.metrics, "ping", "none", async {
-            let client = self.health.get().await.map_err(|e| errors::classify_pool(e, &self.roots_hint))?;
+            let client = self
+                .health
+                .get()
+                .await
+                .map_err(|e| errors::classify_pool(e, &self.roots_hint))?;
             match tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await {
                 Ok(result) => result.map(drop).map_err(|e| self.classify(e)),
-                Err(_) => Err(StoreError::Timeout("the health query took longer than 1 s".into())),
+                Err(_) => Err(StoreError::Timeout(
+                    "the health query took longer than 1 s".into(),
+                )),
             }
         })
         .await
@@ -145,8 +193,14 @@ impl Store for PgStore {
     async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
             let client = self.client().await?;
-            let statement = client.prepare_cached(rows::LIST_ACTIVE).await.map_err(|e| self.classify(e))?;
-            let found = client.query(&statement, &[]).await.map_err(|e| self.classify(e))?;
+            let statement = client
+                .prepare_cached(rows::LIST_ACTIVE)
+                .await
+                .map_err(|e| self.classify(e))?;
+            let found = client
+                .query(&statement, &[])
+                .await
+                .map_err(|e| self.classify(e))?;
             Ok(found.iter().map(rows::project).collect())
         })
         .await
@@ -155,8 +209,14 @@ impl Store for PgStore {
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
             let client = self.client().await?;
-            let statement = client.prepare_cached(rows::GET).await.map_err(|e| self.classify(e))?;
-            let found = client.query_opt(&statement, &[&id]).await.map_err(|e| self.classify(e))?;
+            let statement = client
+                .prepare_cached(rows::GET)
+                .await
+                .map_err(|e| self.classify(e))?;
+            let found = client
+                .query_opt(&statement, &[&id])
+                .await
+                .map_err(|e| self.classify(e))?;
             Ok(found.as_ref().map(rows::project))
         })
         .await
@@ -166,7 +226,10 @@ impl Store for PgStore {
         timed(&self.metrics, "insert", "projects", async {
             let p = new.into_project(Uuid::new_v4(), Timestamp::now());
             let client = self.client().await?;
-            let statement = client.prepare_cached(rows::INSERT).await.map_err(|e| self.classify(e))?;
+            let statement = client
+                .prepare_cached(rows::INSERT)
+                .await
+                .map_err(|e| self.classify(e))?;
             client
                 .execute(
                     &statement,
@@ -191,17 +254,31 @@ impl Store for PgStore {
         .await
     }
 
-    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
+    async fn update_project(
+        &self,
+        id: Uuid,
+        patch: ProjectPatch,
+    ) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "update", "projects", async {
             let mut client = self.client().await?;
             let tx = client.transaction().await.map_err(|e| self.classify(e))?;
-            let select = tx.prepare_cached(rows::GET_FOR_UPDATE).await.map_err(|e| self.classify(e))?;
-            let Some(row) = tx.query_opt(&select, &[&id]).await.map_err(|e| self.classify(e))? else {
+            let select = tx
+                .prepare_cached(rows::GET_FOR_UPDATE)
+                .await
+                .map_err(|e| self.classify(e))?;
+            let Some(row) = tx
+                .query_opt(&select, &[&id])
+                .await
+                .map_err(|e| self.classify(e))?
+            else {
                 return Ok(None);
             };
             let mut p = rows::project(&row);
             p.apply(patch, Timestamp::now());
-            let update = tx.prepare_cached(rows::UPDATE).await.map_err(|e| self.classify(e))?;
+            let update = tx
+                .prepare_cached(rows::UPDATE)
+                .await
+                .map_err(|e| self.classify(e))?;
             tx.execute(
                 &update,
                 &[
@@ -228,8 +305,14 @@ impl Store for PgStore {
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
         timed(&self.metrics, "delete", "projects", async {
             let client = self.client().await?;
-            let statement = client.prepare_cached(rows::DELETE).await.map_err(|e| self.classify(e))?;
-            let deleted = client.execute(&statement, &[&id]).await.map_err(|e| self.classify(e))?;
+            let statement = client
+                .prepare_cached(rows::DELETE)
+                .await
+                .map_err(|e| self.classify(e))?;
+            let deleted = client
+                .execute(&statement, &[&id])
+                .await
+                .map_err(|e| self.classify(e))?;
             Ok(deleted > 0)
         })
         .await

@@ -15,8 +15,16 @@ pub(crate) const LIST_ACTIVE: &str = concat!(
     project_columns!(),
     r#" FROM projects WHERE "isActive" ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#
 );
-pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1");
-pub(crate) const GET_FOR_UPDATE: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1 FOR UPDATE");
+pub(crate) const GET: &str = concat!(
+    "SELECT ",
+    project_columns!(),
+    " FROM projects WHERE id = $1"
+);
+pub(crate) const GET_FOR_UPDATE: &str = concat!(
+    "SELECT ",
+    project_columns!(),
+    " FROM projects WHERE id = $1 FOR UPDATE"
+);
 pub(crate) const INSERT: &str = concat!(
     "INSERT INTO projects (",
     project_columns!(),

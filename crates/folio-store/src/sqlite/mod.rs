@@ -29,7 +29,11 @@ pub struct SqliteSettings {
 impl SqliteSettings {
     /// A file at `path` with the default limits.
     pub fn at(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into(), max_connections: 4, busy_timeout: Duration::from_secs(5) }
+        Self {
+            path: path.into(),
+            max_connections: 4,
+            busy_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -47,12 +51,20 @@ impl SqliteStore {
     pub async fn open(settings: &SqliteSettings, metrics: DbMetrics) -> Result<Self, StoreError> {
         if let Some(dir) = settings.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Storage(format!("cannot create the database directory {}: {e}", dir.display()))
+                StoreError::Storage(format!(
+                    "cannot create the database directory {}: {e}",
+                    dir.display()
+                ))
             })?;
         }
         let pool = build_pool(settings, settings.max_connections)?;
         let health = build_pool(settings, 1)?;
-        Ok(Self { pool, health, path: settings.path.clone(), metrics })
+        Ok(Self {
+            pool,
+            health,
+            path: settings.path.clone(),
+            metrics,
+        })
     }
 
     /// Runs `work` on a pooled connection on a blocking thread.
@@ -105,11 +117,17 @@ fn build_pool(settings: &SqliteSettings, max_size: usize) -> Result<Pool, StoreE
 fn classify(error: rusqlite::Error, path: &std::path::Path) -> StoreError {
     let shown = path.display();
     match error.sqlite_error_code() {
-        Some(ErrorCode::DiskFull) => StoreError::Storage(format!("the disk holding {shown} is full")),
+        Some(ErrorCode::DiskFull) => {
+            StoreError::Storage(format!("the disk holding {shown} is full"))
+        }
         Some(ErrorCode::ReadOnly) => StoreError::Storage(format!("{shown} is read-only")),
         Some(ErrorCode::CannotOpen) => StoreError::Storage(format!("cannot open {shown}: {error}")),
-        Some(ErrorCode::SystemIoFailure) => StoreError::Storage(format!("I/O error on {shown}: {error}")),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Timeout(Box::new(error)),
+        Some(ErrorCode::SystemIoFailure) => {
+            StoreError::Storage(format!("I/O error on {shown}: {error}"))
+        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            StoreError::Timeout(Box::new(error))
+        }
         _ => StoreError::Query(Box::new(error)),
     }
 }
@@ -134,7 +152,8 @@ impl Store for SqliteStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         timed(&self.metrics, "ping", "none", async {
-            self.with_conn(&self.health, |c| c.query_row("SELECT 1", [], |_| Ok(()))).await
+            self.with_conn(&self.health, |c| c.query_row("SELECT 1", [], |_| Ok(())))
+                .await
         })
         .await
     }
@@ -153,7 +172,9 @@ impl Store for SqliteStore {
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
             self.with_conn(&self.pool, move |c| {
-                c.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()
+                c.prepare_cached(rows::GET)?
+                    .query_row([id.to_string()], rows::project)
+                    .optional()
             })
             .await
         })
@@ -185,11 +206,18 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
+    async fn update_project(
+        &self,
+        id: Uuid,
+        patch: ProjectPatch,
+    ) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "update", "projects", async {
             self.with_conn(&self.pool, move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let found = tx.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()?;
+                let found = tx
+                    .prepare_cached(rows::GET)?
+                    .query_row([id.to_string()], rows::project)
+                    .optional()?;
                 let Some(mut p) = found else {
                     return Ok(None);
                 };
@@ -217,7 +245,9 @@ impl Store for SqliteStore {
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
         timed(&self.metrics, "delete", "projects", async {
             self.with_conn(&self.pool, move |c| {
-                c.prepare_cached(rows::DELETE)?.execute([id.to_string()]).map(|n| n > 0)
+                c.prepare_cached(rows::DELETE)?
+                    .execute([id.to_string()])
+                    .map(|n| n > 0)
             })
             .await
         })

@@ -16,7 +16,11 @@ pub(crate) const LIST_ACTIVE: &str = concat!(
     project_columns!(),
     r#" FROM projects WHERE "isActive" ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#
 );
-pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = ?1");
+pub(crate) const GET: &str = concat!(
+    "SELECT ",
+    project_columns!(),
+    " FROM projects WHERE id = ?1"
+);
 pub(crate) const INSERT: &str = concat!(
     "INSERT INTO projects (",
     project_columns!(),
@@ -34,7 +38,7 @@ pub(crate) fn tags_json(tags: &[String]) -> String {
 /// A row selected with the project columns, in order.
 pub(crate) fn project(row: &Row<'_>) -> rusqlite::Result<Project> {
     Ok(Project {
-        id: parse(row, 0, |s| Uuid::parse_str(s))?,
+        id: parse(row, 0, Uuid::parse_str)?,
         title: row.get(1)?,
         description: row.get(2)?,
         image_url: row.get(3)?,
@@ -49,10 +53,15 @@ pub(crate) fn project(row: &Row<'_>) -> rusqlite::Result<Project> {
 }
 
 /// Reads a text column and parses it, reporting a bad value as a conversion failure.
-fn parse<T, E>(row: &Row<'_>, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> rusqlite::Result<T>
+fn parse<T, E>(
+    row: &Row<'_>,
+    index: usize,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> rusqlite::Result<T>
 where
     E: std::error::Error + Send + Sync + 'static,
 {
     let text: String = row.get(index)?;
-    parse(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
+    parse(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
 }

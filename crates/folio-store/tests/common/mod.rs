@@ -26,19 +26,37 @@ pub async fn sqlite() -> Harness {
 
 pub async fn postgres() -> Harness {
     let db = TestDb::new();
-    let settings = DatabaseSettings::Postgres(pg_settings(&db.info, &db.name, &db.info.host, SslMode::VerifyFull, Some(RootCerts::File(db.info.ca_cert.clone()))));
+    let settings = DatabaseSettings::Postgres(pg_settings(
+        &db.info,
+        &db.name,
+        &db.info.host,
+        SslMode::VerifyFull,
+        Some(RootCerts::File(db.info.ca_cert.clone())),
+    ));
     open(settings, Box::new(db)).await
 }
 
 async fn open(settings: DatabaseSettings, keep: Box<dyn Any>) -> Harness {
     let metrics = Arc::new(Metrics::new(&[Service::Backend], "test", "test"));
-    let store = folio_store::connect(&settings, metrics.db.clone()).await.expect("connect");
+    let store = folio_store::connect(&settings, metrics.db.clone())
+        .await
+        .expect("connect");
     store.migrate().await.expect("migrate");
-    Harness { store, metrics, _keep: keep }
+    Harness {
+        store,
+        metrics,
+        _keep: keep,
+    }
 }
 
 /// Settings for `dbname` in a test cluster, as the superuser.
-pub fn pg_settings(info: &ClusterInfo, dbname: &str, host: &str, ssl_mode: SslMode, roots: Option<RootCerts>) -> PgSettings {
+pub fn pg_settings(
+    info: &ClusterInfo,
+    dbname: &str,
+    host: &str,
+    ssl_mode: SslMode,
+    roots: Option<RootCerts>,
+) -> PgSettings {
     PgSettings {
         host: host.to_owned(),
         port: info.port,

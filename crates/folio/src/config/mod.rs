@@ -53,9 +53,17 @@ impl Listen {
     /// `HOST` and `PORT`: loopback in development, every interface elsewhere (containers).
     pub fn load(env: &mut Env, role: Role) -> Self {
         let development = env.get("APP_ENV").is_none_or(|e| e == DEVELOPMENT);
-        let default_host = if development { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { IpAddr::V4(Ipv4Addr::UNSPECIFIED) };
-        let host = env.parse("HOST", "an IP address (e.g. 0.0.0.0 or 127.0.0.1)").unwrap_or(default_host);
-        let port = env.parse("PORT", "a port number (0-65535)").unwrap_or(role.default_port());
+        let default_host = if development {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        } else {
+            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+        };
+        let host = env
+            .parse("HOST", "an IP address (e.g. 0.0.0.0 or 127.0.0.1)")
+            .unwrap_or(default_host);
+        let port = env
+            .parse("PORT", "a port number (0-65535)")
+            .unwrap_or(role.default_port());
         Self { host, port }
     }
 }
@@ -116,9 +124,21 @@ impl Config {
         let database = database::load(&mut env, development);
         let admin_token = admin_token(&mut env);
         let cors = cors(&mut env, development);
-        let shutdown_grace = env.seconds("SHUTDOWN_GRACE_SECONDS", Duration::from_secs(20), (0.0, 3600.0));
-        let request_timeout = env.seconds("REQUEST_TIMEOUT_SECONDS", Duration::from_secs(15), (0.1, 3600.0));
-        let idle_timeout = env.seconds("HTTP_IDLE_TIMEOUT_SECONDS", Duration::from_secs(10), (0.5, 3600.0));
+        let shutdown_grace = env.seconds(
+            "SHUTDOWN_GRACE_SECONDS",
+            Duration::from_secs(20),
+            (0.0, 3600.0),
+        );
+        let request_timeout = env.seconds(
+            "REQUEST_TIMEOUT_SECONDS",
+            Duration::from_secs(15),
+            (0.1, 3600.0),
+        );
+        let idle_timeout = env.seconds(
+            "HTTP_IDLE_TIMEOUT_SECONDS",
+            Duration::from_secs(10),
+            (0.5, 3600.0),
+        );
         let db_startup_timeout = database::startup_timeout(&mut env);
         env.finish()?;
         Ok(Self {
@@ -161,7 +181,11 @@ fn admin_token(env: &mut Env) -> Option<SecretString> {
 
 fn cors(env: &mut Env, development: bool) -> Cors {
     let Some(list) = env.get("CORS_ORIGINS").map(str::to_owned) else {
-        return if development { Cors::Any } else { Cors::Origins(Vec::new()) };
+        return if development {
+            Cors::Any
+        } else {
+            Cors::Origins(Vec::new())
+        };
     };
     if list.trim() == "*" {
         return Cors::Any;
@@ -169,10 +193,17 @@ fn cors(env: &mut Env, development: bool) -> Cors {
     let mut origins = Vec::new();
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         match url::Url::parse(item) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.path() == "/" && u.query().is_none() => {
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && u.path() == "/"
+                    && u.query().is_none() =>
+            {
                 origins.push(u.origin().ascii_serialization());
             }
-            _ => env.error("CORS_ORIGINS", format!("{item:?} is not an origin like https://example.com")),
+            _ => env.error(
+                "CORS_ORIGINS",
+                format!("{item:?} is not an origin like https://example.com"),
+            ),
         }
     }
     Cors::Origins(origins)
