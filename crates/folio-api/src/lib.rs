@@ -6,6 +6,7 @@
 mod auth;
 mod body;
 mod error;
+mod probe;
 mod routes;
 mod state;
 

@@ -7,6 +7,7 @@ use folio_metrics::Metrics;
 use folio_store::Store;
 
 use crate::AdminAuth;
+use crate::probe::DatabaseProbe;
 
 /// Shared by all handlers; cheap to clone.
 #[derive(Debug, Clone)]
@@ -15,6 +16,25 @@ pub struct ApiState {
     pub metrics: Arc<Metrics>,
     pub auth: Arc<AdminAuth>,
     pub info: Arc<ServiceInfo>,
+    pub(crate) probe: Arc<DatabaseProbe>,
+}
+
+impl ApiState {
+    /// The state for one process.
+    pub fn new(
+        store: Arc<dyn Store>,
+        metrics: Arc<Metrics>,
+        auth: AdminAuth,
+        info: ServiceInfo,
+    ) -> Self {
+        Self {
+            store,
+            metrics,
+            auth: Arc::new(auth),
+            info: Arc::new(info),
+            probe: Arc::default(),
+        }
+    }
 }
 
 /// Facts about this process reported by health endpoints.

@@ -41,17 +41,13 @@ impl Application {
             .admin_token
             .clone()
             .or_else(|| config.is_development().then(generated_token));
-        let api = ApiState {
-            store: store.clone(),
-            metrics,
-            auth: Arc::new(AdminAuth::new(token.as_ref())),
-            info: Arc::new(ServiceInfo {
-                version: VERSION,
-                environment: config.environment.clone(),
-                started: Instant::now(),
-                expose_errors: config.is_development(),
-            }),
+        let info = ServiceInfo {
+            version: VERSION,
+            environment: config.environment.clone(),
+            started: Instant::now(),
+            expose_errors: config.is_development(),
         };
+        let api = ApiState::new(store.clone(), metrics, AdminAuth::new(token.as_ref()), info);
         if token.is_none() {
             tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
         }

@@ -27,6 +27,29 @@ async fn health_reports_the_service_and_its_database(backend: Backend) {
     );
 }
 
+async fn concurrent_health_checks_share_one_database_ping(backend: Backend) {
+    let app = spawn(backend, &[]).await;
+    let checks = (0..50).map(|_| app.get("/api/health"));
+    let statuses: Vec<u16> = futures::future::join_all(checks)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let metrics = app.get("/api/metrics").await.text().await.expect("body");
+    let pings: f64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("db_queries_total{query_type=\"ping\",table=\"none\"} "))
+        .expect("ping counter")
+        .parse()
+        .expect("number");
+    // One ping per second at most; the burst may straddle one boundary.
+    assert!(
+        (1.0..=2.0).contains(&pings),
+        "{pings} pings for 50 health checks"
+    );
+}
+
 fn chrono_like(value: &Value) -> bool {
     value
         .as_str()
@@ -460,6 +483,7 @@ async fn metrics_use_the_dashboard_names_and_route_templates(backend: Backend) {
 
 on_both_databases!(
     health_reports_the_service_and_its_database,
+    concurrent_health_checks_share_one_database_ping,
     projects_go_through_their_whole_life,
     every_validation_rule_answers_400_naming_the_field,
     malformed_bodies_get_400_413_and_415,

@@ -1,8 +1,6 @@
 //! `GET /api/health`: the service and its database, in the earlier platform's shape. 503 when
 //! the database does not answer in time, so load balancers take the task out of rotation.
 
-use std::time::Duration;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,9 +8,6 @@ use folio_domain::Timestamp;
 use serde::Serialize;
 
 use crate::ApiState;
-
-/// The longest a health check waits for the database.
-const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Serialize)]
 pub struct Health {
@@ -35,11 +30,7 @@ struct Database {
 }
 
 pub async fn health(State(state): State<ApiState>) -> (StatusCode, Json<Health>) {
-    let ping = match tokio::time::timeout(DATABASE_TIMEOUT, state.store.ping()).await {
-        Ok(result) => result.map_err(|e| e.chain()),
-        Err(_) => Err(format!("no answer within {} s", DATABASE_TIMEOUT.as_secs())),
-    };
-    let (status, db_status, error) = match ping {
+    let (status, db_status, error) = match state.probe.check(state.store.as_ref()).await {
         Ok(()) => (StatusCode::OK, "connected", None),
         Err(error) => {
             tracing::warn!(%error, "health check: database not answering");
