@@ -8,6 +8,10 @@ differs from the newest one only in the image, and points the service at it. The
 permissions it needs are exactly those of the deploy role in
 infra/terraform/modules/deploy_role.
 
+With --wait it follows the rollouts. When ECS's circuit breaker rolls one back, the
+script puts everything back as it was before the deploy (SSM tag, newest revision,
+every service), so Terraform and the running services still agree, and exits 1.
+
 Usage:
   deploy.py --cluster folio-dev --service folio-dev-site --service folio-dev-api \
             --tag-parameter /folio/dev/image-tag --tag 3f2c1e0 [--wait]
@@ -18,6 +22,8 @@ The AWS SDK's usual environment (AWS_REGION, credentials, AWS_ENDPOINT_URL) appl
 import argparse
 import json
 import sys
+import time
+from dataclasses import dataclass
 
 import boto3
 
@@ -43,6 +49,16 @@ REGISTRABLE_FIELDS = (
 )
 
 
+@dataclass
+class Rollout:
+    """One service's move from its current task definition to a new revision."""
+
+    service: str
+    previous: str
+    revision: str
+    state: str = "IN_PROGRESS"
+
+
 def with_tag(image: str, tag: str) -> str:
     """Replace the tag of an image reference (a registry port is not a tag)."""
     name, sep, current = image.rpartition(":")
@@ -64,10 +80,15 @@ def next_revision(described: dict, tag: str) -> dict:
     return request
 
 
-def deploy(cluster: str, services: list[str], parameter: str, tag: str, wait: bool) -> list[dict]:
-    ecs = boto3.client("ecs")
-    ssm = boto3.client("ssm")
+def recorded_tag(ssm, parameter: str) -> str | None:
+    """The tag of the last deploy, or None before the first one."""
+    try:
+        return ssm.get_parameter(Name=parameter)["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound:
+        return None
 
+
+def start(ecs, ssm, cluster: str, services: list[str], parameter: str, tag: str) -> list[Rollout]:
     # Recorded first: it states the tag that should run, so a Terraform apply that
     # starts during the rollout converges on the same image instead of reverting it.
     ssm.put_parameter(Name=parameter, Value=tag, Type="String", Overwrite=True)
@@ -76,19 +97,55 @@ def deploy(cluster: str, services: list[str], parameter: str, tag: str, wait: bo
     if current.get("failures"):
         raise SystemExit(f"unknown services: {current['failures']}")
 
-    results = []
+    rollouts = []
     for service in current["services"]:
         family = service["taskDefinition"].split("/")[-1].rsplit(":", 1)[0]
         # The newest revision of the family, which is what Terraform compares with.
         described = ecs.describe_task_definition(taskDefinition=family, include=["TAGS"])
         registered = ecs.register_task_definition(**next_revision(described, tag))
-        revision_arn = registered["taskDefinition"]["taskDefinitionArn"]
-        ecs.update_service(cluster=cluster, service=service["serviceName"], taskDefinition=revision_arn)
-        results.append({"service": service["serviceName"], "taskDefinition": revision_arn})
+        revision = registered["taskDefinition"]["taskDefinitionArn"]
+        ecs.update_service(cluster=cluster, service=service["serviceName"], taskDefinition=revision)
+        rollouts.append(Rollout(service["serviceName"], service["taskDefinition"], revision))
+    return rollouts
 
-    if wait:
-        ecs.get_waiter("services_stable").wait(cluster=cluster, services=services)
-    return results
+
+def rollout_state(service: dict, revision: str) -> str:
+    """COMPLETED, FAILED or IN_PROGRESS for the deployment of `revision`."""
+    for deployment in service["deployments"]:
+        if deployment["taskDefinition"] == revision:
+            return deployment.get("rolloutState", "IN_PROGRESS")
+    # The circuit breaker's rollback replaced our deployment.
+    return "FAILED"
+
+
+def follow(ecs, cluster: str, rollouts: list[Rollout], timeout: float, interval: float) -> None:
+    """Poll until every rollout has completed or failed (a timeout counts as failed)."""
+    deadline = time.monotonic() + timeout
+    while any(r.state == "IN_PROGRESS" for r in rollouts):
+        if time.monotonic() > deadline:
+            for rollout in rollouts:
+                if rollout.state == "IN_PROGRESS":
+                    rollout.state = "TIMED_OUT"
+            return
+        time.sleep(interval)
+        pending = {r.service: r for r in rollouts if r.state == "IN_PROGRESS"}
+        described = ecs.describe_services(cluster=cluster, services=list(pending))
+        for service in described["services"]:
+            rollout = pending[service["serviceName"]]
+            rollout.state = rollout_state(service, rollout.revision)
+
+
+def restore(ecs, ssm, cluster: str, rollouts: list[Rollout], parameter: str, previous_tag: str | None) -> None:
+    """Undo a deploy: the services, the newest revisions and the SSM tag as before."""
+    for rollout in rollouts:
+        if rollout.state != "FAILED":
+            ecs.update_service(cluster=cluster, service=rollout.service, taskDefinition=rollout.previous)
+        # The newest ACTIVE revision is what Terraform compares with.
+        ecs.deregister_task_definition(taskDefinition=rollout.revision)
+    if previous_tag is None:
+        ssm.delete_parameter(Name=parameter)
+    else:
+        ssm.put_parameter(Name=parameter, Value=previous_tag, Type="String", Overwrite=True)
 
 
 def main(argv: list[str]) -> int:
@@ -97,11 +154,22 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--service", action="append", required=True, dest="services")
     parser.add_argument("--tag-parameter", required=True, help="SSM parameter, e.g. /folio/dev/image-tag")
     parser.add_argument("--tag", required=True, help="image tag to deploy (the git SHA)")
-    parser.add_argument("--wait", action="store_true", help="wait until the services are stable")
+    parser.add_argument("--wait", action="store_true", help="follow the rollouts; undo the deploy if one fails")
+    parser.add_argument("--timeout", type=float, default=1200, help="seconds --wait allows (default 1200)")
     args = parser.parse_args(argv)
 
-    for result in deploy(args.cluster, args.services, args.tag_parameter, args.tag, args.wait):
-        print(json.dumps(result))
+    ecs, ssm = boto3.client("ecs"), boto3.client("ssm")
+    previous_tag = recorded_tag(ssm, args.tag_parameter)
+    rollouts = start(ecs, ssm, args.cluster, args.services, args.tag_parameter, args.tag)
+    if args.wait:
+        follow(ecs, args.cluster, rollouts, args.timeout, interval=15)
+    for rollout in rollouts:
+        print(json.dumps(vars(rollout)))
+
+    if any(r.state in ("FAILED", "TIMED_OUT") for r in rollouts):
+        restore(ecs, ssm, args.cluster, rollouts, args.tag_parameter, previous_tag)
+        print(f"deploy of {args.tag} failed; restored {previous_tag or 'the state before the first deploy'}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static checks of the Terraform code: formatting, init from the provider mirror,
-# validate of every root, and checkov. Needs no AWS account and no emulator.
+# validate of every root, checkov; plus the unit tests of the deploy script.
+# Needs no AWS account and no emulator server.
 # Usage: infra/tests/check.sh   (from any directory; exits non-zero on any failure)
 set -euo pipefail
 
@@ -53,6 +54,15 @@ if require_tool checkov "pip install -r requirements-dev.txt into .venv"; then
     --skip-download --download-external-modules false
   say "checkov: every in-place skip has a reason"
   check "skip reasons" bash -c '! grep -rnE "#checkov:skip=[A-Z0-9_]+(:\s*)?$" "$0"' "$TF_DIR"
+else
+  skipped=$((skipped + 1))
+fi
+
+if require_tool pytest "pip install -r requirements-dev.txt into .venv"; then
+  say "pytest infra/deploy (the pipeline's deploy step, against moto in-process)"
+  check "deploy.py tests" env -u AWS_ENDPOINT_URL PYTHONDONTWRITEBYTECODE=1 AWS_DEFAULT_REGION=us-east-1 \
+    AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+    pytest -q -p no:cacheprovider "$INFRA_DIR/deploy"
 else
   skipped=$((skipped + 1))
 fi

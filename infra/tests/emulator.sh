@@ -91,6 +91,8 @@ services="acm applicationautoscaling cloudfront cloudwatch ec2 ecr ecs elbv2 iam
   echo '  autoscaling_enabled = false'
   echo '}'
 } >"$env_dir/emulator_override.tf"
+prod_dir="$work/terraform/environments/prod"
+cp "$env_dir/emulator_override.tf" "$prod_dir/"
 
 # Attributes moto accepts but does not return, so every plan would show them as
 # changes although AWS keeps them. Each is ignored in the emulator copy only, is
@@ -163,8 +165,9 @@ tf init -input=false -no-color >"$work/init.log" || { cat "$work/init.log" >&2; 
 say "terraform apply (dev)"
 apply_started=$SECONDS
 if tf apply -input=false -no-color -auto-approve >"$work/apply.log" 2>&1; then
-  resource_count=$(tf state list | wc -l)
-  record "apply dev ($resource_count resources, $((SECONDS - apply_started)) s)" ok
+  # Managed resources only; data sources are in the state list too.
+  resource_count=$(tf state list | grep -cvE '(^|\.)data\.')
+  record "apply dev ($resource_count managed resources, $((SECONDS - apply_started)) s)" ok
 else
   tail -60 "$work/apply.log" >&2
   record "apply dev" FAILED
@@ -173,6 +176,28 @@ else
 fi
 
 if plan_is_empty "plan after apply"; then record "plan after apply is empty" ok; else record "plan after apply is empty" FAILED; fi
+
+say "write-only secrets stay out of state"
+tf state pull >"$work/state.json"
+if "$python" - "$work/state.json" <<'PY'; then
+import os
+import sys
+import boto3
+
+state = open(sys.argv[1]).read()
+secrets = boto3.client("secretsmanager")
+for entry in secrets.list_secrets()["SecretList"]:
+    if entry["Name"].endswith(("/admin-token", "/smtp-url")):
+        value = secrets.get_secret_value(SecretId=entry["ARN"])["SecretString"]
+        assert value, f"{entry['Name']} has no value"
+        assert value not in state, f"the value of {entry['Name']} is in the state"
+        print(f"  {entry['Name']}: set ({len(value)} characters), not in state")
+assert os.environ["TF_VAR_smtp_url"] not in state
+PY
+  record "ADMIN_TOKEN and SMTP_URL set but absent from state" ok
+else
+  record "ADMIN_TOKEN and SMTP_URL set but absent from state" FAILED
+fi
 
 say "pipeline deploy: infra/deploy/deploy.py with a new tag"
 tag=deadbeef$RANDOM
@@ -203,6 +228,48 @@ else
 fi
 
 if plan_is_empty "plan after deploy"; then record "plan after deploy is empty" ok; else record "plan after deploy is empty" FAILED; fi
+
+# Control: the empty plan must come from reading the deployed tag, not from a plan
+# that cannot see the new revision. Without the SSM record Terraform falls back to
+# initial_image_tag and must want new task definitions.
+say "control: without the recorded tag the plan must change both task definitions"
+"$python" -c "import boto3, sys; boto3.client('ssm').delete_parameter(Name=sys.argv[1])" "$parameter"
+code=0
+tf plan -input=false -no-color -detailed-exitcode -lock=false >"$work/control.log" 2>&1 || code=$?
+changed=$(grep -c 'aws_ecs_task_definition.this must be replaced' "$work/control.log" || true)
+if [ "$code" -eq 2 ] && [ "$changed" -eq 2 ]; then
+  record "control plan without the recorded tag replaces 2 task definitions" ok
+else
+  cat "$work/control.log" >&2
+  record "control plan without the recorded tag (exit $code, $changed task definitions)" FAILED
+fi
+"$python" -c "import boto3, sys; boto3.client('ssm').put_parameter(Name=sys.argv[1], Value=sys.argv[2], Type='String')" "$parameter" "$tag"
+
+# Prod is not applied (same modules, bigger and slower), but a plan exercises the
+# paths dev leaves off: custom domain and ACM certificate, HTTPS origin, NAT per AZ,
+# Multi-AZ database, an existing OIDC provider.
+say "plan prod with every option set"
+cat >"$prod_dir/emulator.auto.tfvars" <<'VARS'
+github_repository                 = "example/folio"
+contact_to                        = "hello@example.com"
+contact_from                      = "folio@example.com"
+alarm_email                       = "ops@example.com"
+mail_enabled                      = true
+domain_name                       = "folio.example.com"
+route53_zone_id                   = "Z0123456789EXAMPLE"
+alb_certificate_arn               = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+origin_domain_name                = "origin.folio.example.com"
+existing_github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+monitoring_security_group_id      = "sg-0123456789abcdef0"
+VARS
+if terraform -chdir="$prod_dir" init -input=false -no-color >"$work/prod-init.log" 2>&1 &&
+  terraform -chdir="$prod_dir" plan -input=false -no-color -lock=false -out="$work/prod.plan" >"$work/prod-plan.log" 2>&1; then
+  prod_summary=$(grep -E '^Plan: ' "$work/prod-plan.log")
+  record "plan prod ($prod_summary)" ok
+else
+  tail -40 "$work/prod-init.log" "$work/prod-plan.log" >&2
+  record "plan prod" FAILED
+fi
 
 say "terraform destroy"
 if tf destroy -input=false -no-color -auto-approve >"$work/destroy.log" 2>&1; then

@@ -1,7 +1,7 @@
 # Exactly what infra/deploy/deploy.py and an image push need, nothing else.
 data "aws_iam_policy_document" "deploy" {
-  #checkov:skip=CKV_AWS_356:ecr:GetAuthorizationToken, ecs:RegisterTaskDefinition and ecs:DescribeTaskDefinition have no resource-level permissions in IAM; "*" is the only valid resource for them.
-  #checkov:skip=CKV_AWS_111:Same three actions; RegisterTaskDefinition is the only write and what it registers is limited by the PassRole statement.
+  #checkov:skip=CKV_AWS_356:ecr:GetAuthorizationToken and ecs:Register/Describe/DeregisterTaskDefinition have no resource-level permissions in IAM; "*" is the only valid resource for them.
+  #checkov:skip=CKV_AWS_111:Same actions; what a registered revision may run as is limited by the PassRole statement, and the only services it can reach are those in RollOutServices.
   statement {
     sid       = "EcrLogin"
     actions   = ["ecr:GetAuthorizationToken"]
@@ -22,9 +22,10 @@ data "aws_iam_policy_document" "deploy" {
     resources = [var.repository_arn]
   }
 
+  # Deregister: a rollout the circuit breaker fails is undone (deploy.py --wait).
   statement {
-    sid       = "RegisterRevisions"
-    actions   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]
+    sid       = "ManageRevisions"
+    actions   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:DeregisterTaskDefinition"]
     resources = ["*"]
   }
 
@@ -62,7 +63,7 @@ data "aws_iam_policy_document" "deploy" {
 
   statement {
     sid       = "RecordDeployedTag"
-    actions   = ["ssm:GetParameter", "ssm:PutParameter"]
+    actions   = ["ssm:GetParameter", "ssm:PutParameter", "ssm:DeleteParameter"]
     resources = [var.image_tag_parameter_arn]
   }
 }

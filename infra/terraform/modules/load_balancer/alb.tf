@@ -10,7 +10,7 @@ resource "aws_lb" "this" {
 
   drop_invalid_header_fields = true
   enable_deletion_protection = var.deletion_protection
-  idle_timeout               = 60
+  idle_timeout               = var.idle_timeout_seconds
 }
 
 resource "aws_lb_target_group" "this" {

@@ -43,6 +43,11 @@ variable "deregistration_delay_seconds" {
   type        = number
 }
 
+variable "idle_timeout_seconds" {
+  description = "How long the ALB keeps idle connections open; targets must keep theirs open longer."
+  type        = number
+}
+
 variable "origin_verify_header" {
   description = "Name of the header CloudFront adds to every origin request."
   type        = string

@@ -19,6 +19,7 @@ module "load_balancer" {
   security_group_id            = module.security_groups.alb_id
   certificate_arn              = var.alb_certificate_arn
   deregistration_delay_seconds = local.shutdown_grace_seconds
+  idle_timeout_seconds         = local.alb_idle_timeout_seconds
   origin_verify_header         = local.origin_verify_header
   origin_verify_value          = terraform_data.origin_verify.output
   blocked_paths                = local.internal_only_paths

@@ -23,6 +23,11 @@ locals {
   shutdown_grace_seconds = 20
   stop_timeout_seconds   = 30
 
+  # The ALB reuses idle connections to a task for up to this long. The binary must
+  # keep them open longer (HTTP_IDLE_TIMEOUT_SECONDS), or the ALB can send a request
+  # down a connection the binary is just closing and answer the viewer with a 502.
+  alb_idle_timeout_seconds = 60
+
   # Internal endpoints the ALB answers with 404; Prometheus scrapes the tasks directly.
   internal_only_paths = ["/api/metrics", "/api/metrics/*"]
 
@@ -41,6 +46,9 @@ locals {
     LOG_FORMAT             = "json"
     RUST_LOG               = "info"
     SHUTDOWN_GRACE_SECONDS = tostring(local.shutdown_grace_seconds)
+    # Not in the original contract; the binary reads it (default 10 s, too short
+    # behind an ALB).
+    HTTP_IDLE_TIMEOUT_SECONDS = tostring(local.alb_idle_timeout_seconds + 15)
     # CloudFront appends the viewer's address to X-Forwarded-For and the ALB appends
     # CloudFront's; the client is the second entry from the right.
     TRUSTED_PROXY_HOPS = "2"
