@@ -25,7 +25,6 @@ resource "aws_cloudfront_distribution" "this" {
   #checkov:skip=CKV_AWS_310:There is a single origin (the ALB spans two AZs); a failover origin would need a second region.
   #checkov:skip=CKV_AWS_305:The origin is an application that serves "/" itself; a default root object applies to S3-style origins.
   #checkov:skip=CKV_AWS_174:With a custom domain the viewer policy is TLSv1.2_2021; without one CloudFront's default certificate forces TLSv1 and cannot be changed.
-  #checkov:skip=CKV2_AWS_42:Environments without a domain use the default *.cloudfront.net certificate; with domain_name an ACM certificate is attached.
   #checkov:skip=CKV_AWS_374:The site is public for every country; nothing legal or commercial calls for geo blocking.
   #checkov:skip=CKV2_AWS_32:A response headers policy is attached to every behaviour (the AWS-managed SecurityHeadersPolicy, by ID); checkov only recognises a policy resource.
   enabled         = true

@@ -1,7 +1,8 @@
 # Exactly what infra/deploy/deploy.py and an image push need, nothing else.
 data "aws_iam_policy_document" "deploy" {
-  #checkov:skip=CKV_AWS_356:ecr:GetAuthorizationToken and ecs:Register/Describe/DeregisterTaskDefinition have no resource-level permissions in IAM; "*" is the only valid resource for them.
-  #checkov:skip=CKV_AWS_111:Same actions; what a registered revision may run as is limited by the PassRole statement, and the only services it can reach are those in RollOutServices.
+  # The "*" statements are for actions IAM offers no resource-level permissions for
+  # (ECR login, task definition revisions). What a registered revision may run as is
+  # limited by PassTaskRoles, and the services it can reach by RollOutServices.
   statement {
     sid       = "EcrLogin"
     actions   = ["ecr:GetAuthorizationToken"]

@@ -23,8 +23,8 @@ locals {
 
 data "aws_iam_policy_document" "execution" {
   statement {
-    sid = "EcrLogin"
-    #checkov:skip=CKV_AWS_356:ecr:GetAuthorizationToken has no resource-level permissions; it only returns a login token.
+    # No resource-level permissions exist for this action; it only returns a login token.
+    sid       = "EcrLogin"
     actions   = ["ecr:GetAuthorizationToken"]
     resources = ["*"]
   }

@@ -7,10 +7,10 @@ locals {
   default_targets = { for role, target in var.targets : role => target if length(target.path_patterns) == 0 }
 }
 
-# Anything that did not come through CloudFront (no secret header) gets 403.
+# Anything that did not come through CloudFront (no secret header) gets 403. Without a
+# certificate (dev with no domain) the listener is plain HTTP; only CloudFront's
+# address ranges can connect to it either way.
 resource "aws_lb_listener" "this" {
-  #checkov:skip=CKV_AWS_2:Without a certificate (dev with no domain) the listener is HTTP; the prefix list lets only CloudFront connect. Set alb_certificate_arn to make it HTTPS.
-  #checkov:skip=CKV_AWS_103:TLS 1.2+ is enforced by ssl_policy whenever the listener is HTTPS; checkov cannot see the conditional.
   load_balancer_arn = aws_lb.this.arn
   port              = local.https ? 443 : 80
   protocol          = local.https ? "HTTPS" : "HTTP"
