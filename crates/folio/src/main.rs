@@ -4,6 +4,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc: under load, glibc's allocator took about an eighth of Folio's CPU time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = folio::cli::Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
