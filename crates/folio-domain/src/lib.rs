@@ -4,10 +4,12 @@
 //! validated values (`NewProject`, `ProjectPatch`) or as a list of messages naming each field
 //! that is wrong.
 
+pub mod contact;
 pub mod fields;
 pub mod project;
 pub mod timestamp;
 
+pub use contact::{ContactMessage, Delivery, DeliveryOutcome, DeliveryState, NewContactMessage, Submission};
 pub use fields::{FieldErrors, JsonObject};
 pub use project::{NewProject, Project, ProjectPatch};
 pub use timestamp::Timestamp;

@@ -36,5 +36,5 @@ async fn stores_migrating_one_file_at_once_apply_each_migration_exactly_once() {
         .flat_map(|r| r.expect("migrate").applied)
         .collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1]);
+    assert_eq!(applied, [1, 2]);
 }

@@ -158,7 +158,7 @@ async fn two_replicas_starting_together_on_an_empty_database_both_serve() {
         db.psql(
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM folio_schema_migrations"
         ),
-        "1,2"
+        "1,2,3"
     );
 }
 

@@ -177,7 +177,7 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("migrations applied: [1]"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("migrations applied: [1, 2]"));
     let second = run();
     assert!(String::from_utf8_lossy(&second.stdout).contains("migrations applied: []"));
     assert!(

@@ -18,6 +18,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "adopt_typeorm_projects",
         sql: include_str!("../../migrations/postgres/0002_adopt_typeorm_projects.sql"),
     },
+    Migration {
+        version: 3,
+        name: "create_contact_messages",
+        sql: include_str!("../../migrations/postgres/0003_create_contact_messages.sql"),
+    },
 ];
 
 /// An arbitrary constant naming Folio's migration lock among the database's advisory locks.

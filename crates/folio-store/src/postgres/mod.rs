@@ -1,6 +1,7 @@
 //! The PostgreSQL store: a pool for requests, one reserved connection for health checks, and a
 //! dedicated session for migrations.
 
+mod contact;
 mod errors;
 mod migrate;
 mod rows;
@@ -11,9 +12,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use folio_domain::{NewProject, Project, ProjectPatch, Timestamp};
+use folio_domain::{
+    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp,
+};
 use folio_metrics::DbMetrics;
+use tokio_postgres::Row;
 use tokio_postgres::config::SslMode as PgSslMode;
+use tokio_postgres::types::ToSql;
 use tokio_postgres_rustls::MakeRustlsConnect;
 use uuid::Uuid;
 
@@ -76,6 +81,20 @@ impl PgStore {
 
     fn classify(&self, error: tokio_postgres::Error) -> StoreError {
         errors::classify(error, &self.roots_hint)
+    }
+
+    /// Runs a (cached, prepared) query on a pooled connection.
+    async fn query(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
+        let client = self.client().await?;
+        let statement = client.prepare_cached(sql).await.map_err(|e| self.classify(e))?;
+        client.query(&statement, params).await.map_err(|e| self.classify(e))
+    }
+
+    /// Runs a (cached, prepared) statement on a pooled connection; returns the rows affected.
+    async fn execute(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        let statement = client.prepare_cached(sql).await.map_err(|e| self.classify(e))?;
+        client.execute(&statement, params).await.map_err(|e| self.classify(e))
     }
 }
 
@@ -192,32 +211,14 @@ impl Store for PgStore {
 
     async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
-            let client = self.client().await?;
-            let statement = client
-                .prepare_cached(rows::LIST_ACTIVE)
-                .await
-                .map_err(|e| self.classify(e))?;
-            let found = client
-                .query(&statement, &[])
-                .await
-                .map_err(|e| self.classify(e))?;
-            Ok(found.iter().map(rows::project).collect())
+            Ok(self.query(rows::LIST_ACTIVE, &[]).await?.iter().map(rows::project).collect())
         })
         .await
     }
 
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
-            let client = self.client().await?;
-            let statement = client
-                .prepare_cached(rows::GET)
-                .await
-                .map_err(|e| self.classify(e))?;
-            let found = client
-                .query_opt(&statement, &[&id])
-                .await
-                .map_err(|e| self.classify(e))?;
-            Ok(found.as_ref().map(rows::project))
+            Ok(self.query(rows::GET, &[&id]).await?.first().map(rows::project))
         })
         .await
     }
@@ -225,30 +226,24 @@ impl Store for PgStore {
     async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
         timed(&self.metrics, "insert", "projects", async {
             let p = new.into_project(Uuid::new_v4(), Timestamp::now());
-            let client = self.client().await?;
-            let statement = client
-                .prepare_cached(rows::INSERT)
-                .await
-                .map_err(|e| self.classify(e))?;
-            client
-                .execute(
-                    &statement,
-                    &[
-                        &p.id,
-                        &p.title,
-                        &p.description,
-                        &p.image_url,
-                        &p.project_url,
-                        &p.github_url,
-                        &p.technologies,
-                        &p.is_active,
-                        &p.sort_order,
-                        &p.created_at.as_datetime(),
-                        &p.updated_at.as_datetime(),
-                    ],
-                )
-                .await
-                .map_err(|e| self.classify(e))?;
+            let (created, updated) = (p.created_at.as_datetime(), p.updated_at.as_datetime());
+            self.execute(
+                rows::INSERT,
+                &[
+                    &p.id,
+                    &p.title,
+                    &p.description,
+                    &p.image_url,
+                    &p.project_url,
+                    &p.github_url,
+                    &p.technologies,
+                    &p.is_active,
+                    &p.sort_order,
+                    &created,
+                    &updated,
+                ],
+            )
+            .await?;
             Ok(p)
         })
         .await
@@ -304,16 +299,68 @@ impl Store for PgStore {
 
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
         timed(&self.metrics, "delete", "projects", async {
-            let client = self.client().await?;
-            let statement = client
-                .prepare_cached(rows::DELETE)
-                .await
-                .map_err(|e| self.classify(e))?;
-            let deleted = client
-                .execute(&statement, &[&id])
-                .await
-                .map_err(|e| self.classify(e))?;
-            Ok(deleted > 0)
+            Ok(self.execute(rows::DELETE, &[&id]).await? > 0)
+        })
+        .await
+    }
+
+    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
+        timed(&self.metrics, "insert", "contact_messages", async {
+            let m = new.into_message(Uuid::new_v4(), Timestamp::now());
+            let d = &m.delivery;
+            let (created, next) = (m.created_at.as_datetime(), d.next_attempt_at.map(|t| t.as_datetime()));
+            let sent = d.sent_at.map(|t| t.as_datetime());
+            self.execute(
+                contact::INSERT,
+                &[
+                    &m.id,
+                    &m.name,
+                    &m.email,
+                    &m.subject,
+                    &m.message,
+                    &created,
+                    &d.state.as_str(),
+                    &d.attempts,
+                    &next,
+                    &d.last_error,
+                    &sent,
+                ],
+            )
+            .await?;
+            Ok(m)
+        })
+        .await
+    }
+
+    async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
+        timed(&self.metrics, "select", "contact_messages", async {
+            let limit = i64::from(limit);
+            Ok(self.query(contact::LIST, &[&limit]).await?.iter().map(contact::message).collect())
+        })
+        .await
+    }
+
+    async fn claim_due_notifications(&self, limit: u32, lease_until: Timestamp) -> Result<Vec<ContactMessage>, StoreError> {
+        timed(&self.metrics, "update", "contact_messages", async {
+            let (now, until, limit) = (Timestamp::now().as_datetime(), lease_until.as_datetime(), i64::from(limit));
+            Ok(self.query(contact::CLAIM_DUE, &[&now, &limit, &until]).await?.iter().map(contact::message).collect())
+        })
+        .await
+    }
+
+    async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
+        timed(&self.metrics, "update", "contact_messages", async {
+            match outcome {
+                DeliveryOutcome::Sent { at } => {
+                    self.execute(contact::RECORD_SENT, &[&id, &at.as_datetime()]).await?;
+                }
+                DeliveryOutcome::Failed { error, retry_at } => {
+                    let state = if retry_at.is_some() { DeliveryState::Pending } else { DeliveryState::Failed };
+                    let retry = retry_at.map(|t| t.as_datetime());
+                    self.execute(contact::RECORD_FAILED, &[&id, &error, &retry, &state.as_str()]).await?;
+                }
+            }
+            Ok(())
         })
         .await
     }

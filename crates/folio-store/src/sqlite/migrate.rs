@@ -8,11 +8,18 @@ use crate::StoreError;
 use crate::migrations::{self, Migration, MigrationReport, TABLE};
 
 /// The migrations for SQLite, in order.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "create_projects",
-    sql: include_str!("../../migrations/sqlite/0001_create_projects.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "create_projects",
+        sql: include_str!("../../migrations/sqlite/0001_create_projects.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "create_contact_messages",
+        sql: include_str!("../../migrations/sqlite/0002_create_contact_messages.sql"),
+    },
+];
 
 /// Why a migration run failed.
 pub(crate) enum Failure {

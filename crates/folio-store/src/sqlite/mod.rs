@@ -2,6 +2,7 @@
 //! readers proceed while one writer writes; writes that find the file locked wait up to the
 //! busy timeout.
 
+mod contact;
 mod migrate;
 mod rows;
 
@@ -10,7 +11,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, Runtime};
-use folio_domain::{NewProject, Project, ProjectPatch, Timestamp};
+use folio_domain::{
+    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp,
+};
 use folio_metrics::DbMetrics;
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
@@ -248,6 +251,77 @@ impl Store for SqliteStore {
                 c.prepare_cached(rows::DELETE)?
                     .execute([id.to_string()])
                     .map(|n| n > 0)
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
+        timed(&self.metrics, "insert", "contact_messages", async {
+            let m = new.into_message(Uuid::new_v4(), Timestamp::now());
+            let stored = m.clone();
+            self.with_conn(&self.pool, move |c| {
+                let d = &m.delivery;
+                c.prepare_cached(contact::INSERT)?.execute(params![
+                    m.id.to_string(),
+                    m.name,
+                    m.email,
+                    m.subject,
+                    m.message,
+                    m.created_at.to_rfc3339(),
+                    d.state.as_str(),
+                    d.attempts,
+                    d.next_attempt_at.map(|t| t.to_rfc3339()),
+                    d.last_error,
+                    d.sent_at.map(|t| t.to_rfc3339()),
+                ])
+            })
+            .await?;
+            Ok(stored)
+        })
+        .await
+    }
+
+    async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
+        timed(&self.metrics, "select", "contact_messages", async {
+            self.with_conn(&self.pool, move |c| {
+                c.prepare_cached(contact::LIST)?.query_map([limit], contact::message)?.collect()
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn claim_due_notifications(&self, limit: u32, lease_until: Timestamp) -> Result<Vec<ContactMessage>, StoreError> {
+        timed(&self.metrics, "update", "contact_messages", async {
+            let (now, until) = (Timestamp::now().to_rfc3339(), lease_until.to_rfc3339());
+            self.with_conn(&self.pool, move |c| {
+                c.prepare_cached(contact::CLAIM_DUE)?.query_map(params![now, limit, until], contact::message)?.collect()
+            })
+            .await
+        })
+        .await
+    }
+
+    async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
+        timed(&self.metrics, "update", "contact_messages", async {
+            self.with_conn(&self.pool, move |c| {
+                match outcome {
+                    DeliveryOutcome::Sent { at } => {
+                        c.prepare_cached(contact::RECORD_SENT)?.execute(params![id.to_string(), at.to_rfc3339()])?
+                    }
+                    DeliveryOutcome::Failed { error, retry_at } => {
+                        let state = if retry_at.is_some() { DeliveryState::Pending } else { DeliveryState::Failed };
+                        c.prepare_cached(contact::RECORD_FAILED)?.execute(params![
+                            id.to_string(),
+                            error,
+                            retry_at.map(|t| t.to_rfc3339()),
+                            state.as_str(),
+                        ])?
+                    }
+                };
+                Ok(())
             })
             .await
         })

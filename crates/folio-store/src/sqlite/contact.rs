@@ -1,0 +1,67 @@
+//! The SQL for contact messages and their outbox on SQLite, and the mapping of rows.
+
+use folio_domain::{ContactMessage, Delivery, DeliveryState, Timestamp};
+use rusqlite::Row;
+use uuid::Uuid;
+
+use super::rows::{parse, parse_optional};
+
+macro_rules! contact_columns {
+    () => {
+        "id, name, email, subject, message, created_at, delivery_state, attempts, next_attempt_at, last_error, sent_at"
+    };
+}
+
+pub(crate) const INSERT: &str = concat!(
+    "INSERT INTO contact_messages (",
+    contact_columns!(),
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+);
+pub(crate) const LIST: &str = concat!(
+    "SELECT ",
+    contact_columns!(),
+    " FROM contact_messages ORDER BY created_at DESC, id LIMIT ?1"
+);
+/// One statement, so SQLite's write lock makes the claim atomic.
+pub(crate) const CLAIM_DUE: &str = concat!(
+    "UPDATE contact_messages SET next_attempt_at = ?3 WHERE id IN (",
+    "SELECT id FROM contact_messages WHERE delivery_state = 'pending' AND next_attempt_at <= ?1 ",
+    "ORDER BY next_attempt_at, created_at LIMIT ?2) RETURNING ",
+    contact_columns!()
+);
+pub(crate) const RECORD_SENT: &str = "UPDATE contact_messages SET delivery_state = 'sent', attempts = attempts + 1, \
+     sent_at = ?2, next_attempt_at = NULL, last_error = NULL WHERE id = ?1";
+pub(crate) const RECORD_FAILED: &str = "UPDATE contact_messages SET delivery_state = ?4, attempts = attempts + 1, \
+     last_error = ?2, next_attempt_at = ?3 WHERE id = ?1";
+
+/// A row selected with the contact columns, in order.
+pub(crate) fn message(row: &Row<'_>) -> rusqlite::Result<ContactMessage> {
+    Ok(ContactMessage {
+        id: parse(row, 0, Uuid::parse_str)?,
+        name: row.get(1)?,
+        email: row.get(2)?,
+        subject: row.get(3)?,
+        message: row.get(4)?,
+        created_at: parse(row, 5, Timestamp::parse)?,
+        delivery: Delivery {
+            state: parse(row, 6, |s| DeliveryState::parse(s).ok_or(UnknownState))?,
+            attempts: row.get(7)?,
+            next_attempt_at: parse_optional(row, 8, Timestamp::parse)?,
+            last_error: row.get(9)?,
+            sent_at: parse_optional(row, 10, Timestamp::parse)?,
+        },
+    })
+}
+
+/// A `delivery_state` outside the three the CHECK constraint admits.
+#[derive(Debug)]
+struct UnknownState;
+
+impl std::fmt::Display for UnknownState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("unknown delivery state")
+    }
+}
+
+impl std::error::Error for UnknownState {}
+
