@@ -9,7 +9,9 @@ pub mod fields;
 pub mod project;
 pub mod timestamp;
 
-pub use contact::{ContactMessage, Delivery, DeliveryOutcome, DeliveryState, NewContactMessage, Submission};
+pub use contact::{
+    ContactMessage, Delivery, DeliveryOutcome, DeliveryState, NewContactMessage, Submission,
+};
 pub use fields::{FieldErrors, JsonObject};
 pub use project::{NewProject, Project, ProjectPatch};
 pub use timestamp::Timestamp;

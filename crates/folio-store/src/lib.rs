@@ -15,8 +15,10 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch};
 use folio_domain::Timestamp;
+use folio_domain::{
+    ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch,
+};
 use folio_metrics::DbMetrics;
 use uuid::Uuid;
 
@@ -81,14 +83,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError>;
 
     /// Stores a contact message with its notification pending.
-    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError>;
+    async fn insert_contact_message(
+        &self,
+        new: NewContactMessage,
+    ) -> Result<ContactMessage, StoreError>;
 
     /// The newest `limit` contact messages, newest first, with their delivery state.
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError>;
 
     /// Claims up to `limit` messages whose notification is due, hiding them from other claims
     /// until `lease_until`, so replicas never send the same notification at the same time.
-    async fn claim_due_notifications(&self, limit: u32, lease_until: Timestamp) -> Result<Vec<ContactMessage>, StoreError>;
+    async fn claim_due_notifications(
+        &self,
+        limit: u32,
+        lease_until: Timestamp,
+    ) -> Result<Vec<ContactMessage>, StoreError>;
 
     /// Records the outcome of one delivery attempt.
     async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError>;

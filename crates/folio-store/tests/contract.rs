@@ -5,7 +5,10 @@ mod common;
 
 use std::time::Duration;
 
-use folio_domain::{DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, ProjectPatch, Submission, Timestamp};
+use folio_domain::{
+    DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, ProjectPatch, Submission,
+    Timestamp,
+};
 use folio_store::Store;
 use futures::future::join_all;
 use serde_json::json;
@@ -214,62 +217,156 @@ fn in_ms(ms: i64) -> Timestamp {
 }
 
 async fn contact_messages_are_stored_pending_and_listed_newest_first(store: &dyn Store) {
-    let first = store.insert_contact_message(contact("first")).await.expect("insert");
+    let first = store
+        .insert_contact_message(contact("first"))
+        .await
+        .expect("insert");
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let second = store.insert_contact_message(contact("second")).await.expect("insert");
+    let second = store
+        .insert_contact_message(contact("second"))
+        .await
+        .expect("insert");
     assert_eq!(first.delivery.state, DeliveryState::Pending);
     assert_eq!(first.delivery.attempts, 0);
     let listed = store.list_contact_messages(10).await.expect("list");
     assert_eq!(listed, [second.clone(), first]);
-    assert_eq!(store.list_contact_messages(1).await.expect("list"), [second]);
+    assert_eq!(
+        store.list_contact_messages(1).await.expect("list"),
+        [second]
+    );
 }
 
 async fn a_due_notification_is_claimed_once_until_its_lease_passes(store: &dyn Store) {
-    let stored = store.insert_contact_message(contact("lease")).await.expect("insert");
-    let claimed = store.claim_due_notifications(10, in_ms(150)).await.expect("claim");
-    assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [stored.id]);
-    assert!(store.claim_due_notifications(10, in_ms(150)).await.expect("claim").is_empty());
+    let stored = store
+        .insert_contact_message(contact("lease"))
+        .await
+        .expect("insert");
+    let claimed = store
+        .claim_due_notifications(10, in_ms(150))
+        .await
+        .expect("claim");
+    assert_eq!(
+        claimed.iter().map(|m| m.id).collect::<Vec<_>>(),
+        [stored.id]
+    );
+    assert!(
+        store
+            .claim_due_notifications(10, in_ms(150))
+            .await
+            .expect("claim")
+            .is_empty()
+    );
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(store.claim_due_notifications(10, in_ms(150)).await.expect("claim").len(), 1, "lease expired");
+    assert_eq!(
+        store
+            .claim_due_notifications(10, in_ms(150))
+            .await
+            .expect("claim")
+            .len(),
+        1,
+        "lease expired"
+    );
 }
 
 async fn delivery_outcomes_are_recorded_and_sent_mail_is_never_claimed_again(store: &dyn Store) {
-    let sent = store.insert_contact_message(contact("sent")).await.expect("insert");
-    let retried = store.insert_contact_message(contact("retried")).await.expect("insert");
-    let abandoned = store.insert_contact_message(contact("abandoned")).await.expect("insert");
-    store.claim_due_notifications(10, in_ms(60_000)).await.expect("claim");
+    let sent = store
+        .insert_contact_message(contact("sent"))
+        .await
+        .expect("insert");
+    let retried = store
+        .insert_contact_message(contact("retried"))
+        .await
+        .expect("insert");
+    let abandoned = store
+        .insert_contact_message(contact("abandoned"))
+        .await
+        .expect("insert");
+    store
+        .claim_due_notifications(10, in_ms(60_000))
+        .await
+        .expect("claim");
     let at = Timestamp::now();
-    store.record_delivery(sent.id, DeliveryOutcome::Sent { at }).await.expect("record");
-    let retry = DeliveryOutcome::Failed { error: "connection refused".into(), retry_at: Some(in_ms(100)) };
-    store.record_delivery(retried.id, retry).await.expect("record");
-    let give_up = DeliveryOutcome::Failed { error: "550 mailbox unavailable".into(), retry_at: None };
-    store.record_delivery(abandoned.id, give_up).await.expect("record");
+    store
+        .record_delivery(sent.id, DeliveryOutcome::Sent { at })
+        .await
+        .expect("record");
+    let retry = DeliveryOutcome::Failed {
+        error: "connection refused".into(),
+        retry_at: Some(in_ms(100)),
+    };
+    store
+        .record_delivery(retried.id, retry)
+        .await
+        .expect("record");
+    let give_up = DeliveryOutcome::Failed {
+        error: "550 mailbox unavailable".into(),
+        retry_at: None,
+    };
+    store
+        .record_delivery(abandoned.id, give_up)
+        .await
+        .expect("record");
 
-    let by_subject = |list: &[folio_domain::ContactMessage], s: &str| list.iter().find(|m| m.subject == s).cloned().expect("listed");
+    let by_subject = |list: &[folio_domain::ContactMessage], s: &str| {
+        list.iter()
+            .find(|m| m.subject == s)
+            .cloned()
+            .expect("listed")
+    };
     let listed = store.list_contact_messages(10).await.expect("list");
     let d = by_subject(&listed, "sent").delivery;
-    assert_eq!((d.state, d.attempts, d.sent_at, d.next_attempt_at), (DeliveryState::Sent, 1, Some(at), None));
+    assert_eq!(
+        (d.state, d.attempts, d.sent_at, d.next_attempt_at),
+        (DeliveryState::Sent, 1, Some(at), None)
+    );
     let d = by_subject(&listed, "retried").delivery;
-    assert_eq!((d.state, d.attempts, d.last_error.as_deref()), (DeliveryState::Pending, 1, Some("connection refused")));
+    assert_eq!(
+        (d.state, d.attempts, d.last_error.as_deref()),
+        (DeliveryState::Pending, 1, Some("connection refused"))
+    );
     let d = by_subject(&listed, "abandoned").delivery;
-    assert_eq!((d.state, d.attempts, d.next_attempt_at), (DeliveryState::Failed, 1, None));
-    assert_eq!(by_subject(&listed, "abandoned").message, "Hello from the contract tests", "the message is kept");
+    assert_eq!(
+        (d.state, d.attempts, d.next_attempt_at),
+        (DeliveryState::Failed, 1, None)
+    );
+    assert_eq!(
+        by_subject(&listed, "abandoned").message,
+        "Hello from the contract tests",
+        "the message is kept"
+    );
 
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let due: Vec<String> = store.claim_due_notifications(10, in_ms(60_000)).await.expect("claim").into_iter().map(|m| m.subject).collect();
+    let due: Vec<String> = store
+        .claim_due_notifications(10, in_ms(60_000))
+        .await
+        .expect("claim")
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
     assert_eq!(due, ["retried"]);
 }
 
 async fn concurrent_claims_never_hand_out_a_message_twice(store: &dyn Store) {
     for i in 0..12 {
-        store.insert_contact_message(contact(&format!("m{i}"))).await.expect("insert");
+        store
+            .insert_contact_message(contact(&format!("m{i}")))
+            .await
+            .expect("insert");
     }
     let claims = join_all((0..4).map(|_| store.claim_due_notifications(5, in_ms(60_000)))).await;
-    let mut ids: Vec<uuid::Uuid> = claims.into_iter().flat_map(|c| c.expect("claim")).map(|m| m.id).collect();
+    let mut ids: Vec<uuid::Uuid> = claims
+        .into_iter()
+        .flat_map(|c| c.expect("claim"))
+        .map(|m| m.id)
+        .collect();
     let claimed = ids.len();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!((claimed, ids.len()), (12, 12), "every message claimed exactly once");
+    assert_eq!(
+        (claimed, ids.len()),
+        (12, 12),
+        "every message claimed exactly once"
+    );
 }
 
 macro_rules! contract {

@@ -3,13 +3,16 @@
 //! [`PgCluster`] makes a throwaway PostgreSQL 15 cluster that, like RDS, refuses connections
 //! without TLS, with a certificate signed by its own test CA. [`TestDb`] hands each test a fresh
 //! database: in the cluster the test script started (`FOLIO_TEST_PG`, see `scripts/test`), or
-//! in a private cluster when run without it.
+//! in a private cluster when run without it. [`SmtpSink`] is a mail server that keeps what it
+//! receives and can be stopped and restarted.
 
 mod certs;
 mod cluster;
+mod smtp;
 
 pub use certs::TestCa;
 pub use cluster::{ClusterInfo, PgCluster, UNNAMED_HOST};
+pub use smtp::{ReceivedMail, SmtpSink};
 
 use std::path::PathBuf;
 

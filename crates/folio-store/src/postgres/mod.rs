@@ -13,7 +13,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use folio_domain::{
-    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp,
+    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project,
+    ProjectPatch, Timestamp,
 };
 use folio_metrics::DbMetrics;
 use tokio_postgres::Row;
@@ -84,17 +85,37 @@ impl PgStore {
     }
 
     /// Runs a (cached, prepared) query on a pooled connection.
-    async fn query(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
+    async fn query(
+        &self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
         let client = self.client().await?;
-        let statement = client.prepare_cached(sql).await.map_err(|e| self.classify(e))?;
-        client.query(&statement, params).await.map_err(|e| self.classify(e))
+        let statement = client
+            .prepare_cached(sql)
+            .await
+            .map_err(|e| self.classify(e))?;
+        client
+            .query(&statement, params)
+            .await
+            .map_err(|e| self.classify(e))
     }
 
     /// Runs a (cached, prepared) statement on a pooled connection; returns the rows affected.
-    async fn execute(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+    async fn execute(
+        &self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
         let client = self.client().await?;
-        let statement = client.prepare_cached(sql).await.map_err(|e| self.classify(e))?;
-        client.execute(&statement, params).await.map_err(|e| self.classify(e))
+        let statement = client
+            .prepare_cached(sql)
+            .await
+            .map_err(|e| self.classify(e))?;
+        client
+            .execute(&statement, params)
+            .await
+            .map_err(|e| self.classify(e))
     }
 }
 
@@ -211,14 +232,23 @@ impl Store for PgStore {
 
     async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
-            Ok(self.query(rows::LIST_ACTIVE, &[]).await?.iter().map(rows::project).collect())
+            Ok(self
+                .query(rows::LIST_ACTIVE, &[])
+                .await?
+                .iter()
+                .map(rows::project)
+                .collect())
         })
         .await
     }
 
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
-            Ok(self.query(rows::GET, &[&id]).await?.first().map(rows::project))
+            Ok(self
+                .query(rows::GET, &[&id])
+                .await?
+                .first()
+                .map(rows::project))
         })
         .await
     }
@@ -304,11 +334,17 @@ impl Store for PgStore {
         .await
     }
 
-    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
+    async fn insert_contact_message(
+        &self,
+        new: NewContactMessage,
+    ) -> Result<ContactMessage, StoreError> {
         timed(&self.metrics, "insert", "contact_messages", async {
             let m = new.into_message(Uuid::new_v4(), Timestamp::now());
             let d = &m.delivery;
-            let (created, next) = (m.created_at.as_datetime(), d.next_attempt_at.map(|t| t.as_datetime()));
+            let (created, next) = (
+                m.created_at.as_datetime(),
+                d.next_attempt_at.map(|t| t.as_datetime()),
+            );
             let sent = d.sent_at.map(|t| t.as_datetime());
             self.execute(
                 contact::INSERT,
@@ -335,15 +371,33 @@ impl Store for PgStore {
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         timed(&self.metrics, "select", "contact_messages", async {
             let limit = i64::from(limit);
-            Ok(self.query(contact::LIST, &[&limit]).await?.iter().map(contact::message).collect())
+            Ok(self
+                .query(contact::LIST, &[&limit])
+                .await?
+                .iter()
+                .map(contact::message)
+                .collect())
         })
         .await
     }
 
-    async fn claim_due_notifications(&self, limit: u32, lease_until: Timestamp) -> Result<Vec<ContactMessage>, StoreError> {
+    async fn claim_due_notifications(
+        &self,
+        limit: u32,
+        lease_until: Timestamp,
+    ) -> Result<Vec<ContactMessage>, StoreError> {
         timed(&self.metrics, "update", "contact_messages", async {
-            let (now, until, limit) = (Timestamp::now().as_datetime(), lease_until.as_datetime(), i64::from(limit));
-            Ok(self.query(contact::CLAIM_DUE, &[&now, &limit, &until]).await?.iter().map(contact::message).collect())
+            let (now, until, limit) = (
+                Timestamp::now().as_datetime(),
+                lease_until.as_datetime(),
+                i64::from(limit),
+            );
+            Ok(self
+                .query(contact::CLAIM_DUE, &[&now, &limit, &until])
+                .await?
+                .iter()
+                .map(contact::message)
+                .collect())
         })
         .await
     }
@@ -352,12 +406,21 @@ impl Store for PgStore {
         timed(&self.metrics, "update", "contact_messages", async {
             match outcome {
                 DeliveryOutcome::Sent { at } => {
-                    self.execute(contact::RECORD_SENT, &[&id, &at.as_datetime()]).await?;
+                    self.execute(contact::RECORD_SENT, &[&id, &at.as_datetime()])
+                        .await?;
                 }
                 DeliveryOutcome::Failed { error, retry_at } => {
-                    let state = if retry_at.is_some() { DeliveryState::Pending } else { DeliveryState::Failed };
+                    let state = if retry_at.is_some() {
+                        DeliveryState::Pending
+                    } else {
+                        DeliveryState::Failed
+                    };
                     let retry = retry_at.map(|t| t.as_datetime());
-                    self.execute(contact::RECORD_FAILED, &[&id, &error, &retry, &state.as_str()]).await?;
+                    self.execute(
+                        contact::RECORD_FAILED,
+                        &[&id, &error, &retry, &state.as_str()],
+                    )
+                    .await?;
                 }
             }
             Ok(())

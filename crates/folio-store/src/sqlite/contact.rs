@@ -64,4 +64,3 @@ impl std::fmt::Display for UnknownState {
 }
 
 impl std::error::Error for UnknownState {}
-

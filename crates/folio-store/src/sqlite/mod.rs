@@ -12,7 +12,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, Runtime};
 use folio_domain::{
-    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp,
+    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project,
+    ProjectPatch, Timestamp,
 };
 use folio_metrics::DbMetrics;
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
@@ -257,7 +258,10 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
+    async fn insert_contact_message(
+        &self,
+        new: NewContactMessage,
+    ) -> Result<ContactMessage, StoreError> {
         timed(&self.metrics, "insert", "contact_messages", async {
             let m = new.into_message(Uuid::new_v4(), Timestamp::now());
             let stored = m.clone();
@@ -286,18 +290,26 @@ impl Store for SqliteStore {
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         timed(&self.metrics, "select", "contact_messages", async {
             self.with_conn(&self.pool, move |c| {
-                c.prepare_cached(contact::LIST)?.query_map([limit], contact::message)?.collect()
+                c.prepare_cached(contact::LIST)?
+                    .query_map([limit], contact::message)?
+                    .collect()
             })
             .await
         })
         .await
     }
 
-    async fn claim_due_notifications(&self, limit: u32, lease_until: Timestamp) -> Result<Vec<ContactMessage>, StoreError> {
+    async fn claim_due_notifications(
+        &self,
+        limit: u32,
+        lease_until: Timestamp,
+    ) -> Result<Vec<ContactMessage>, StoreError> {
         timed(&self.metrics, "update", "contact_messages", async {
             let (now, until) = (Timestamp::now().to_rfc3339(), lease_until.to_rfc3339());
             self.with_conn(&self.pool, move |c| {
-                c.prepare_cached(contact::CLAIM_DUE)?.query_map(params![now, limit, until], contact::message)?.collect()
+                c.prepare_cached(contact::CLAIM_DUE)?
+                    .query_map(params![now, limit, until], contact::message)?
+                    .collect()
             })
             .await
         })
@@ -308,11 +320,15 @@ impl Store for SqliteStore {
         timed(&self.metrics, "update", "contact_messages", async {
             self.with_conn(&self.pool, move |c| {
                 match outcome {
-                    DeliveryOutcome::Sent { at } => {
-                        c.prepare_cached(contact::RECORD_SENT)?.execute(params![id.to_string(), at.to_rfc3339()])?
-                    }
+                    DeliveryOutcome::Sent { at } => c
+                        .prepare_cached(contact::RECORD_SENT)?
+                        .execute(params![id.to_string(), at.to_rfc3339()])?,
                     DeliveryOutcome::Failed { error, retry_at } => {
-                        let state = if retry_at.is_some() { DeliveryState::Pending } else { DeliveryState::Failed };
+                        let state = if retry_at.is_some() {
+                            DeliveryState::Pending
+                        } else {
+                            DeliveryState::Failed
+                        };
                         c.prepare_cached(contact::RECORD_FAILED)?.execute(params![
                             id.to_string(),
                             error,

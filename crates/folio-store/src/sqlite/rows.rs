@@ -76,6 +76,9 @@ where
     E: std::error::Error + Send + Sync + 'static,
 {
     let text: Option<String> = row.get(index)?;
-    text.map(|t| parse(&t).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e))))
-        .transpose()
+    text.map(|t| {
+        parse(&t)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
+    })
+    .transpose()
 }

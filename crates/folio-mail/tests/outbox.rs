@@ -1,0 +1,185 @@
+//! The outbox against a local SMTP sink: delivery, a mail server that is down and comes back,
+//! giving up after the last attempt, and waking on new messages. Nothing is ever lost.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use folio_domain::{ContactMessage, DeliveryState, NewContactMessage, Submission};
+use folio_mail::{MailSettings, Outbox};
+use folio_metrics::{Metrics, Service};
+use folio_store::sqlite::SqliteSettings;
+use folio_store::{DatabaseSettings, Store};
+use folio_testkit::SmtpSink;
+use serde_json::json;
+
+struct Setup {
+    store: Arc<dyn Store>,
+    sink: SmtpSink,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup() -> Setup {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let metrics = Metrics::new(&[Service::Backend], "test", "test");
+    let settings = DatabaseSettings::Sqlite(SqliteSettings::at(dir.path().join("folio.db")));
+    let store = folio_store::connect(&settings, metrics.db.clone())
+        .await
+        .expect("open");
+    store.migrate().await.expect("migrate");
+    Setup {
+        store,
+        sink: SmtpSink::start().await,
+        _dir: dir,
+    }
+}
+
+fn outbox(setup: &Setup, max_attempts: i32) -> Outbox {
+    let settings = MailSettings {
+        smtp_url: setup.sink.url().into(),
+        to: "Owner <owner@folio.test>".parse().expect("mailbox"),
+        from: "Folio <noreply@folio.test>".parse().expect("mailbox"),
+        retry_base: Duration::from_millis(100),
+        max_attempts,
+    };
+    Outbox::new(setup.store.clone(), settings).expect("valid settings")
+}
+
+async fn submit(store: &dyn Store, subject: &str) -> ContactMessage {
+    let body = json!({"name": "Ada Lovelace", "email": "ada@example.org", "subject": subject, "message": "I would like to talk about a project."});
+    let Submission::Message(m) = NewContactMessage::from_json(&body).expect("valid") else {
+        unreachable!("no honeypot")
+    };
+    store.insert_contact_message(m).await.expect("stored")
+}
+
+async fn states(store: &dyn Store) -> Vec<(String, DeliveryState, i32)> {
+    let mut all: Vec<_> = store
+        .list_contact_messages(100)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|m| (m.subject, m.delivery.state, m.delivery.attempts))
+        .collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    all
+}
+
+#[tokio::test]
+async fn a_stored_message_reaches_the_owner_with_reply_to_the_visitor() {
+    let setup = setup().await;
+    let stored = submit(setup.store.as_ref(), "Hello").await;
+    assert_eq!(outbox(&setup, 5).deliver_due().await, 1);
+
+    let mail = setup.sink.received();
+    assert_eq!(mail.len(), 1);
+    assert_eq!(mail[0].to, ["<owner@folio.test>"]);
+    assert!(
+        mail[0].data.contains("Subject: [Folio contact] Hello"),
+        "{}",
+        mail[0].data
+    );
+    assert!(
+        mail[0]
+            .data
+            .contains("Reply-To: \"Ada Lovelace\" <ada@example.org>"),
+        "{}",
+        mail[0].data
+    );
+    assert!(
+        mail[0]
+            .data
+            .contains("I would like to talk about a project.")
+    );
+    assert!(mail[0].data.contains(&stored.id.to_string()));
+    assert_eq!(
+        states(setup.store.as_ref()).await,
+        [("Hello".to_owned(), DeliveryState::Sent, 1)]
+    );
+    assert_eq!(outbox(&setup, 5).deliver_due().await, 0, "never sent twice");
+}
+
+#[tokio::test]
+async fn messages_wait_while_the_mail_server_is_down_and_go_out_when_it_returns() {
+    let mut setup = setup().await;
+    setup.sink.stop().await;
+    for subject in ["one", "two", "three"] {
+        submit(setup.store.as_ref(), subject).await;
+    }
+    let outbox = outbox(&setup, 10);
+    assert_eq!(outbox.deliver_due().await, 0);
+    let listed = setup.store.list_contact_messages(10).await.expect("list");
+    assert!(
+        listed
+            .iter()
+            .all(|m| m.delivery.state == DeliveryState::Pending && m.delivery.attempts == 1)
+    );
+    assert!(
+        listed.iter().all(|m| m
+            .delivery
+            .last_error
+            .as_deref()
+            .is_some_and(|e| !e.is_empty())),
+        "{listed:?}"
+    );
+
+    setup.sink.restart().await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(outbox.deliver_due().await, 3);
+    assert_eq!(setup.sink.received().len(), 3);
+    let expected: Vec<_> = ["one", "three", "two"]
+        .iter()
+        .map(|s| ((*s).to_owned(), DeliveryState::Sent, 2))
+        .collect();
+    assert_eq!(states(setup.store.as_ref()).await, expected);
+}
+
+#[tokio::test]
+async fn after_the_last_attempt_the_notification_is_failed_and_the_message_kept() {
+    let mut setup = setup().await;
+    setup.sink.stop().await;
+    submit(setup.store.as_ref(), "unlucky").await;
+    let outbox = outbox(&setup, 2);
+    outbox.deliver_due().await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    outbox.deliver_due().await;
+    let kept = &setup.store.list_contact_messages(10).await.expect("list")[0];
+    assert_eq!(
+        (
+            kept.delivery.state,
+            kept.delivery.attempts,
+            kept.delivery.next_attempt_at
+        ),
+        (DeliveryState::Failed, 2, None)
+    );
+    assert_eq!(kept.message, "I would like to talk about a project.");
+    setup.sink.restart().await;
+    assert_eq!(
+        outbox.deliver_due().await,
+        0,
+        "a failed notification is not retried on its own"
+    );
+}
+
+#[tokio::test]
+async fn the_worker_sends_at_once_when_woken() {
+    let setup = setup().await;
+    let outbox = outbox(&setup, 5);
+    let waker = outbox.waker();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(outbox.run(async {
+        let _ = stopped.await;
+    }));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    submit(setup.store.as_ref(), "prompt").await;
+    let started = Instant::now();
+    waker.notify_one();
+    while setup.sink.received().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "not sent within 2 s of the wake-up (the poll is 5 s)"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = stop.send(());
+    worker.await.expect("worker stops");
+}
