@@ -47,11 +47,7 @@ impl AdminAuth {
         if bool::from(given.ct_eq(expected)) {
             Ok(())
         } else {
-            Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "Invalid bearer token",
-            ))
+            Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Invalid bearer token"))
         }
     }
 }
@@ -63,14 +59,8 @@ pub struct RequireAdmin;
 impl FromRequestParts<ApiState> for RequireAdmin {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &ApiState,
-    ) -> Result<Self, Self::Rejection> {
-        let authorization = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Self::Rejection> {
+        let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         state.auth.check(authorization).map(|()| RequireAdmin)
     }
 }
@@ -83,26 +73,15 @@ mod tests {
     fn only_the_exact_token_passes() {
         let auth = AdminAuth::new(Some(&SecretString::from("s3cret-token")));
         assert!(auth.check(Some("Bearer s3cret-token")).is_ok());
-        for wrong in [
-            None,
-            Some("s3cret-token"),
-            Some("Bearer s3cret"),
-            Some("Bearer s3cret-token-2"),
-            Some("Basic x"),
-        ] {
-            assert_eq!(
-                auth.check(wrong).expect_err("refused").status(),
-                StatusCode::UNAUTHORIZED,
-                "{wrong:?}"
-            );
+        for wrong in [None, Some("s3cret-token"), Some("Bearer s3cret"), Some("Bearer s3cret-token-2"), Some("Basic x")]
+        {
+            assert_eq!(auth.check(wrong).expect_err("refused").status(), StatusCode::UNAUTHORIZED, "{wrong:?}");
         }
     }
 
     #[test]
     fn without_a_token_every_write_is_refused_with_how_to_enable_them() {
-        let err = AdminAuth::new(None)
-            .check(Some("Bearer anything"))
-            .expect_err("disabled");
+        let err = AdminAuth::new(None).check(Some("Bearer anything")).expect_err("disabled");
         assert_eq!(err.status(), StatusCode::FORBIDDEN);
         assert!(format!("{err:?}").contains("set ADMIN_TOKEN"));
     }

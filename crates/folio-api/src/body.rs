@@ -18,39 +18,27 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let content_type =
+            req.headers().get(header::CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         if !content_type.as_deref().is_some_and(is_json) {
-            let got =
-                content_type.map_or_else(|| "none was given".to_owned(), |t| format!("got {t:?}"));
+            let got = content_type.map_or_else(|| "none was given".to_owned(), |t| format!("got {t:?}"));
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",
                 format!("Content-Type must be application/json ({got})"),
             ));
         }
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
         if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
             return Err(too_large());
         }
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|e| {
-                if is_length_limit(&e) {
-                    too_large()
-                } else {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "bad_body",
-                        "The request body could not be read",
-                    )
-                }
-            })?;
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await.map_err(|e| {
+            if is_length_limit(&e) {
+                too_large()
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "bad_body", "The request body could not be read")
+            }
+        })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -59,11 +47,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             ));
         }
         serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "malformed_json",
-                format!("The request body is not valid JSON: {e}"),
-            )
+            ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("The request body is not valid JSON: {e}"))
         })
     }
 }
@@ -78,10 +62,7 @@ fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
-        format!(
-            "The request body is larger than {} KiB",
-            MAX_BODY_BYTES / 1024
-        ),
+        format!("The request body is larger than {} KiB", MAX_BODY_BYTES / 1024),
     )
 }
 

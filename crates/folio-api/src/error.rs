@@ -40,28 +40,14 @@ struct Body<'a> {
 impl ApiError {
     /// An error with one message.
     pub fn new(status: StatusCode, error_type: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: Message::One(message.into()),
-            error_type,
-            retry_after: None,
-        }
+        Self { status, message: Message::One(message.into()), error_type, retry_after: None }
     }
 
     /// 400 listing every field problem (a plain string when there is only one).
     pub fn validation(errors: FieldErrors) -> Self {
         let mut messages = errors.into_messages();
-        let message = if messages.len() == 1 {
-            Message::One(messages.remove(0))
-        } else {
-            Message::Many(messages)
-        };
-        Self {
-            status: StatusCode::BAD_REQUEST,
-            message,
-            error_type: "validation",
-            retry_after: None,
-        }
+        let message = if messages.len() == 1 { Message::One(messages.remove(0)) } else { Message::Many(messages) };
+        Self { status: StatusCode::BAD_REQUEST, message, error_type: "validation", retry_after: None }
     }
 
     /// 404 for a missing resource.
@@ -73,31 +59,20 @@ impl ApiError {
     /// database 507, anything else 500. The cause goes to the log, not to the client.
     pub fn from_store(error: &StoreError) -> Self {
         let (status, message, retry_after) = match error {
-            StoreError::Unavailable(_) | StoreError::Timeout(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The database is unavailable; try again shortly".to_owned(),
-                Some(5),
-            ),
+            StoreError::Unavailable(_) | StoreError::Timeout(_) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly".to_owned(), Some(5))
+            }
             StoreError::Storage(why) => (
                 StatusCode::INSUFFICIENT_STORAGE,
                 format!("The database cannot store data right now ({why}); nothing was changed"),
                 None,
             ),
-            _ => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Internal server error".to_owned(),
-                None,
-            ),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error".to_owned(), None),
         };
         if status.is_server_error() {
             tracing::error!(error = %error.chain(), kind = error.kind(), "storage failure");
         }
-        Self {
-            status,
-            message: Message::One(message),
-            error_type: error.kind(),
-            retry_after,
-        }
+        Self { status, message: Message::One(message), error_type: error.kind(), retry_after }
     }
 
     /// The status this error answers with.
@@ -121,14 +96,10 @@ impl IntoResponse for ApiError {
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         if self.status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response.extensions_mut().insert(ErrorType(self.error_type));
         response

@@ -5,16 +5,20 @@
 
 mod auth;
 mod body;
+mod contact;
 mod error;
 mod probe;
+mod rate_limit;
 mod routes;
 mod state;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 pub use auth::AdminAuth;
+pub use contact::{ContactError, ContactService, THANK_YOU, minutes};
 pub use error::{ApiError, ErrorType};
+pub use rate_limit::RateLimiter;
 pub use state::{ApiState, ServiceInfo};
 
 /// The API's routes, with paths starting at `/api`.
@@ -22,16 +26,13 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .route("/api/health", get(routes::health::health))
         .route("/api/metrics", get(routes::metrics::metrics))
-        .route(
-            "/api/projects",
-            get(routes::projects::list).post(routes::projects::create),
-        )
+        .route("/api/projects", get(routes::projects::list).post(routes::projects::create))
         .route(
             "/api/projects/{id}",
-            get(routes::projects::get)
-                .put(routes::projects::update)
-                .delete(routes::projects::delete),
+            get(routes::projects::get).put(routes::projects::update).delete(routes::projects::delete),
         )
+        .route("/api/contact", post(routes::contact::submit))
+        .route("/api/contact-messages", get(routes::contact::list))
         .route("/api", get(routes::not_found))
         .route("/api/{*rest}", get(routes::not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)

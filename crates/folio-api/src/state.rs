@@ -6,8 +6,8 @@ use std::time::Instant;
 use folio_metrics::Metrics;
 use folio_store::Store;
 
-use crate::AdminAuth;
 use crate::probe::DatabaseProbe;
+use crate::{AdminAuth, ContactService};
 
 /// Shared by all handlers; cheap to clone.
 #[derive(Debug, Clone)]
@@ -16,6 +16,7 @@ pub struct ApiState {
     pub metrics: Arc<Metrics>,
     pub auth: Arc<AdminAuth>,
     pub info: Arc<ServiceInfo>,
+    pub contact: Arc<ContactService>,
     pub(crate) probe: Arc<DatabaseProbe>,
 }
 
@@ -26,14 +27,9 @@ impl ApiState {
         metrics: Arc<Metrics>,
         auth: AdminAuth,
         info: ServiceInfo,
+        contact: Arc<ContactService>,
     ) -> Self {
-        Self {
-            store,
-            metrics,
-            auth: Arc::new(auth),
-            info: Arc::new(info),
-            probe: Arc::default(),
-        }
+        Self { store, metrics, auth: Arc::new(auth), info: Arc::new(info), contact, probe: Arc::default() }
     }
 }
 

@@ -99,35 +99,21 @@ pub enum DeliveryOutcome {
     /// The mail server accepted the notification.
     Sent { at: Timestamp },
     /// The attempt failed; try again at `retry_at`, or never (state `failed`) when `None`.
-    Failed {
-        error: String,
-        retry_at: Option<Timestamp>,
-    },
+    Failed { error: String, retry_at: Option<Timestamp> },
 }
 
 impl NewContactMessage {
     /// Validates a JSON body for `POST /api/contact`.
     pub fn from_json(body: &Value) -> Result<Submission, FieldErrors> {
         let mut obj = JsonObject::new(body)?;
-        let honeypot = obj
-            .string(HONEYPOT_FIELD)
-            .is_some_and(|v| !v.trim().is_empty());
+        let honeypot = obj.string(HONEYPOT_FIELD).is_some_and(|v| !v.trim().is_empty());
         let name = obj.required_string("name");
         let email = obj.required_string("email");
         let subject = obj.required_string("subject");
         let message = obj.required_string("message");
-        obj.reject_unknown(
-            &["name", "email", "subject", "message", HONEYPOT_FIELD],
-            &[],
-        );
+        obj.reject_unknown(&["name", "email", "subject", "message", HONEYPOT_FIELD], &[]);
         let checked = check(name, email, subject, message);
-        obj.finish().and(checked).map(|m| {
-            if honeypot {
-                Submission::Bot
-            } else {
-                Submission::Message(m)
-            }
-        })
+        obj.finish().and(checked).map(|m| if honeypot { Submission::Bot } else { Submission::Message(m) })
     }
 
     /// Validates the site's form fields (absent fields count as empty).
@@ -174,13 +160,9 @@ fn check(
         if chars == 0 {
             errors.push(format!("{field} must not be empty"));
         } else if chars < min {
-            errors.push(format!(
-                "{field} must be at least {min} characters, got {chars}"
-            ));
+            errors.push(format!("{field} must be at least {min} characters, got {chars}"));
         } else if chars > max {
-            errors.push(format!(
-                "{field} must be at most {max} characters, got {chars}"
-            ));
+            errors.push(format!("{field} must be at most {max} characters, got {chars}"));
         } else if field != "message" && value.chars().any(char::is_control) {
             errors.push(format!("{field} must be a single line"));
         } else {
@@ -197,12 +179,7 @@ fn check(
     }
     match (name, email, subject, message) {
         (Some(name), Some(email), Some(subject), Some(message)) if errors.is_empty() => {
-            Ok(NewContactMessage {
-                name,
-                email,
-                subject,
-                message,
-            })
+            Ok(NewContactMessage { name, email, subject, message })
         }
         _ => Err(errors),
     }
@@ -219,9 +196,7 @@ fn is_email(address: &str) -> bool {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+        && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && labels.iter().all(|l| {
@@ -231,9 +206,7 @@ fn is_email(address: &str) -> bool {
                 && !l.ends_with('-')
                 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
+        && labels.last().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()));
     local_ok && domain_ok
 }
 
@@ -244,33 +217,22 @@ mod tests {
     use super::*;
 
     fn errors(body: Value) -> Vec<String> {
-        NewContactMessage::from_json(&body)
-            .expect_err("invalid")
-            .into_messages()
+        NewContactMessage::from_json(&body).expect_err("invalid").into_messages()
     }
 
     #[test]
     fn a_valid_message_is_trimmed() {
-        let body = json!({"name": " Ada ", "email": "ada@example.org", "subject": "Hi", "message": "  Hello there, Folio!  "});
-        let Submission::Message(m) = NewContactMessage::from_json(&body).expect("valid") else {
-            panic!("not a bot")
-        };
-        assert_eq!(
-            (m.name.as_str(), m.message.as_str()),
-            ("Ada", "Hello there, Folio!")
-        );
+        let body =
+            json!({"name": " Ada ", "email": "ada@example.org", "subject": "Hi", "message": "  Hello there, Folio!  "});
+        let Submission::Message(m) = NewContactMessage::from_json(&body).expect("valid") else { panic!("not a bot") };
+        assert_eq!((m.name.as_str(), m.message.as_str()), ("Ada", "Hello there, Folio!"));
     }
 
     #[test]
     fn every_field_rule_names_its_field() {
         assert_eq!(
             errors(json!({})),
-            [
-                "name is required",
-                "email is required",
-                "subject is required",
-                "message is required"
-            ]
+            ["name is required", "email is required", "subject is required", "message is required"]
         );
         let long = "x".repeat(101);
         assert_eq!(
@@ -289,26 +251,18 @@ mod tests {
         for good in ["a@b.co", "first.last+tag@sub.example.org", "x_y@my-host.io"] {
             assert!(is_email(good), "{good}");
         }
-        for bad in [
-            "a", "a@b", "a@b.c", "@b.co", "a@.co", "a b@c.co", "a@b..co", "a@-b.co", "a@b.c0",
-            ".a@b.co",
-        ] {
+        for bad in ["a", "a@b", "a@b.c", "@b.co", "a@.co", "a b@c.co", "a@b..co", "a@-b.co", "a@b.c0", ".a@b.co"] {
             assert!(!is_email(bad), "{bad}");
         }
     }
 
     #[test]
     fn a_filled_honeypot_marks_a_bot_even_when_the_rest_is_valid() {
-        let body = json!({"name": "n", "email": "a@b.co", "subject": "s", "message": "0123456789", "website": "spam.example"});
-        assert_eq!(
-            NewContactMessage::from_json(&body).expect("accepted"),
-            Submission::Bot
-        );
+        let body =
+            json!({"name": "n", "email": "a@b.co", "subject": "s", "message": "0123456789", "website": "spam.example"});
+        assert_eq!(NewContactMessage::from_json(&body).expect("accepted"), Submission::Bot);
         let form = |f: &str| (f == HONEYPOT_FIELD).then(|| "x".to_owned());
-        assert_eq!(
-            NewContactMessage::from_form(form).expect("accepted"),
-            Submission::Bot
-        );
+        assert_eq!(NewContactMessage::from_form(form).expect("accepted"), Submission::Bot);
     }
 
     #[test]

@@ -53,16 +53,10 @@ impl<'a> JsonObject<'a> {
     /// Starts checking `value`, which must be a JSON object.
     pub fn new(value: &'a Value) -> Result<Self, FieldErrors> {
         match value {
-            Value::Object(map) => Ok(Self {
-                map,
-                errors: FieldErrors::default(),
-            }),
+            Value::Object(map) => Ok(Self { map, errors: FieldErrors::default() }),
             other => {
                 let mut errors = FieldErrors::default();
-                errors.push(format!(
-                    "request body must be a JSON object, not {}",
-                    kind(other)
-                ));
+                errors.push(format!("request body must be a JSON object, not {}", kind(other)));
                 Err(errors)
             }
         }
@@ -76,11 +70,8 @@ impl<'a> JsonObject<'a> {
     /// Rejects properties outside `known`; properties in `ignored` (read-only fields a client
     /// may echo back from a GET) are accepted and dropped.
     pub fn reject_unknown(&mut self, known: &[&str], ignored: &[&str]) {
-        let mut unknown: Vec<&String> = self
-            .map
-            .keys()
-            .filter(|k| !known.contains(&k.as_str()) && !ignored.contains(&k.as_str()))
-            .collect();
+        let mut unknown: Vec<&String> =
+            self.map.keys().filter(|k| !known.contains(&k.as_str()) && !ignored.contains(&k.as_str())).collect();
         unknown.sort();
         for key in unknown {
             self.errors.push(format!("property {key} should not exist"));
@@ -108,8 +99,7 @@ impl<'a> JsonObject<'a> {
         match self.map.get(name)? {
             Value::String(s) => Some(s),
             other => {
-                self.errors
-                    .push(format!("{name} must be a string, not {}", kind(other)));
+                self.errors.push(format!("{name} must be a string, not {}", kind(other)));
                 None
             }
         }
@@ -122,10 +112,7 @@ impl<'a> JsonObject<'a> {
             Some(Value::Null) => Some(Nullable::Null),
             Some(Value::String(s)) => Some(Nullable::Value(s)),
             Some(other) => {
-                self.errors.push(format!(
-                    "{name} must be a string or null, not {}",
-                    kind(other)
-                ));
+                self.errors.push(format!("{name} must be a string or null, not {}", kind(other)));
                 None
             }
         }
@@ -136,8 +123,7 @@ impl<'a> JsonObject<'a> {
         match self.map.get(name)? {
             Value::Bool(b) => Some(*b),
             other => {
-                self.errors
-                    .push(format!("{name} must be a boolean, not {}", kind(other)));
+                self.errors.push(format!("{name} must be a boolean, not {}", kind(other)));
                 None
             }
         }
@@ -147,18 +133,13 @@ impl<'a> JsonObject<'a> {
     pub fn i32(&mut self, name: &str) -> Option<i32> {
         let value = self.map.get(name)?;
         let Some(n) = value.as_i64().or_else(|| whole_float(value)) else {
-            self.errors
-                .push(format!("{name} must be an integer, not {}", kind(value)));
+            self.errors.push(format!("{name} must be an integer, not {}", kind(value)));
             return None;
         };
         match i32::try_from(n) {
             Ok(n) => Some(n),
             Err(_) => {
-                self.errors.push(format!(
-                    "{name} must be between {} and {}, got {n}",
-                    i32::MIN,
-                    i32::MAX
-                ));
+                self.errors.push(format!("{name} must be between {} and {}, got {n}", i32::MIN, i32::MAX));
                 None
             }
         }
@@ -168,10 +149,7 @@ impl<'a> JsonObject<'a> {
     pub fn string_array(&mut self, name: &str) -> Option<Vec<&'a str>> {
         let value = self.map.get(name)?;
         let Value::Array(items) = value else {
-            self.errors.push(format!(
-                "{name} must be an array of strings, not {}",
-                kind(value)
-            ));
+            self.errors.push(format!("{name} must be an array of strings, not {}", kind(value)));
             return None;
         };
         let mut strings = Vec::with_capacity(items.len());
@@ -181,8 +159,7 @@ impl<'a> JsonObject<'a> {
                 Value::String(s) => strings.push(s.as_str()),
                 other => {
                     ok = false;
-                    self.errors
-                        .push(format!("{name}[{i}] must be a string, not {}", kind(other)));
+                    self.errors.push(format!("{name}[{i}] must be a string, not {}", kind(other)));
                 }
             }
         }
@@ -190,11 +167,7 @@ impl<'a> JsonObject<'a> {
     }
 
     /// Runs a rule on a value that was read successfully, recording its message on failure.
-    pub fn check<T>(
-        &mut self,
-        value: Option<T>,
-        rule: impl FnOnce(T) -> Result<T, String>,
-    ) -> Option<T> {
+    pub fn check<T>(&mut self, value: Option<T>, rule: impl FnOnce(T) -> Result<T, String>) -> Option<T> {
         match rule(value?) {
             Ok(v) => Some(v),
             Err(message) => {
@@ -206,11 +179,7 @@ impl<'a> JsonObject<'a> {
 
     /// The recorded problems, or `Ok` when there were none.
     pub fn finish(self) -> Result<(), FieldErrors> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(self.errors)
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
     }
 }
 
@@ -277,18 +246,12 @@ mod tests {
         let mut obj = JsonObject::new(&body).expect("object");
         assert_eq!(obj.string_array("technologies"), None);
         let errors = obj.finish().expect_err("invalid");
-        assert_eq!(
-            errors.messages(),
-            ["technologies[1] must be a string, not a number"]
-        );
+        assert_eq!(errors.messages(), ["technologies[1] must be a string, not a number"]);
     }
 
     #[test]
     fn a_body_that_is_not_an_object_is_refused() {
         let errors = JsonObject::new(&json!([1, 2])).expect_err("not an object");
-        assert_eq!(
-            errors.messages(),
-            ["request body must be a JSON object, not an array"]
-        );
+        assert_eq!(errors.messages(), ["request body must be a JSON object, not an array"]);
     }
 }

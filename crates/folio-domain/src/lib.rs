@@ -4,14 +4,14 @@
 //! validated values (`NewProject`, `ProjectPatch`) or as a list of messages naming each field
 //! that is wrong.
 
+pub mod client;
 pub mod contact;
 pub mod fields;
 pub mod project;
 pub mod timestamp;
 
-pub use contact::{
-    ContactMessage, Delivery, DeliveryOutcome, DeliveryState, NewContactMessage, Submission,
-};
+pub use client::ClientIp;
+pub use contact::{ContactMessage, Delivery, DeliveryOutcome, DeliveryState, NewContactMessage, Submission};
 pub use fields::{FieldErrors, JsonObject};
 pub use project::{NewProject, Project, ProjectPatch};
 pub use timestamp::Timestamp;

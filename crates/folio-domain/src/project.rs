@@ -20,16 +20,8 @@ pub const TECHNOLOGIES_MAX_ITEMS: usize = 50;
 pub const TECHNOLOGY_MAX_CHARS: usize = 100;
 
 /// Fields a client may write.
-const WRITABLE: &[&str] = &[
-    "title",
-    "description",
-    "imageUrl",
-    "projectUrl",
-    "githubUrl",
-    "technologies",
-    "isActive",
-    "sortOrder",
-];
+const WRITABLE: &[&str] =
+    &["title", "description", "imageUrl", "projectUrl", "githubUrl", "technologies", "isActive", "sortOrder"];
 /// Read-only fields a client may send back unchanged after a GET; they are ignored.
 const READ_ONLY: &[&str] = &["id", "createdAt", "updatedAt"];
 
@@ -229,9 +221,7 @@ fn check_text<'a>(name: &str, text: &'a str, max: usize) -> Result<&'a str, Stri
     if text.trim().is_empty() {
         Err(format!("{name} must not be empty"))
     } else if chars > max {
-        Err(format!(
-            "{name} must be at most {max} characters, got {chars}"
-        ))
+        Err(format!("{name} must be at most {max} characters, got {chars}"))
     } else {
         Ok(text)
     }
@@ -242,18 +232,14 @@ fn url_field(obj: &mut JsonObject<'_>, name: &str) -> Option<Nullable<String>> {
     match obj.nullable_string(name)? {
         Nullable::Absent => Some(Nullable::Absent),
         Nullable::Null => Some(Nullable::Null),
-        Nullable::Value(text) => obj
-            .check(Some(text), |t| check_url(name, t))
-            .map(|t| Nullable::Value(t.to_owned())),
+        Nullable::Value(text) => obj.check(Some(text), |t| check_url(name, t)).map(|t| Nullable::Value(t.to_owned())),
     }
 }
 
 fn check_url<'a>(name: &str, text: &'a str) -> Result<&'a str, String> {
     let chars = text.chars().count();
     if chars > URL_MAX_CHARS {
-        return Err(format!(
-            "{name} must be at most {URL_MAX_CHARS} characters, got {chars}"
-        ));
+        return Err(format!("{name} must be at most {URL_MAX_CHARS} characters, got {chars}"));
     }
     match Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(text),
@@ -266,10 +252,7 @@ fn technologies_field(obj: &mut JsonObject<'_>) -> Option<Vec<String>> {
     let tags = obj.string_array("technologies");
     obj.check(tags, |tags| {
         if tags.len() > TECHNOLOGIES_MAX_ITEMS {
-            return Err(format!(
-                "technologies must have at most {TECHNOLOGIES_MAX_ITEMS} items, got {}",
-                tags.len()
-            ));
+            return Err(format!("technologies must have at most {TECHNOLOGIES_MAX_ITEMS} items, got {}", tags.len()));
         }
         for (i, tag) in tags.iter().enumerate() {
             let chars = tag.chars().count();
@@ -294,15 +277,12 @@ mod tests {
     use super::*;
 
     fn messages(body: Value) -> Vec<String> {
-        NewProject::from_json(&body)
-            .expect_err("invalid")
-            .into_messages()
+        NewProject::from_json(&body).expect_err("invalid").into_messages()
     }
 
     #[test]
     fn a_minimal_project_gets_the_documented_defaults() {
-        let new = NewProject::from_json(&json!({"title": "Folio", "description": "A site"}))
-            .expect("valid");
+        let new = NewProject::from_json(&json!({"title": "Folio", "description": "A site"})).expect("valid");
         assert_eq!(new.technologies, Vec::<String>::new());
         assert!(new.is_active);
         assert_eq!(new.sort_order, 0);
@@ -311,10 +291,7 @@ mod tests {
 
     #[test]
     fn title_and_description_are_required() {
-        assert_eq!(
-            messages(json!({})),
-            ["title is required", "description is required"]
-        );
+        assert_eq!(messages(json!({})), ["title is required", "description is required"]);
     }
 
     #[test]
@@ -355,37 +332,24 @@ mod tests {
 
     #[test]
     fn read_only_fields_are_ignored_and_unknown_ones_refused() {
-        let body =
-            json!({"title": "t", "description": "d", "id": "x", "createdAt": "y", "owner": 1});
+        let body = json!({"title": "t", "description": "d", "id": "x", "createdAt": "y", "owner": 1});
         assert_eq!(messages(body), ["property owner should not exist"]);
     }
 
     #[test]
     fn a_patch_distinguishes_absent_null_and_value() {
-        let patch = ProjectPatch::from_json(
-            &json!({"imageUrl": null, "githubUrl": "https://github.com/x"}),
-        )
-        .expect("valid");
+        let patch =
+            ProjectPatch::from_json(&json!({"imageUrl": null, "githubUrl": "https://github.com/x"})).expect("valid");
         assert_eq!(patch.image_url, Some(None));
         assert_eq!(patch.project_url, None);
-        assert_eq!(
-            patch.github_url,
-            Some(Some("https://github.com/x".to_owned()))
-        );
+        assert_eq!(patch.github_url, Some(Some("https://github.com/x".to_owned())));
     }
 
     #[test]
     fn a_patch_refuses_null_for_required_fields() {
-        let errors = ProjectPatch::from_json(&json!({"title": null, "isActive": null}))
-            .expect_err("invalid")
-            .into_messages();
-        assert_eq!(
-            errors,
-            [
-                "title must be a string, not null",
-                "isActive must be a boolean, not null"
-            ]
-        );
+        let errors =
+            ProjectPatch::from_json(&json!({"title": null, "isActive": null})).expect_err("invalid").into_messages();
+        assert_eq!(errors, ["title must be a string, not null", "isActive must be a boolean, not null"]);
     }
 
     #[test]
@@ -395,22 +359,10 @@ mod tests {
         let new = NewProject::from_json(&json!({"title": "t", "description": "d"})).expect("valid");
         let mut project = new.into_project(Uuid::new_v4(), created);
 
-        project.apply(
-            ProjectPatch {
-                title: Some("t".into()),
-                ..Default::default()
-            },
-            later,
-        );
+        project.apply(ProjectPatch { title: Some("t".into()), ..Default::default() }, later);
         assert_eq!(project.updated_at, created);
 
-        project.apply(
-            ProjectPatch {
-                sort_order: Some(3),
-                ..Default::default()
-            },
-            later,
-        );
+        project.apply(ProjectPatch { sort_order: Some(3), ..Default::default() }, later);
         assert_eq!((project.sort_order, project.updated_at), (3, later));
     }
 
@@ -419,12 +371,7 @@ mod tests {
         let at = Timestamp::parse("2025-10-29T20:51:37.578Z").expect("valid");
         let new = NewProject::from_json(&json!({"title": "t", "description": "d"})).expect("valid");
         let json = serde_json::to_value(new.into_project(Uuid::nil(), at)).expect("serialise");
-        let keys: Vec<&str> = json
-            .as_object()
-            .expect("object")
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let keys: Vec<&str> = json.as_object().expect("object").keys().map(String::as_str).collect();
         let mut expected = vec![
             "id",
             "title",

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use folio_domain::{ContactMessage, DeliveryOutcome, Timestamp};
 use folio_store::Store;
-use lettre::message::{Mailbox, header::ContentType};
+pub use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Notify;
@@ -60,26 +61,18 @@ pub struct Outbox {
 
 impl std::fmt::Debug for Outbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Outbox")
-            .field("to", &self.settings.to)
-            .finish_non_exhaustive()
+        f.debug_struct("Outbox").field("to", &self.settings.to).finish_non_exhaustive()
     }
 }
 
 impl Outbox {
     /// A worker delivering through the server in `settings`.
     pub fn new(store: Arc<dyn Store>, settings: MailSettings) -> Result<Self, MailError> {
-        let transport =
-            AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose_secret())
-                .map_err(|e| MailError::Url(e.to_string()))?
-                .timeout(Some(SMTP_TIMEOUT))
-                .build();
-        Ok(Self {
-            store,
-            transport,
-            settings,
-            wake: Arc::new(Notify::new()),
-        })
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose_secret())
+            .map_err(|e| MailError::Url(e.to_string()))?
+            .timeout(Some(SMTP_TIMEOUT))
+            .build();
+        Ok(Self { store, transport, settings, wake: Arc::new(Notify::new()) })
     }
 
     /// Notify this after storing a message so it is sent at once rather than at the next poll.
@@ -127,30 +120,20 @@ impl Outbox {
     /// Sends one notification and records the outcome; true when sent.
     async fn attempt(&self, message: &ContactMessage) -> bool {
         let result = match self.notification(message) {
-            Ok(email) => self
-                .transport
-                .send(email)
-                .await
-                .map(drop)
-                .map_err(|e| e.to_string()),
+            Ok(email) => self.transport.send(email).await.map(drop).map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
         let attempts = message.delivery.attempts + 1;
         let outcome = match &result {
             Ok(()) => {
                 tracing::info!(id = %message.id, attempts, "contact notification sent");
-                DeliveryOutcome::Sent {
-                    at: Timestamp::now(),
-                }
+                DeliveryOutcome::Sent { at: Timestamp::now() }
             }
             Err(error) => {
-                let retry_at = (attempts < self.settings.max_attempts)
-                    .then(|| later(Timestamp::now(), self.backoff(attempts)));
+                let retry_at =
+                    (attempts < self.settings.max_attempts).then(|| later(Timestamp::now(), self.backoff(attempts)));
                 tracing::warn!(id = %message.id, attempts, %error, retry_at = ?retry_at.map(|t| t.to_rfc3339()), "contact notification failed");
-                DeliveryOutcome::Failed {
-                    error: error.clone(),
-                    retry_at,
-                }
+                DeliveryOutcome::Failed { error: error.clone(), retry_at }
             }
         };
         if let Err(error) = self.store.record_delivery(message.id, outcome).await {
@@ -168,14 +151,10 @@ impl Outbox {
 
     /// The e-mail telling the owner about `message`; replies go to the visitor.
     fn notification(&self, message: &ContactMessage) -> Result<Message, String> {
-        let visitor: Mailbox = format!(
-            "{} <{}>",
-            message.name.replace(['<', '>', '"'], ""),
-            message.email
-        )
-        .parse()
-        .or_else(|_| message.email.parse())
-        .map_err(|e| format!("the visitor's address cannot be used as Reply-To: {e}"))?;
+        let visitor: Mailbox = format!("{} <{}>", message.name.replace(['<', '>', '"'], ""), message.email)
+            .parse()
+            .or_else(|_| message.email.parse())
+            .map_err(|e| format!("the visitor's address cannot be used as Reply-To: {e}"))?;
         Message::builder()
             .from(self.settings.from.clone())
             .to(self.settings.to.clone())
@@ -191,7 +170,5 @@ impl Outbox {
 }
 
 fn later(t: Timestamp, by: Duration) -> Timestamp {
-    Timestamp::from(
-        t.as_datetime() + chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX),
-    )
+    Timestamp::from(t.as_datetime() + chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX))
 }

@@ -22,15 +22,9 @@ async fn setup() -> Setup {
     let dir = tempfile::tempdir().expect("temporary directory");
     let metrics = Metrics::new(&[Service::Backend], "test", "test");
     let settings = DatabaseSettings::Sqlite(SqliteSettings::at(dir.path().join("folio.db")));
-    let store = folio_store::connect(&settings, metrics.db.clone())
-        .await
-        .expect("open");
+    let store = folio_store::connect(&settings, metrics.db.clone()).await.expect("open");
     store.migrate().await.expect("migrate");
-    Setup {
-        store,
-        sink: SmtpSink::start().await,
-        _dir: dir,
-    }
+    Setup { store, sink: SmtpSink::start().await, _dir: dir }
 }
 
 fn outbox(setup: &Setup, max_attempts: i32) -> Outbox {
@@ -73,28 +67,11 @@ async fn a_stored_message_reaches_the_owner_with_reply_to_the_visitor() {
     let mail = setup.sink.received();
     assert_eq!(mail.len(), 1);
     assert_eq!(mail[0].to, ["<owner@folio.test>"]);
-    assert!(
-        mail[0].data.contains("Subject: [Folio contact] Hello"),
-        "{}",
-        mail[0].data
-    );
-    assert!(
-        mail[0]
-            .data
-            .contains("Reply-To: \"Ada Lovelace\" <ada@example.org>"),
-        "{}",
-        mail[0].data
-    );
-    assert!(
-        mail[0]
-            .data
-            .contains("I would like to talk about a project.")
-    );
+    assert!(mail[0].data.contains("Subject: [Folio contact] Hello"), "{}", mail[0].data);
+    assert!(mail[0].data.contains("Reply-To: \"Ada Lovelace\" <ada@example.org>"), "{}", mail[0].data);
+    assert!(mail[0].data.contains("I would like to talk about a project."));
     assert!(mail[0].data.contains(&stored.id.to_string()));
-    assert_eq!(
-        states(setup.store.as_ref()).await,
-        [("Hello".to_owned(), DeliveryState::Sent, 1)]
-    );
+    assert_eq!(states(setup.store.as_ref()).await, [("Hello".to_owned(), DeliveryState::Sent, 1)]);
     assert_eq!(outbox(&setup, 5).deliver_due().await, 0, "never sent twice");
 }
 
@@ -108,28 +85,14 @@ async fn messages_wait_while_the_mail_server_is_down_and_go_out_when_it_returns(
     let outbox = outbox(&setup, 10);
     assert_eq!(outbox.deliver_due().await, 0);
     let listed = setup.store.list_contact_messages(10).await.expect("list");
-    assert!(
-        listed
-            .iter()
-            .all(|m| m.delivery.state == DeliveryState::Pending && m.delivery.attempts == 1)
-    );
-    assert!(
-        listed.iter().all(|m| m
-            .delivery
-            .last_error
-            .as_deref()
-            .is_some_and(|e| !e.is_empty())),
-        "{listed:?}"
-    );
+    assert!(listed.iter().all(|m| m.delivery.state == DeliveryState::Pending && m.delivery.attempts == 1));
+    assert!(listed.iter().all(|m| m.delivery.last_error.as_deref().is_some_and(|e| !e.is_empty())), "{listed:?}");
 
     setup.sink.restart().await;
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(outbox.deliver_due().await, 3);
     assert_eq!(setup.sink.received().len(), 3);
-    let expected: Vec<_> = ["one", "three", "two"]
-        .iter()
-        .map(|s| ((*s).to_owned(), DeliveryState::Sent, 2))
-        .collect();
+    let expected: Vec<_> = ["one", "three", "two"].iter().map(|s| ((*s).to_owned(), DeliveryState::Sent, 2)).collect();
     assert_eq!(states(setup.store.as_ref()).await, expected);
 }
 
@@ -144,20 +107,12 @@ async fn after_the_last_attempt_the_notification_is_failed_and_the_message_kept(
     outbox.deliver_due().await;
     let kept = &setup.store.list_contact_messages(10).await.expect("list")[0];
     assert_eq!(
-        (
-            kept.delivery.state,
-            kept.delivery.attempts,
-            kept.delivery.next_attempt_at
-        ),
+        (kept.delivery.state, kept.delivery.attempts, kept.delivery.next_attempt_at),
         (DeliveryState::Failed, 2, None)
     );
     assert_eq!(kept.message, "I would like to talk about a project.");
     setup.sink.restart().await;
-    assert_eq!(
-        outbox.deliver_due().await,
-        0,
-        "a failed notification is not retried on its own"
-    );
+    assert_eq!(outbox.deliver_due().await, 0, "a failed notification is not retried on its own");
 }
 
 #[tokio::test]
@@ -174,10 +129,7 @@ async fn the_worker_sends_at_once_when_woken() {
     let started = Instant::now();
     waker.notify_one();
     while setup.sink.received().is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(2),
-            "not sent within 2 s of the wake-up (the poll is 5 s)"
-        );
+        assert!(started.elapsed() < Duration::from_secs(2), "not sent within 2 s of the wake-up (the poll is 5 s)");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let _ = stop.send(());

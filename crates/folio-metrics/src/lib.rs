@@ -91,12 +91,7 @@ impl Metrics {
                 "Database query duration in seconds",
                 &["query_type", "table"],
             ),
-            queries: counter(
-                &registry,
-                "db_queries_total",
-                "Total database queries",
-                &["query_type", "table"],
-            ),
+            queries: counter(&registry, "db_queries_total", "Total database queries", &["query_type", "table"]),
             errors: counter(
                 &registry,
                 "db_query_errors_total",
@@ -105,19 +100,9 @@ impl Metrics {
             ),
         };
         let pages = PageMetrics {
-            views: counter(
-                &registry,
-                "frontend_page_views_total",
-                "Site page views",
-                &["page", "method"],
-            ),
+            views: counter(&registry, "frontend_page_views_total", "Site page views", &["page", "method"]),
         };
-        Self {
-            registry,
-            http,
-            db,
-            pages,
-        }
+        Self { registry, http, db, pages }
     }
 
     /// The Prometheus text exposition of every metric.
@@ -132,46 +117,25 @@ impl Metrics {
 
 impl HttpMetrics {
     /// Records one answered request; `error_type` is set for error statuses.
-    pub fn record(
-        &self,
-        method: &str,
-        route: &str,
-        status: u16,
-        elapsed: Duration,
-        error_type: Option<&str>,
-    ) {
+    pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration, error_type: Option<&str>) {
         let status = status.to_string();
         let labels = [method, route, status.as_str()];
         self.requests.with_label_values(&labels).inc();
-        self.duration
-            .with_label_values(&labels)
-            .observe(elapsed.as_secs_f64());
+        self.duration.with_label_values(&labels).observe(elapsed.as_secs_f64());
         if let Some(error_type) = error_type {
-            self.errors
-                .with_label_values(&[method, route, status.as_str(), error_type])
-                .inc();
+            self.errors.with_label_values(&[method, route, status.as_str(), error_type]).inc();
         }
     }
 }
 
 impl DbMetrics {
     /// Records one query; `error_type` is set when it failed.
-    pub fn record(
-        &self,
-        query_type: &str,
-        table: &str,
-        elapsed: Duration,
-        error_type: Option<&str>,
-    ) {
+    pub fn record(&self, query_type: &str, table: &str, elapsed: Duration, error_type: Option<&str>) {
         let labels = [query_type, table];
         self.queries.with_label_values(&labels).inc();
-        self.duration
-            .with_label_values(&labels)
-            .observe(elapsed.as_secs_f64());
+        self.duration.with_label_values(&labels).observe(elapsed.as_secs_f64());
         if let Some(error_type) = error_type {
-            self.errors
-                .with_label_values(&[query_type, table, error_type])
-                .inc();
+            self.errors.with_label_values(&[query_type, table, error_type]).inc();
         }
     }
 }
@@ -184,14 +148,11 @@ impl PageMetrics {
 }
 
 fn register<C: prometheus::core::Collector + 'static>(registry: &Registry, collector: C) {
-    registry
-        .register(Box::new(collector))
-        .expect("each metric name is registered once");
+    registry.register(Box::new(collector)).expect("each metric name is registered once");
 }
 
 fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
-    let metric =
-        IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric definition");
+    let metric = IntCounterVec::new(Opts::new(name, help), labels).expect("valid metric definition");
     register(registry, metric.clone());
     metric
 }
@@ -210,16 +171,8 @@ mod tests {
     #[test]
     fn renders_the_dashboard_names_with_their_labels() {
         let metrics = Metrics::new(&[Service::Backend], "1.2.3", "test");
-        metrics.http.record(
-            "GET",
-            "/api/projects/{id}",
-            404,
-            Duration::from_millis(3),
-            Some("not_found"),
-        );
-        metrics
-            .db
-            .record("select", "projects", Duration::from_millis(2), None);
+        metrics.http.record("GET", "/api/projects/{id}", 404, Duration::from_millis(3), Some("not_found"));
+        metrics.db.record("select", "projects", Duration::from_millis(2), None);
         let text = metrics.render();
         for needle in [
             "# TYPE backend_uptime_seconds counter",

@@ -24,21 +24,12 @@ impl Service {
         }
     }
 
-    pub(crate) fn register(
-        self,
-        registry: &Registry,
-        started: Instant,
-        version: &str,
-        environment: &str,
-    ) {
+    pub(crate) fn register(self, registry: &Registry, started: Instant, version: &str, environment: &str) {
         let prefix = self.prefix();
         let uptime = Uptime::new(&format!("{prefix}_uptime_seconds"), started);
         super::register(registry, uptime);
         let info = IntGaugeVec::new(
-            Opts::new(
-                format!("{prefix}_info"),
-                format!("{prefix} application information"),
-            ),
+            Opts::new(format!("{prefix}_info"), format!("{prefix} application information")),
             &["version", "environment"],
         )
         .expect("valid metric definition");
@@ -56,13 +47,8 @@ struct Uptime {
 
 impl Uptime {
     fn new(name: &str, started: Instant) -> Self {
-        let desc = Desc::new(
-            name.to_owned(),
-            "Application uptime in seconds".to_owned(),
-            Vec::new(),
-            HashMap::new(),
-        )
-        .expect("valid metric definition");
+        let desc = Desc::new(name.to_owned(), "Application uptime in seconds".to_owned(), Vec::new(), HashMap::new())
+            .expect("valid metric definition");
         Self { desc, started }
     }
 }

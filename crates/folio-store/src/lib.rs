@@ -16,9 +16,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use folio_domain::Timestamp;
-use folio_domain::{
-    ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch,
-};
+use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch};
 use folio_metrics::DbMetrics;
 use uuid::Uuid;
 
@@ -73,20 +71,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn create_project(&self, new: NewProject) -> Result<Project, StoreError>;
 
     /// Applies a partial update atomically; `None` when no such project exists.
-    async fn update_project(
-        &self,
-        id: Uuid,
-        patch: ProjectPatch,
-    ) -> Result<Option<Project>, StoreError>;
+    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError>;
 
     /// Deletes a project; `false` when no such project exists.
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError>;
 
     /// Stores a contact message with its notification pending.
-    async fn insert_contact_message(
-        &self,
-        new: NewContactMessage,
-    ) -> Result<ContactMessage, StoreError>;
+    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError>;
 
     /// The newest `limit` contact messages, newest first, with their delivery state.
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError>;
@@ -107,10 +98,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 }
 
 /// Opens the configured database. Nothing is migrated yet: call [`Store::migrate`].
-pub async fn connect(
-    settings: &DatabaseSettings,
-    metrics: DbMetrics,
-) -> Result<Arc<dyn Store>, StoreError> {
+pub async fn connect(settings: &DatabaseSettings, metrics: DbMetrics) -> Result<Arc<dyn Store>, StoreError> {
     Ok(match settings {
         DatabaseSettings::Postgres(s) => Arc::new(postgres::PgStore::connect(s, metrics).await?),
         DatabaseSettings::Sqlite(s) => Arc::new(sqlite::SqliteStore::open(s, metrics).await?),

@@ -48,15 +48,8 @@ pub(crate) fn pending<'a>(
             )));
         }
     }
-    let pending = known
-        .iter()
-        .filter(|m| !applied.iter().any(|(v, _)| *v == m.version))
-        .collect();
-    let unknown = applied
-        .iter()
-        .map(|(v, _)| *v)
-        .filter(|v| !known.iter().any(|m| m.version == *v))
-        .collect();
+    let pending = known.iter().filter(|m| !applied.iter().any(|(v, _)| *v == m.version)).collect();
+    let unknown = applied.iter().map(|(v, _)| *v).filter(|v| !known.iter().any(|m| m.version == *v)).collect();
     Ok((pending, unknown))
 }
 
@@ -65,25 +58,14 @@ mod tests {
     use super::*;
 
     const KNOWN: &[Migration] = &[
-        Migration {
-            version: 1,
-            name: "one",
-            sql: "SELECT 1",
-        },
-        Migration {
-            version: 2,
-            name: "two",
-            sql: "SELECT 2",
-        },
+        Migration { version: 1, name: "one", sql: "SELECT 1" },
+        Migration { version: 2, name: "two", sql: "SELECT 2" },
     ];
 
     #[test]
     fn everything_is_pending_on_an_empty_database() {
         let (pending, unknown) = pending(KNOWN, &[]).expect("ok");
-        assert_eq!(
-            pending.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [1, 2]
-        );
+        assert_eq!(pending.iter().map(|m| m.version).collect::<Vec<_>>(), [1, 2]);
         assert!(unknown.is_empty());
     }
 
@@ -99,9 +81,6 @@ mod tests {
     fn an_edited_migration_is_refused() {
         let applied = vec![(1, "not the checksum".to_owned())];
         let err = pending(KNOWN, &applied).expect_err("edited");
-        assert!(
-            err.to_string().contains("migration 1 (one) was changed"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("migration 1 (one) was changed"), "{err}");
     }
 }

@@ -6,8 +6,7 @@ mod common;
 use std::time::Duration;
 
 use folio_domain::{
-    DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, ProjectPatch, Submission,
-    Timestamp,
+    DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, ProjectPatch, Submission, Timestamp,
 };
 use folio_store::Store;
 use futures::future::join_all;
@@ -46,155 +45,74 @@ async fn a_created_project_reads_back_exactly_as_stored(store: &dyn Store) {
     assert_eq!(created.title, new.title);
     assert_eq!(created.technologies, new.technologies);
     assert_eq!(created.created_at, created.updated_at);
-    let read = store
-        .get_project(created.id)
-        .await
-        .expect("get")
-        .expect("found");
+    let read = store.get_project(created.id).await.expect("get").expect("found");
     assert_eq!(read, created);
 }
 
 async fn the_listing_holds_active_projects_by_sort_order_then_newest_first(store: &dyn Store) {
-    let b_old = store
-        .create_project(new_project("b-old", 1, true))
-        .await
-        .expect("create");
+    let b_old = store.create_project(new_project("b-old", 1, true)).await.expect("create");
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let b_new = store
-        .create_project(new_project("b-new", 1, true))
-        .await
-        .expect("create");
-    let a = store
-        .create_project(new_project("a", 0, true))
-        .await
-        .expect("create");
-    store
-        .create_project(new_project("hidden", -1, false))
-        .await
-        .expect("create");
-    let titles: Vec<String> = store
-        .list_active_projects()
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|p| p.title)
-        .collect();
+    let b_new = store.create_project(new_project("b-new", 1, true)).await.expect("create");
+    let a = store.create_project(new_project("a", 0, true)).await.expect("create");
+    store.create_project(new_project("hidden", -1, false)).await.expect("create");
+    let titles: Vec<String> = store.list_active_projects().await.expect("list").into_iter().map(|p| p.title).collect();
     assert_eq!(titles, [a.title, b_new.title, b_old.title]);
 }
 
 async fn an_inactive_project_can_still_be_fetched_by_id(store: &dyn Store) {
-    let hidden = store
-        .create_project(new_project("hidden", 0, false))
-        .await
-        .expect("create");
-    assert_eq!(
-        store.get_project(hidden.id).await.expect("get"),
-        Some(hidden)
-    );
+    let hidden = store.create_project(new_project("hidden", 0, false)).await.expect("create");
+    assert_eq!(store.get_project(hidden.id).await.expect("get"), Some(hidden));
 }
 
 async fn unknown_ids_are_reported_as_absent(store: &dyn Store) {
     let id = Uuid::new_v4();
     assert_eq!(store.get_project(id).await.expect("get"), None);
-    assert_eq!(
-        store
-            .update_project(id, ProjectPatch::default())
-            .await
-            .expect("update"),
-        None
-    );
+    assert_eq!(store.update_project(id, ProjectPatch::default()).await.expect("update"), None);
     assert!(!store.delete_project(id).await.expect("delete"));
 }
 
 async fn an_update_changes_only_the_given_fields(store: &dyn Store) {
-    let created = store
-        .create_project(new_project("before", 3, true))
-        .await
-        .expect("create");
+    let created = store.create_project(new_project("before", 3, true)).await.expect("create");
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let patch = ProjectPatch::from_json(&json!({"title": "after", "technologies": ["Axum"]}))
-        .expect("valid");
-    let updated = store
-        .update_project(created.id, patch)
-        .await
-        .expect("update")
-        .expect("found");
+    let patch = ProjectPatch::from_json(&json!({"title": "after", "technologies": ["Axum"]})).expect("valid");
+    let updated = store.update_project(created.id, patch).await.expect("update").expect("found");
     assert_eq!(updated.title, "after");
     assert_eq!(updated.technologies, ["Axum"]);
-    assert_eq!(
-        (updated.description.as_str(), updated.sort_order),
-        (created.description.as_str(), 3)
-    );
+    assert_eq!((updated.description.as_str(), updated.sort_order), (created.description.as_str(), 3));
     assert_eq!(updated.created_at, created.created_at);
     assert!(updated.updated_at > created.updated_at);
-    assert_eq!(
-        store.get_project(created.id).await.expect("get"),
-        Some(updated)
-    );
+    assert_eq!(store.get_project(created.id).await.expect("get"), Some(updated));
 }
 
 async fn null_clears_an_optional_url(store: &dyn Store) {
-    let new = NewProject::from_json(
-        &json!({"title": "t", "description": "d", "imageUrl": "https://x.example/i.png"}),
-    )
-    .expect("valid");
+    let new = NewProject::from_json(&json!({"title": "t", "description": "d", "imageUrl": "https://x.example/i.png"}))
+        .expect("valid");
     let created = store.create_project(new).await.expect("create");
     let patch = ProjectPatch::from_json(&json!({"imageUrl": null})).expect("valid");
-    let updated = store
-        .update_project(created.id, patch)
-        .await
-        .expect("update")
-        .expect("found");
+    let updated = store.update_project(created.id, patch).await.expect("update").expect("found");
     assert_eq!(updated.image_url, None);
-    assert_eq!(
-        store
-            .get_project(created.id)
-            .await
-            .expect("get")
-            .expect("found")
-            .image_url,
-        None
-    );
+    assert_eq!(store.get_project(created.id).await.expect("get").expect("found").image_url, None);
 }
 
 async fn concurrent_updates_to_different_fields_both_survive(store: &dyn Store) {
-    let created = store
-        .create_project(new_project("race", 0, true))
-        .await
-        .expect("create");
+    let created = store.create_project(new_project("race", 0, true)).await.expect("create");
     let titles = (0..8).map(|i| {
-        let patch = ProjectPatch {
-            title: Some(format!("title {i}")),
-            ..Default::default()
-        };
+        let patch = ProjectPatch { title: Some(format!("title {i}")), ..Default::default() };
         store.update_project(created.id, patch)
     });
     let orders = (0..8).map(|i| {
-        let patch = ProjectPatch {
-            sort_order: Some(100 + i),
-            ..Default::default()
-        };
+        let patch = ProjectPatch { sort_order: Some(100 + i), ..Default::default() };
         store.update_project(created.id, patch)
     });
     let (a, b) = tokio::join!(join_all(titles), join_all(orders));
-    assert!(
-        a.iter().chain(b.iter()).all(|r| matches!(r, Ok(Some(_)))),
-        "an update failed: {a:?} {b:?}"
-    );
-    let last = store
-        .get_project(created.id)
-        .await
-        .expect("get")
-        .expect("found");
+    assert!(a.iter().chain(b.iter()).all(|r| matches!(r, Ok(Some(_)))), "an update failed: {a:?} {b:?}");
+    let last = store.get_project(created.id).await.expect("get").expect("found");
     assert!(last.title.starts_with("title "), "title lost: {last:?}");
     assert!(last.sort_order >= 100, "sortOrder lost: {last:?}");
 }
 
 async fn a_deleted_project_is_gone(store: &dyn Store) {
-    let created = store
-        .create_project(new_project("doomed", 0, true))
-        .await
-        .expect("create");
+    let created = store.create_project(new_project("doomed", 0, true)).await.expect("create");
     assert!(store.delete_project(created.id).await.expect("delete"));
     assert_eq!(store.get_project(created.id).await.expect("get"), None);
     assert!(store.list_active_projects().await.expect("list").is_empty());
@@ -217,156 +135,64 @@ fn in_ms(ms: i64) -> Timestamp {
 }
 
 async fn contact_messages_are_stored_pending_and_listed_newest_first(store: &dyn Store) {
-    let first = store
-        .insert_contact_message(contact("first"))
-        .await
-        .expect("insert");
+    let first = store.insert_contact_message(contact("first")).await.expect("insert");
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let second = store
-        .insert_contact_message(contact("second"))
-        .await
-        .expect("insert");
+    let second = store.insert_contact_message(contact("second")).await.expect("insert");
     assert_eq!(first.delivery.state, DeliveryState::Pending);
     assert_eq!(first.delivery.attempts, 0);
     let listed = store.list_contact_messages(10).await.expect("list");
     assert_eq!(listed, [second.clone(), first]);
-    assert_eq!(
-        store.list_contact_messages(1).await.expect("list"),
-        [second]
-    );
+    assert_eq!(store.list_contact_messages(1).await.expect("list"), [second]);
 }
 
 async fn a_due_notification_is_claimed_once_until_its_lease_passes(store: &dyn Store) {
-    let stored = store
-        .insert_contact_message(contact("lease"))
-        .await
-        .expect("insert");
-    let claimed = store
-        .claim_due_notifications(10, in_ms(150))
-        .await
-        .expect("claim");
-    assert_eq!(
-        claimed.iter().map(|m| m.id).collect::<Vec<_>>(),
-        [stored.id]
-    );
-    assert!(
-        store
-            .claim_due_notifications(10, in_ms(150))
-            .await
-            .expect("claim")
-            .is_empty()
-    );
+    let stored = store.insert_contact_message(contact("lease")).await.expect("insert");
+    let claimed = store.claim_due_notifications(10, in_ms(150)).await.expect("claim");
+    assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [stored.id]);
+    assert!(store.claim_due_notifications(10, in_ms(150)).await.expect("claim").is_empty());
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(
-        store
-            .claim_due_notifications(10, in_ms(150))
-            .await
-            .expect("claim")
-            .len(),
-        1,
-        "lease expired"
-    );
+    assert_eq!(store.claim_due_notifications(10, in_ms(150)).await.expect("claim").len(), 1, "lease expired");
 }
 
 async fn delivery_outcomes_are_recorded_and_sent_mail_is_never_claimed_again(store: &dyn Store) {
-    let sent = store
-        .insert_contact_message(contact("sent"))
-        .await
-        .expect("insert");
-    let retried = store
-        .insert_contact_message(contact("retried"))
-        .await
-        .expect("insert");
-    let abandoned = store
-        .insert_contact_message(contact("abandoned"))
-        .await
-        .expect("insert");
-    store
-        .claim_due_notifications(10, in_ms(60_000))
-        .await
-        .expect("claim");
+    let sent = store.insert_contact_message(contact("sent")).await.expect("insert");
+    let retried = store.insert_contact_message(contact("retried")).await.expect("insert");
+    let abandoned = store.insert_contact_message(contact("abandoned")).await.expect("insert");
+    store.claim_due_notifications(10, in_ms(60_000)).await.expect("claim");
     let at = Timestamp::now();
-    store
-        .record_delivery(sent.id, DeliveryOutcome::Sent { at })
-        .await
-        .expect("record");
-    let retry = DeliveryOutcome::Failed {
-        error: "connection refused".into(),
-        retry_at: Some(in_ms(100)),
-    };
-    store
-        .record_delivery(retried.id, retry)
-        .await
-        .expect("record");
-    let give_up = DeliveryOutcome::Failed {
-        error: "550 mailbox unavailable".into(),
-        retry_at: None,
-    };
-    store
-        .record_delivery(abandoned.id, give_up)
-        .await
-        .expect("record");
+    store.record_delivery(sent.id, DeliveryOutcome::Sent { at }).await.expect("record");
+    let retry = DeliveryOutcome::Failed { error: "connection refused".into(), retry_at: Some(in_ms(100)) };
+    store.record_delivery(retried.id, retry).await.expect("record");
+    let give_up = DeliveryOutcome::Failed { error: "550 mailbox unavailable".into(), retry_at: None };
+    store.record_delivery(abandoned.id, give_up).await.expect("record");
 
-    let by_subject = |list: &[folio_domain::ContactMessage], s: &str| {
-        list.iter()
-            .find(|m| m.subject == s)
-            .cloned()
-            .expect("listed")
-    };
+    let by_subject =
+        |list: &[folio_domain::ContactMessage], s: &str| list.iter().find(|m| m.subject == s).cloned().expect("listed");
     let listed = store.list_contact_messages(10).await.expect("list");
     let d = by_subject(&listed, "sent").delivery;
-    assert_eq!(
-        (d.state, d.attempts, d.sent_at, d.next_attempt_at),
-        (DeliveryState::Sent, 1, Some(at), None)
-    );
+    assert_eq!((d.state, d.attempts, d.sent_at, d.next_attempt_at), (DeliveryState::Sent, 1, Some(at), None));
     let d = by_subject(&listed, "retried").delivery;
-    assert_eq!(
-        (d.state, d.attempts, d.last_error.as_deref()),
-        (DeliveryState::Pending, 1, Some("connection refused"))
-    );
+    assert_eq!((d.state, d.attempts, d.last_error.as_deref()), (DeliveryState::Pending, 1, Some("connection refused")));
     let d = by_subject(&listed, "abandoned").delivery;
-    assert_eq!(
-        (d.state, d.attempts, d.next_attempt_at),
-        (DeliveryState::Failed, 1, None)
-    );
-    assert_eq!(
-        by_subject(&listed, "abandoned").message,
-        "Hello from the contract tests",
-        "the message is kept"
-    );
+    assert_eq!((d.state, d.attempts, d.next_attempt_at), (DeliveryState::Failed, 1, None));
+    assert_eq!(by_subject(&listed, "abandoned").message, "Hello from the contract tests", "the message is kept");
 
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let due: Vec<String> = store
-        .claim_due_notifications(10, in_ms(60_000))
-        .await
-        .expect("claim")
-        .into_iter()
-        .map(|m| m.subject)
-        .collect();
+    let due: Vec<String> =
+        store.claim_due_notifications(10, in_ms(60_000)).await.expect("claim").into_iter().map(|m| m.subject).collect();
     assert_eq!(due, ["retried"]);
 }
 
 async fn concurrent_claims_never_hand_out_a_message_twice(store: &dyn Store) {
     for i in 0..12 {
-        store
-            .insert_contact_message(contact(&format!("m{i}")))
-            .await
-            .expect("insert");
+        store.insert_contact_message(contact(&format!("m{i}"))).await.expect("insert");
     }
     let claims = join_all((0..4).map(|_| store.claim_due_notifications(5, in_ms(60_000)))).await;
-    let mut ids: Vec<uuid::Uuid> = claims
-        .into_iter()
-        .flat_map(|c| c.expect("claim"))
-        .map(|m| m.id)
-        .collect();
+    let mut ids: Vec<uuid::Uuid> = claims.into_iter().flat_map(|c| c.expect("claim")).map(|m| m.id).collect();
     let claimed = ids.len();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(
-        (claimed, ids.len()),
-        (12, 12),
-        "every message claimed exactly once"
-    );
+    assert_eq!((claimed, ids.len()), (12, 12), "every message claimed exactly once");
 }
 
 macro_rules! contract {

@@ -17,19 +17,11 @@ fn metrics() -> Arc<Metrics> {
 }
 
 async fn store(settings: PgSettings) -> Arc<dyn Store> {
-    folio_store::connect(&DatabaseSettings::Postgres(settings), metrics().db.clone())
-        .await
-        .expect("connect")
+    folio_store::connect(&DatabaseSettings::Postgres(settings), metrics().db.clone()).await.expect("connect")
 }
 
 fn verified(db: &TestDb) -> PgSettings {
-    pg_settings(
-        &db.info,
-        &db.name,
-        &db.info.host,
-        SslMode::VerifyFull,
-        Some(RootCerts::File(db.info.ca_cert.clone())),
-    )
+    pg_settings(&db.info, &db.name, &db.info.host, SslMode::VerifyFull, Some(RootCerts::File(db.info.ca_cert.clone())))
 }
 
 /// The table the earlier platform's own SQL script made, with its trigger, and two rows.
@@ -83,16 +75,8 @@ async fn the_earlier_platforms_table_is_adopted_with_every_row() {
     assert_eq!(report.applied, [1, 2, 3]);
 
     let listed = store.list_active_projects().await.expect("list");
-    let summary: Vec<(String, Vec<String>, String)> = listed
-        .iter()
-        .map(|p| {
-            (
-                p.title.clone(),
-                p.technologies.clone(),
-                p.created_at.to_rfc3339(),
-            )
-        })
-        .collect();
+    let summary: Vec<(String, Vec<String>, String)> =
+        listed.iter().map(|p| (p.title.clone(), p.technologies.clone(), p.created_at.to_rfc3339())).collect();
     assert_eq!(
         summary,
         [
@@ -101,33 +85,16 @@ async fn the_earlier_platforms_table_is_adopted_with_every_row() {
                 vec!["NestJS".to_owned(), "Terraform".to_owned()],
                 "2025-10-29T20:51:37.578Z".to_owned()
             ),
-            (
-                "No tags".to_owned(),
-                vec![],
-                "2025-10-31T09:00:00.000Z".to_owned()
-            ),
+            ("No tags".to_owned(), vec![], "2025-10-31T09:00:00.000Z".to_owned()),
         ]
     );
-    assert_eq!(
-        listed[0].github_url.as_deref(),
-        Some("https://github.com/x/y")
-    );
-    assert_eq!(
-        db.psql("SELECT count(*) FROM pg_trigger WHERE tgname = 'update_projects_updated_at'"),
-        "0"
-    );
+    assert_eq!(listed[0].github_url.as_deref(), Some("https://github.com/x/y"));
+    assert_eq!(db.psql("SELECT count(*) FROM pg_trigger WHERE tgname = 'update_projects_updated_at'"), "0");
     assert_eq!(
         db.psql("SELECT data_type FROM information_schema.columns WHERE table_name = 'projects' AND column_name = 'createdAt'"),
         "timestamp with time zone"
     );
-    assert!(
-        store
-            .migrate()
-            .await
-            .expect("second run")
-            .applied
-            .is_empty()
-    );
+    assert!(store.migrate().await.expect("second run").applied.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,33 +103,18 @@ async fn a_typeorm_simple_array_column_becomes_a_text_array() {
     db.psql(TYPEORM_SIMPLE_ARRAY);
     let store = store(verified(&db)).await;
     store.migrate().await.expect("migrate");
-    let tags: Vec<Vec<String>> = store
-        .list_active_projects()
-        .await
-        .expect("list")
-        .into_iter()
-        .map(|p| p.technologies)
-        .collect();
+    let tags: Vec<Vec<String>> =
+        store.list_active_projects().await.expect("list").into_iter().map(|p| p.technologies).collect();
     // Both have sortOrder 0, so the newer ("Empty", 31 October) lists first.
-    assert_eq!(
-        tags,
-        [vec![], vec!["NestJS".to_owned(), "Terraform".to_owned()]]
-    );
+    assert_eq!(tags, [vec![], vec!["NestJS".to_owned(), "Terraform".to_owned()]]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn replicas_migrating_at_once_apply_each_migration_exactly_once() {
     let db = TestDb::new();
-    let stores = [
-        store(verified(&db)).await,
-        store(verified(&db)).await,
-        store(verified(&db)).await,
-    ];
+    let stores = [store(verified(&db)).await, store(verified(&db)).await, store(verified(&db)).await];
     let reports = futures::future::join_all(stores.iter().map(|s| s.migrate())).await;
-    let mut applied: Vec<i64> = reports
-        .into_iter()
-        .flat_map(|r| r.expect("migrate").applied)
-        .collect();
+    let mut applied: Vec<i64> = reports.into_iter().flat_map(|r| r.expect("migrate").applied).collect();
     applied.sort_unstable();
     assert_eq!(applied, [1, 2, 3]);
     assert_eq!(db.psql("SELECT count(*) FROM folio_schema_migrations"), "3");
@@ -175,11 +127,7 @@ async fn an_edited_migration_stops_the_start() {
     store.migrate().await.expect("migrate");
     db.psql("UPDATE folio_schema_migrations SET checksum = 'edited' WHERE version = 1");
     let err = store.migrate().await.expect_err("edited migration");
-    assert!(
-        err.to_string()
-            .contains("migration 1 (create_projects) was changed after it was applied"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("migration 1 (create_projects) was changed after it was applied"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -187,19 +135,10 @@ async fn a_certificate_from_another_ca_is_refused_with_a_clear_error() {
     let db = TestDb::new();
     let mut settings = verified(&db);
     settings.ssl_root_cert = Some(RootCerts::File(db.info.untrusted_ca_cert.clone()));
-    let err = store(settings)
-        .await
-        .ping()
-        .await
-        .expect_err("untrusted certificate");
-    let StoreError::Tls(message) = &err else {
-        panic!("expected a TLS error, got {err:?}")
-    };
+    let err = store(settings).await.ping().await.expect_err("untrusted certificate");
+    let StoreError::Tls(message) = &err else { panic!("expected a TLS error, got {err:?}") };
     assert!(message.contains("UnknownIssuer"), "{message}");
-    assert!(
-        message.contains(&db.info.untrusted_ca_cert.display().to_string()),
-        "{message}"
-    );
+    assert!(message.contains(&db.info.untrusted_ca_cert.display().to_string()), "{message}");
     assert!(!err.is_transient());
 }
 
@@ -207,53 +146,27 @@ async fn a_certificate_from_another_ca_is_refused_with_a_clear_error() {
 async fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
     let db = TestDb::new();
     let roots = Some(RootCerts::File(db.info.ca_cert.clone()));
-    let full = pg_settings(
-        &db.info,
-        &db.name,
-        UNNAMED_HOST,
-        SslMode::VerifyFull,
-        roots.clone(),
-    );
-    let err = store(full)
-        .await
-        .ping()
-        .await
-        .expect_err("host not in certificate");
-    assert!(
-        matches!(&err, StoreError::Tls(m) if m.contains("not valid for name \"127.0.0.2\"")),
-        "{err:?}"
-    );
+    let full = pg_settings(&db.info, &db.name, UNNAMED_HOST, SslMode::VerifyFull, roots.clone());
+    let err = store(full).await.ping().await.expect_err("host not in certificate");
+    assert!(matches!(&err, StoreError::Tls(m) if m.contains("not valid for name \"127.0.0.2\"")), "{err:?}");
     let ca_only = pg_settings(&db.info, &db.name, UNNAMED_HOST, SslMode::VerifyCa, roots);
-    store(ca_only)
-        .await
-        .ping()
-        .await
-        .expect("verify-ca ignores the host name");
+    store(ca_only).await.ping().await.expect("verify-ca ignores the host name");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_modes_without_root_certificates_are_a_configuration_error() {
     let db = TestDb::new();
     let settings = pg_settings(&db.info, &db.name, &db.info.host, SslMode::VerifyFull, None);
-    let err = folio_store::connect(&DatabaseSettings::Postgres(settings), metrics().db.clone())
-        .await
-        .expect_err("no roots");
-    assert!(
-        err.to_string()
-            .contains("sslmode verify-full needs root certificates"),
-        "{err}"
-    );
+    let err =
+        folio_store::connect(&DatabaseSettings::Postgres(settings), metrics().db.clone()).await.expect_err("no roots");
+    assert!(err.to_string().contains("sslmode verify-full needs root certificates"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_refuses_connections_without_tls() {
     let db = TestDb::new();
     let settings = pg_settings(&db.info, &db.name, &db.info.host, SslMode::Disable, None);
-    let err = store(settings)
-        .await
-        .ping()
-        .await
-        .expect_err("plain TCP refused");
+    let err = store(settings).await.ping().await.expect_err("plain TCP refused");
     assert!(err.chain().contains("no encryption"), "{}", err.chain());
 }
 
@@ -261,44 +174,26 @@ async fn the_server_refuses_connections_without_tls() {
 async fn requests_fail_fast_while_the_database_is_down_and_recover_when_it_returns() {
     let cluster = PgCluster::start();
     let info = cluster.info();
-    let settings = pg_settings(
-        info,
-        "postgres",
-        &info.host,
-        SslMode::VerifyFull,
-        Some(RootCerts::File(info.ca_cert.clone())),
-    );
+    let settings =
+        pg_settings(info, "postgres", &info.host, SslMode::VerifyFull, Some(RootCerts::File(info.ca_cert.clone())));
     let acquire_timeout = settings.pool.acquire_timeout;
     let store = store(settings).await;
     store.migrate().await.expect("migrate");
-    store
-        .list_active_projects()
-        .await
-        .expect("list before the outage");
+    store.list_active_projects().await.expect("list before the outage");
 
     cluster.stop();
     for _ in 0..3 {
         let started = Instant::now();
-        let err = store
-            .list_active_projects()
-            .await
-            .expect_err("database down");
+        let err = store.list_active_projects().await.expect_err("database down");
         assert!(err.is_transient(), "{err:?}");
-        assert!(
-            started.elapsed() <= acquire_timeout + Duration::from_millis(500),
-            "took {:?}",
-            started.elapsed()
-        );
+        assert!(started.elapsed() <= acquire_timeout + Duration::from_millis(500), "took {:?}", started.elapsed());
         assert!(store.ping().await.is_err());
     }
 
     cluster.start_again();
     let back = Instant::now();
     while store.list_active_projects().await.is_err() {
-        assert!(
-            back.elapsed() < Duration::from_secs(10),
-            "no recovery within 10 s"
-        );
+        assert!(back.elapsed() < Duration::from_secs(10), "no recovery within 10 s");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     store.ping().await.expect("ping after recovery");

@@ -9,12 +9,7 @@ use folio_store::{DatabaseSettings, Store};
 
 async fn open(path: &std::path::Path) -> Arc<dyn Store> {
     let metrics = Metrics::new(&[Service::Backend], "test", "test");
-    folio_store::connect(
-        &DatabaseSettings::Sqlite(SqliteSettings::at(path)),
-        metrics.db.clone(),
-    )
-    .await
-    .expect("open")
+    folio_store::connect(&DatabaseSettings::Sqlite(SqliteSettings::at(path)), metrics.db.clone()).await.expect("open")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -31,10 +26,7 @@ async fn stores_migrating_one_file_at_once_apply_each_migration_exactly_once() {
     let path = dir.path().join("folio.db");
     let stores = [open(&path).await, open(&path).await, open(&path).await];
     let reports = futures::future::join_all(stores.iter().map(|s| s.migrate())).await;
-    let mut applied: Vec<i64> = reports
-        .into_iter()
-        .flat_map(|r| r.expect("migrate").applied)
-        .collect();
+    let mut applied: Vec<i64> = reports.into_iter().flat_map(|r| r.expect("migrate").applied).collect();
     applied.sort_unstable();
     assert_eq!(applied, [1, 2]);
 }

@@ -36,10 +36,8 @@ pub const UNNAMED_HOST: &str = "127.0.0.2";
 impl ClusterInfo {
     /// Reads a cluster description written by `test-postgres start`.
     pub fn load(path: &Path) -> Self {
-        let text = fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-        serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("{} is not a cluster description: {e}", path.display()))
+        let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not a cluster description: {e}", path.display()))
     }
 
     /// A `postgres://` URL for `dbname` with `verify-full` against the cluster's CA.
@@ -60,16 +58,7 @@ impl ClusterInfo {
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
             .arg("-h")
             .arg(&self.socket_dir)
-            .args([
-                "-p",
-                &self.port.to_string(),
-                "-U",
-                &self.user,
-                "-d",
-                dbname,
-                "-c",
-                sql,
-            ])
+            .args(["-p", &self.port.to_string(), "-U", &self.user, "-d", dbname, "-c", sql])
             .output()
             .expect("run psql");
         checked("psql", output).trim().to_owned()
@@ -88,18 +77,13 @@ pub struct PgCluster {
 impl PgCluster {
     /// Starts a cluster in a fresh temporary directory.
     pub fn start() -> Self {
-        let root = tempfile::Builder::new()
-            .prefix("folio-pg-")
-            .tempdir()
-            .expect("temporary directory")
-            .keep();
+        let root = tempfile::Builder::new().prefix("folio-pg-").tempdir().expect("temporary directory").keep();
         Self::start_in(root, true)
     }
 
     /// Starts a cluster in `root` (created if needed); `delete_on_drop` removes it afterwards.
     pub fn start_in(root: PathBuf, delete_on_drop: bool) -> Self {
-        let bin_dir = std::env::var_os("FOLIO_PG_BIN")
-            .map_or_else(|| PathBuf::from(DEFAULT_BIN), PathBuf::from);
+        let bin_dir = std::env::var_os("FOLIO_PG_BIN").map_or_else(|| PathBuf::from(DEFAULT_BIN), PathBuf::from);
         assert!(
             bin_dir.join("initdb").exists(),
             "PostgreSQL 15 server binaries are not in {} (install postgresql-15, or set FOLIO_PG_BIN)",
@@ -107,32 +91,24 @@ impl PgCluster {
         );
         let as_postgres = nix::unistd::geteuid().is_root();
         fs::create_dir_all(&root).expect("create cluster directory");
-        fs::set_permissions(&root, fs::Permissions::from_mode(0o755))
-            .expect("open cluster directory");
+        fs::set_permissions(&root, fs::Permissions::from_mode(0o755)).expect("open cluster directory");
         let certs = root.join("certs");
         let data = root.join("data");
         for dir in [&certs, &data] {
             fs::create_dir_all(dir).expect("create directory");
         }
-        fs::set_permissions(&data, fs::Permissions::from_mode(0o700))
-            .expect("restrict data directory");
+        fs::set_permissions(&data, fs::Permissions::from_mode(0o700)).expect("restrict data directory");
 
         let ca = TestCa::new(&certs, "ca");
         let untrusted = TestCa::new(&certs, "untrusted-ca");
         let (cert, key) = ca.server_cert(&["localhost", "127.0.0.1"]);
         fs::write(certs.join("server.crt"), cert).expect("write server certificate");
         fs::write(certs.join("server.key"), key).expect("write server key");
-        fs::set_permissions(certs.join("server.key"), fs::Permissions::from_mode(0o600))
-            .expect("restrict key");
+        fs::set_permissions(certs.join("server.key"), fs::Permissions::from_mode(0o600)).expect("restrict key");
         let password = uuid::Uuid::new_v4().simple().to_string();
         fs::write(root.join("pwfile"), &password).expect("write password file");
         if as_postgres {
-            for path in [
-                data.clone(),
-                certs.join("server.crt"),
-                certs.join("server.key"),
-                root.join("pwfile"),
-            ] {
+            for path in [data.clone(), certs.join("server.crt"), certs.join("server.key"), root.join("pwfile")] {
                 chown_to_postgres(&path);
             }
         }
@@ -161,12 +137,7 @@ impl PgCluster {
     /// this value will stop and delete when dropped.
     pub fn attach(root: PathBuf) -> Self {
         let info = ClusterInfo::load(&root.join("cluster.json"));
-        Self {
-            root,
-            info,
-            delete_on_drop: true,
-            as_postgres: nix::unistd::geteuid().is_root(),
-        }
+        Self { root, info, delete_on_drop: true, as_postgres: nix::unistd::geteuid().is_root() }
     }
 
     /// How to reach the cluster.
@@ -178,11 +149,8 @@ impl PgCluster {
     /// its path.
     pub fn save_info(&self) -> PathBuf {
         let path = self.root.join("cluster.json");
-        fs::write(
-            &path,
-            serde_json::to_string_pretty(&self.info).expect("serialise"),
-        )
-        .expect("write cluster description");
+        fs::write(&path, serde_json::to_string_pretty(&self.info).expect("serialise"))
+            .expect("write cluster description");
         path
     }
 
@@ -194,10 +162,7 @@ impl PgCluster {
     /// Starts the server again on the same port after [`stop`](Self::stop).
     pub fn start_again(&self) {
         let port_option = format!("-p {}", self.info.port);
-        checked(
-            "pg_ctl start",
-            self.pg_ctl(&["start", "-w", "-t", "30", "-o", &port_option]),
-        );
+        checked("pg_ctl start", self.pg_ctl(&["start", "-w", "-t", "30", "-o", &port_option]));
     }
 
     fn data_dir(&self) -> PathBuf {
@@ -210,14 +175,7 @@ impl PgCluster {
             .command(&self.info.bin_dir.join("initdb"))
             .arg("-D")
             .arg(self.data_dir())
-            .args([
-                "-U",
-                SUPERUSER,
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync",
-            ])
+            .args(["-U", SUPERUSER, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
             .args(["--auth-local=trust", "--auth-host=scram-sha-256"])
             .arg(format!("--pwfile={}", pwfile.display()))
             .output()
@@ -297,8 +255,7 @@ fn chown_to_postgres(path: &Path) {
     let user = nix::unistd::User::from_name("postgres")
         .expect("look up the postgres user")
         .expect("a postgres user exists (it comes with the postgresql package)");
-    std::os::unix::fs::chown(path, Some(user.uid.as_raw()), Some(user.gid.as_raw()))
-        .expect("chown to postgres");
+    std::os::unix::fs::chown(path, Some(user.uid.as_raw()), Some(user.gid.as_raw())).expect("chown to postgres");
 }
 
 fn append(path: &Path, text: &str) {

@@ -37,11 +37,7 @@ impl TestDb {
         };
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());
         info.psql("postgres", &format!("CREATE DATABASE {name}"));
-        Self {
-            info,
-            name,
-            _private: private,
-        }
+        Self { info, name, _private: private }
     }
 
     /// Runs SQL in this database as the superuser, returning psql's unaligned output.

@@ -28,17 +28,11 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts on a free port on 127.0.0.1.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind the SMTP sink");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the SMTP sink");
         let address = listener.local_addr().expect("address");
         let received = Arc::default();
         let server = Some(tokio::spawn(serve(listener, Arc::clone(&received))));
-        Self {
-            address,
-            received,
-            server,
-        }
+        Self { address, received, server }
     }
 
     /// The URL to give Folio as `SMTP_URL`.
@@ -56,9 +50,7 @@ impl SmtpSink {
 
     /// Listens again on the same port.
     pub async fn restart(&mut self) {
-        let listener = TcpListener::bind(self.address)
-            .await
-            .expect("rebind the SMTP sink");
+        let listener = TcpListener::bind(self.address).await.expect("rebind the SMTP sink");
         self.server = Some(tokio::spawn(serve(listener, Arc::clone(&self.received))));
     }
 
@@ -84,10 +76,7 @@ async fn serve(listener: TcpListener, received: Arc<Mutex<Vec<ReceivedMail>>>) {
     }
 }
 
-async fn session(
-    stream: TcpStream,
-    received: Arc<Mutex<Vec<ReceivedMail>>>,
-) -> std::io::Result<()> {
+async fn session(stream: TcpStream, received: Arc<Mutex<Vec<ReceivedMail>>>) -> std::io::Result<()> {
     let (reader, mut writer) = stream.into_split();
     let mut lines = BufReader::new(reader).lines();
     writer.write_all(b"220 folio-test-sink ESMTP\r\n").await?;
@@ -96,10 +85,7 @@ async fn session(
         let upper = line.to_ascii_uppercase();
         let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
             b"250 folio-test-sink\r\n"
-        } else if let Some(address) = upper
-            .strip_prefix("MAIL FROM:")
-            .map(|_| line[10..].trim().to_owned())
-        {
+        } else if let Some(address) = upper.strip_prefix("MAIL FROM:").map(|_| line[10..].trim().to_owned()) {
             from = address;
             b"250 OK\r\n"
         } else if upper.starts_with("RCPT TO:") {
@@ -115,11 +101,7 @@ async fn session(
                 data.push_str(line.strip_prefix('.').unwrap_or(&line));
                 data.push('\n');
             }
-            let mail = ReceivedMail {
-                from: std::mem::take(&mut from),
-                to: std::mem::take(&mut to),
-                data,
-            };
+            let mail = ReceivedMail { from: std::mem::take(&mut from), to: std::mem::take(&mut to), data };
             received.lock().expect("sink lock").push(mail);
             b"250 OK queued\r\n"
         } else if upper == "QUIT" {

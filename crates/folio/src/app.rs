@@ -20,6 +20,7 @@ pub fn router(api: ApiState, config: &Config) -> Router {
     let observer = Observer {
         metrics: api.metrics.clone(),
         request_timeout: config.request_timeout,
+        proxies: config.proxies.clone(),
     };
     folio_api::router(api)
         .fallback(not_found)
@@ -40,12 +41,7 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
     tracing::error!(panic = %message, "a handler panicked");
-    ApiError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "panic",
-        "Internal server error",
-    )
-    .into_response()
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "panic", "Internal server error").into_response()
 }
 
 fn cors(policy: &Cors) -> CorsLayer {
@@ -56,11 +52,7 @@ fn cors(policy: &Cors) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(origins)
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-        .allow_headers([
-            header::CONTENT_TYPE,
-            header::AUTHORIZATION,
-            REQUEST_ID.clone(),
-        ])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, REQUEST_ID.clone()])
         .expose_headers([REQUEST_ID.clone(), HeaderName::from_static("retry-after")])
         .max_age(Duration::from_secs(600))
 }

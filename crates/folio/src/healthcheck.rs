@@ -17,11 +17,7 @@ pub fn url(listen: Listen, role: Role) -> String {
         IpAddr::V6(a) if a.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
         other => other,
     };
-    format!(
-        "http://{}{}",
-        SocketAddr::new(host, listen.port),
-        role.health_path()
-    )
+    format!("http://{}{}", SocketAddr::new(host, listen.port), role.health_path())
 }
 
 /// Probes and reports; the exit code is what the orchestrator reads.
@@ -32,10 +28,7 @@ pub async fn run(role: Role, mut env: Env) -> ExitCode {
         return ExitCode::from(2);
     }
     let url = url(listen, role);
-    let client = reqwest::Client::builder()
-        .timeout(TIMEOUT)
-        .build()
-        .expect("a plain HTTP client builds");
+    let client = reqwest::Client::builder().timeout(TIMEOUT).build().expect("a plain HTTP client builds");
     match client.get(&url).send().await {
         Ok(response) if response.status() == reqwest::StatusCode::OK => {
             println!("healthy: {url}");

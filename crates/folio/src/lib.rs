@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod healthcheck;
 pub mod middleware;
+pub mod proxy;
 pub mod server;
 pub mod shutdown;
 pub mod startup;

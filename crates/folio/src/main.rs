@@ -10,9 +10,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = folio::cli::Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("start the async runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("start the async runtime");
     runtime.block_on(folio::run(cli))
 }

@@ -12,6 +12,8 @@ use folio_api::{ApiError, ErrorType};
 use folio_metrics::Metrics;
 use tracing::Instrument;
 
+use crate::proxy::{self, TrustedProxies};
+
 /// The header carrying the request id, accepted from the client and echoed back.
 pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -23,6 +25,7 @@ const UNMATCHED: &str = "unmatched";
 pub struct Observer {
     pub metrics: Arc<Metrics>,
     pub request_timeout: Duration,
+    pub proxies: TrustedProxies,
 }
 
 /// The id of the request being served, for handlers that want it.
@@ -30,55 +33,31 @@ pub struct Observer {
 pub struct RequestId(pub String);
 
 /// Wraps every request: id, span, time limit, metrics and access log.
-pub async fn observe(
-    State(observer): State<Observer>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn observe(State(observer): State<Observer>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = request_id(&request);
     request.extensions_mut().insert(RequestId(id.clone()));
+    let client = proxy::attribute(&mut request, &observer.proxies);
     let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or(UNMATCHED, |p| p.as_str())
-        .to_owned();
-    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let route = request.extensions().get::<MatchedPath>().map_or(UNMATCHED, |p| p.as_str()).to_owned();
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route, client = %client.0);
 
-    let mut response = match tokio::time::timeout(
-        observer.request_timeout,
-        next.run(request).instrument(span.clone()),
-    )
-    .await
-    {
-        Ok(response) => response,
-        Err(_) => ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            format!(
-                "The request took longer than {} s",
-                observer.request_timeout.as_secs_f64()
-            ),
-        )
-        .into_response(),
-    };
+    let mut response =
+        match tokio::time::timeout(observer.request_timeout, next.run(request).instrument(span.clone())).await {
+            Ok(response) => response,
+            Err(_) => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                format!("The request took longer than {} s", observer.request_timeout.as_secs_f64()),
+            )
+            .into_response(),
+        };
 
     let status = response.status();
     let elapsed = started.elapsed();
     if route != "/api/metrics" {
-        let error_type = response
-            .extensions()
-            .get::<ErrorType>()
-            .map(|t| t.0)
-            .or_else(|| default_error_type(status));
-        observer.metrics.http.record(
-            method.as_str(),
-            &route,
-            status.as_u16(),
-            elapsed,
-            error_type,
-        );
+        let error_type = response.extensions().get::<ErrorType>().map(|t| t.0).or_else(|| default_error_type(status));
+        observer.metrics.http.record(method.as_str(), &route, status.as_u16(), elapsed, error_type);
     }
     let millis = elapsed.as_secs_f64() * 1000.0;
     span.in_scope(|| {
@@ -102,26 +81,15 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
-        headers
-            .entry(name)
-            .or_insert(HeaderValue::from_static(value));
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
     };
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
     set(header::X_FRAME_OPTIONS, "DENY");
-    set(
-        HeaderName::from_static("cross-origin-opener-policy"),
-        "same-origin",
-    );
-    set(
-        HeaderName::from_static("permissions-policy"),
-        "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-    );
+    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), interest-cohort=()");
     if is_api {
-        set(
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; frame-ancestors 'none'",
-        );
+        set(header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'");
         set(header::CACHE_CONTROL, "no-store");
     }
     response

@@ -30,16 +30,9 @@ pub struct ServerLimits {
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, then drains.
-pub async fn serve(
-    listener: TcpListener,
-    app: Router,
-    limits: ServerLimits,
-    shutdown: impl Future<Output = ()>,
-) {
+pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, shutdown: impl Future<Output = ()>) {
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.idle_timeout)
-        .max_buf_size(MAX_HEAD_BYTES);
+    http.timer(TokioTimer::new()).header_read_timeout(limits.idle_timeout).max_buf_size(MAX_HEAD_BYTES);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
 
@@ -72,10 +65,7 @@ pub async fn serve(
     }
 
     drop(listener);
-    tracing::info!(
-        grace_seconds = limits.shutdown_grace.as_secs_f64(),
-        "shutting down: no new connections, draining"
-    );
+    tracing::info!(grace_seconds = limits.shutdown_grace.as_secs_f64(), "shutting down: no new connections, draining");
     tokio::select! {
         () = graceful.shutdown() => tracing::info!("all connections drained"),
         () = tokio::time::sleep(limits.shutdown_grace) => {
@@ -86,7 +76,5 @@ pub async fn serve(
 
 /// The address clients of `listener` should use.
 pub fn local_addr(listener: &TcpListener) -> SocketAddr {
-    listener
-        .local_addr()
-        .expect("a bound listener has an address")
+    listener.local_addr().expect("a bound listener has an address")
 }

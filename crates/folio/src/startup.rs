@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use folio_api::{AdminAuth, ApiState, ServiceInfo};
+use folio_api::{AdminAuth, ApiState, ContactService, RateLimiter, ServiceInfo};
+use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
 use folio_store::postgres::SslMode;
 use folio_store::{DatabaseSettings, MigrationReport, Store};
@@ -24,6 +25,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: Arc<dyn Store>,
+    outbox: Option<Outbox>,
     limits: ServerLimits,
 }
 
@@ -31,45 +33,34 @@ impl Application {
     /// Opens and migrates the database, builds the routes, then binds `HOST:PORT`: until the
     /// process can answer, connections are refused rather than left hanging.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let metrics = Arc::new(Metrics::new(
-            services(config.role),
-            VERSION,
-            &config.environment,
-        ));
+        let metrics = Arc::new(Metrics::new(services(config.role), VERSION, &config.environment));
         let store = open_store(&config, &metrics).await?;
-        let token = config
-            .admin_token
-            .clone()
-            .or_else(|| config.is_development().then(generated_token));
+        let token = config.admin_token.clone().or_else(|| config.is_development().then(generated_token));
         let info = ServiceInfo {
             version: VERSION,
             environment: config.environment.clone(),
             started: Instant::now(),
             expose_errors: config.is_development(),
         };
-        let api = ApiState::new(store.clone(), metrics, AdminAuth::new(token.as_ref()), info);
+        let outbox = match &config.contact.mail {
+            Some(mail) => Some(Outbox::new(store.clone(), mail.clone())?),
+            None => {
+                tracing::warn!("SMTP_URL is not set: contact messages are stored, but nobody is notified");
+                None
+            }
+        };
+        let limiter = RateLimiter::new(config.contact.rate_per_hour, Duration::from_secs(3600));
+        let contact = Arc::new(ContactService::new(store.clone(), limiter, outbox.as_ref().map(Outbox::waker)));
+        let api = ApiState::new(store.clone(), metrics, AdminAuth::new(token.as_ref()), info, contact);
         if token.is_none() {
             tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
         }
         let router = app::router(api, &config);
         let listener = TcpListener::bind((config.listen.host, config.listen.port))
             .await
-            .with_context(|| {
-                format!(
-                    "cannot listen on {}:{} (HOST, PORT)",
-                    config.listen.host, config.listen.port
-                )
-            })?;
-        let limits = ServerLimits {
-            idle_timeout: config.idle_timeout,
-            shutdown_grace: config.shutdown_grace,
-        };
-        Ok(Self {
-            listener,
-            router,
-            store,
-            limits,
-        })
+            .with_context(|| format!("cannot listen on {}:{} (HOST, PORT)", config.listen.host, config.listen.port))?;
+        let limits = ServerLimits { idle_timeout: config.idle_timeout, shutdown_grace: config.shutdown_grace };
+        Ok(Self { listener, router, store, outbox, limits })
     }
 
     /// The address the server listens on (useful with port 0).
@@ -77,10 +68,25 @@ impl Application {
         server::local_addr(&self.listener)
     }
 
-    /// Serves until `shutdown` completes, drains in-flight requests, then closes the database.
+    /// Serves until `shutdown` completes, drains in-flight requests, stops the outbox, then
+    /// closes the database.
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
         tracing::info!(address = %self.local_addr(), version = VERSION, "listening");
+        let (stopping, stop) = tokio::sync::watch::channel(false);
+        let outbox = self.outbox.map(|outbox| {
+            let mut stop = stop.clone();
+            tokio::spawn(outbox.run(async move {
+                let _ = stop.wait_for(|stopping| *stopping).await;
+            }))
+        });
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stopping.send(true);
+        };
         server::serve(self.listener, self.router, self.limits, shutdown).await;
+        if let Some(outbox) = outbox {
+            let _ = outbox.await;
+        }
         self.store.close().await;
         tracing::info!("stopped");
     }
@@ -119,10 +125,7 @@ async fn migrate(store: &dyn Store, patience: Duration) -> anyhow::Result<Migrat
         match store.migrate().await {
             Ok(report) => {
                 if report.applied.is_empty() {
-                    tracing::info!(
-                        database = store.kind().as_str(),
-                        "database schema is current"
-                    );
+                    tracing::info!(database = store.kind().as_str(), "database schema is current");
                 } else {
                     tracing::info!(database = store.kind().as_str(), applied = ?report.applied, "applied migrations");
                 }

@@ -16,25 +16,14 @@ async fn health_reports_the_service_and_its_database(backend: Backend) {
     assert_eq!(body["version"], folio::VERSION);
     assert!(body["uptime"].as_f64().is_some_and(|u| u >= 0.0));
     assert!(chrono_like(&body["timestamp"]), "{}", body["timestamp"]);
-    let kind = if backend == Backend::Postgres {
-        "postgresql"
-    } else {
-        "sqlite"
-    };
-    assert_eq!(
-        body["database"],
-        json!({"status": "connected", "type": kind})
-    );
+    let kind = if backend == Backend::Postgres { "postgresql" } else { "sqlite" };
+    assert_eq!(body["database"], json!({"status": "connected", "type": kind}));
 }
 
 async fn concurrent_health_checks_share_one_database_ping(backend: Backend) {
     let app = spawn(backend, &[]).await;
     let checks = (0..50).map(|_| app.get("/api/health"));
-    let statuses: Vec<u16> = futures::future::join_all(checks)
-        .await
-        .iter()
-        .map(|r| r.status().as_u16())
-        .collect();
+    let statuses: Vec<u16> = futures::future::join_all(checks).await.iter().map(|r| r.status().as_u16()).collect();
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     let metrics = app.get("/api/metrics").await.text().await.expect("body");
     let pings: f64 = metrics
@@ -44,32 +33,21 @@ async fn concurrent_health_checks_share_one_database_ping(backend: Backend) {
         .parse()
         .expect("number");
     // One ping per second at most; the burst may straddle one boundary.
-    assert!(
-        (1.0..=2.0).contains(&pings),
-        "{pings} pings for 50 health checks"
-    );
+    assert!((1.0..=2.0).contains(&pings), "{pings} pings for 50 health checks");
 }
 
 fn chrono_like(value: &Value) -> bool {
-    value
-        .as_str()
-        .is_some_and(|s| s.len() == 24 && s.ends_with('Z') && s.as_bytes()[10] == b'T')
+    value.as_str().is_some_and(|s| s.len() == 24 && s.ends_with('Z') && s.as_bytes()[10] == b'T')
 }
 
 async fn projects_go_through_their_whole_life(backend: Backend) {
     let app = spawn(backend, &[]).await;
-    assert_eq!(
-        json_with_status(app.get("/api/projects").await, 200).await,
-        json!([])
-    );
+    assert_eq!(json_with_status(app.get("/api/projects").await, 200).await, json!([]));
 
     let response = app.write(Method::POST, "/api/projects", &json!({
         "title": "Folio", "description": "This site", "technologies": ["Rust"], "githubUrl": "https://github.com/x/folio",
     })).await;
-    let location = response.headers()["location"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
+    let location = response.headers()["location"].to_str().expect("ascii").to_owned();
     let created = json_with_status(response, 201).await;
     let id = created["id"].as_str().expect("id").to_owned();
     assert_eq!(location, format!("/api/projects/{id}"));
@@ -77,41 +55,18 @@ async fn projects_go_through_their_whole_life(backend: Backend) {
     assert_eq!(created["sortOrder"], 0);
     assert_eq!(created["imageUrl"], Value::Null);
 
-    assert_eq!(
-        json_with_status(app.get(&location).await, 200).await,
-        created
-    );
-    assert_eq!(
-        json_with_status(app.get("/api/projects").await, 200).await,
-        json!([created.clone()])
-    );
+    assert_eq!(json_with_status(app.get(&location).await, 200).await, created);
+    assert_eq!(json_with_status(app.get("/api/projects").await, 200).await, json!([created.clone()]));
 
-    let updated = json_with_status(
-        app.write(
-            Method::PUT,
-            &location,
-            &json!({"sortOrder": 2, "githubUrl": null}),
-        )
-        .await,
-        200,
-    )
-    .await;
+    let updated =
+        json_with_status(app.write(Method::PUT, &location, &json!({"sortOrder": 2, "githubUrl": null})).await, 200)
+            .await;
     assert_eq!(
-        (
-            updated["sortOrder"].clone(),
-            updated["githubUrl"].clone(),
-            updated["title"].clone()
-        ),
+        (updated["sortOrder"].clone(), updated["githubUrl"].clone(), updated["title"].clone()),
         (json!(2), Value::Null, json!("Folio"))
     );
 
-    let deleted = app
-        .client
-        .delete(app.url(&location))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .expect("delete");
+    let deleted = app.client.delete(app.url(&location)).bearer_auth(TOKEN).send().await.expect("delete");
     assert_eq!(deleted.status(), 204);
     assert!(deleted.text().await.expect("body").is_empty());
     json_with_status(app.get(&location).await, 404).await;
@@ -121,22 +76,10 @@ async fn every_validation_rule_answers_400_naming_the_field(backend: Backend) {
     let app = spawn(backend, &[]).await;
     let long = |n: usize| "x".repeat(n);
     let cases: Vec<(Value, Value)> = vec![
-        (
-            json!({}),
-            json!(["title is required", "description is required"]),
-        ),
-        (
-            json!({"title": "", "description": "d"}),
-            json!("title must not be empty"),
-        ),
-        (
-            json!({"title": long(201), "description": "d"}),
-            json!("title must be at most 200 characters, got 201"),
-        ),
-        (
-            json!({"title": 1, "description": "d"}),
-            json!("title must be a string, not a number"),
-        ),
+        (json!({}), json!(["title is required", "description is required"])),
+        (json!({"title": "", "description": "d"}), json!("title must not be empty")),
+        (json!({"title": long(201), "description": "d"}), json!("title must be at most 200 characters, got 201")),
+        (json!({"title": 1, "description": "d"}), json!("title must be a string, not a number")),
         (json!({"title": "t"}), json!("description is required")),
         (
             json!({"title": "t", "description": "d", "imageUrl": "ftp://x.example/a"}),
@@ -170,97 +113,41 @@ async fn every_validation_rule_answers_400_naming_the_field(backend: Backend) {
             json!({"title": "t", "description": "d", "isActive": "yes"}),
             json!("isActive must be a boolean, not a string"),
         ),
-        (
-            json!({"title": "t", "description": "d", "colour": "red"}),
-            json!("property colour should not exist"),
-        ),
-        (
-            json!(["not", "an", "object"]),
-            json!("request body must be a JSON object, not an array"),
-        ),
+        (json!({"title": "t", "description": "d", "colour": "red"}), json!("property colour should not exist")),
+        (json!(["not", "an", "object"]), json!("request body must be a JSON object, not an array")),
     ];
     for (body, message) in cases {
-        let answer =
-            json_with_status(app.write(Method::POST, "/api/projects", &body).await, 400).await;
-        assert_eq!(
-            answer,
-            json!({"statusCode": 400, "error": "Bad Request", "message": message}),
-            "for {body}"
-        );
+        let answer = json_with_status(app.write(Method::POST, "/api/projects", &body).await, 400).await;
+        assert_eq!(answer, json!({"statusCode": 400, "error": "Bad Request", "message": message}), "for {body}");
     }
-    assert_eq!(
-        json_with_status(app.get("/api/projects").await, 200).await,
-        json!([]),
-        "nothing was stored"
-    );
+    assert_eq!(json_with_status(app.get("/api/projects").await, 200).await, json!([]), "nothing was stored");
 }
 
 async fn malformed_bodies_get_400_413_and_415(backend: Backend) {
     let app = spawn(backend, &[]).await;
     let post = |body: Vec<u8>, content_type: Option<&'static str>| {
-        let mut request = app
-            .client
-            .post(app.url("/api/projects"))
-            .bearer_auth(TOKEN)
-            .body(body);
+        let mut request = app.client.post(app.url("/api/projects")).bearer_auth(TOKEN).body(body);
         if let Some(t) = content_type {
             request = request.header("content-type", t);
         }
         request.send()
     };
-    let bad_json = json_with_status(
-        post(b"{\"title\": ".to_vec(), Some("application/json"))
-            .await
-            .expect("send"),
-        400,
-    )
-    .await;
+    let bad_json =
+        json_with_status(post(b"{\"title\": ".to_vec(), Some("application/json")).await.expect("send"), 400).await;
     assert!(
-        bad_json["message"]
-            .as_str()
-            .expect("message")
-            .starts_with("The request body is not valid JSON"),
+        bad_json["message"].as_str().expect("message").starts_with("The request body is not valid JSON"),
         "{bad_json}"
     );
-    let empty = json_with_status(
-        post(Vec::new(), Some("application/json"))
-            .await
-            .expect("send"),
-        400,
-    )
-    .await;
-    assert_eq!(
-        empty["message"],
-        "The request body is empty: send a JSON object"
-    );
-    let text = json_with_status(
-        post(b"title=x".to_vec(), Some("text/plain"))
-            .await
-            .expect("send"),
-        415,
-    )
-    .await;
-    assert_eq!(
-        text["message"],
-        "Content-Type must be application/json (got \"text/plain\")"
-    );
+    let empty = json_with_status(post(Vec::new(), Some("application/json")).await.expect("send"), 400).await;
+    assert_eq!(empty["message"], "The request body is empty: send a JSON object");
+    let text = json_with_status(post(b"title=x".to_vec(), Some("text/plain")).await.expect("send"), 415).await;
+    assert_eq!(text["message"], "Content-Type must be application/json (got \"text/plain\")");
     json_with_status(post(b"{}".to_vec(), None).await.expect("send"), 415).await;
-    let huge = format!(
-        "{{\"title\":\"t\",\"description\":\"{}\"}}",
-        "d".repeat(1024 * 1024)
-    );
-    let too_large = json_with_status(
-        post(huge.into_bytes(), Some("application/json"))
-            .await
-            .expect("send"),
-        413,
-    )
-    .await;
+    let huge = format!("{{\"title\":\"t\",\"description\":\"{}\"}}", "d".repeat(1024 * 1024));
+    let too_large = json_with_status(post(huge.into_bytes(), Some("application/json")).await.expect("send"), 413).await;
     assert_eq!(too_large["error"], "Payload Too Large");
-    let charset = post(
-        serde_json::to_vec(&TestApp::project("utf8")).expect("json"),
-        Some("application/json; charset=utf-8"),
-    );
+    let charset =
+        post(serde_json::to_vec(&TestApp::project("utf8")).expect("json"), Some("application/json; charset=utf-8"));
     assert_eq!(charset.await.expect("send").status(), 201);
 }
 
@@ -274,16 +161,8 @@ async fn ids_must_be_uuids_and_unknown_ones_are_404(backend: Backend) {
         missing,
         json!({"statusCode": 404, "error": "Not Found", "message": format!("Project with ID {unknown} not found")})
     );
-    json_with_status(
-        app.write(
-            Method::PUT,
-            &format!("/api/projects/{unknown}"),
-            &json!({"title": "x"}),
-        )
-        .await,
-        404,
-    )
-    .await;
+    json_with_status(app.write(Method::PUT, &format!("/api/projects/{unknown}"), &json!({"title": "x"})).await, 404)
+        .await;
     let delete = app
         .client
         .delete(app.url(&format!("/api/projects/{unknown}")))
@@ -292,66 +171,25 @@ async fn ids_must_be_uuids_and_unknown_ones_are_404(backend: Backend) {
         .await
         .expect("delete");
     assert_eq!(delete.status(), 404);
-    json_with_status(
-        app.write(Method::PUT, "/api/projects/123", &json!({"title": "x"}))
-            .await,
-        400,
-    )
-    .await;
+    json_with_status(app.write(Method::PUT, "/api/projects/123", &json!({"title": "x"})).await, 400).await;
 }
 
 async fn writes_need_the_admin_token(backend: Backend) {
     let app = spawn(backend, &[]).await;
     let body = TestApp::project("guarded");
-    let none = app
-        .client
-        .post(app.url("/api/projects"))
-        .json(&body)
-        .send()
-        .await
-        .expect("send");
+    let none = app.client.post(app.url("/api/projects")).json(&body).send().await.expect("send");
     assert_eq!(none.headers()["www-authenticate"], "Bearer");
     assert_eq!(
         json_with_status(none, 401).await["message"],
         "Missing bearer token: send Authorization: Bearer <ADMIN_TOKEN>"
     );
-    let wrong = app
-        .client
-        .post(app.url("/api/projects"))
-        .bearer_auth("x".repeat(48))
-        .json(&body)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(
-        json_with_status(wrong, 401).await["message"],
-        "Invalid bearer token"
-    );
+    let wrong =
+        app.client.post(app.url("/api/projects")).bearer_auth("x".repeat(48)).json(&body).send().await.expect("send");
+    assert_eq!(json_with_status(wrong, 401).await["message"], "Invalid bearer token");
     let unknown = "/api/projects/6f9619ff-8b86-4011-b42d-00c04fc964ff";
-    assert_eq!(
-        app.client
-            .put(app.url(unknown))
-            .json(&body)
-            .send()
-            .await
-            .expect("send")
-            .status(),
-        401
-    );
-    assert_eq!(
-        app.client
-            .delete(app.url(unknown))
-            .send()
-            .await
-            .expect("send")
-            .status(),
-        401
-    );
-    assert_eq!(
-        json_with_status(app.get("/api/projects").await, 200).await,
-        json!([]),
-        "nothing was written"
-    );
+    assert_eq!(app.client.put(app.url(unknown)).json(&body).send().await.expect("send").status(), 401);
+    assert_eq!(app.client.delete(app.url(unknown)).send().await.expect("send").status(), 401);
+    assert_eq!(json_with_status(app.get("/api/projects").await, 200).await, json!([]), "nothing was written");
     app.create_project(body).await;
 }
 
@@ -378,27 +216,13 @@ async fn unknown_paths_and_methods_get_json_errors(backend: Backend) {
     let missing = json_with_status(app.get("/api/nothing/here").await, 404).await;
     assert_eq!(missing["message"], "Cannot GET /api/nothing/here");
     json_with_status(app.get("/elsewhere").await, 404).await;
-    let patch = app
-        .client
-        .patch(app.url("/api/projects"))
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(
-        json_with_status(patch, 405).await["message"],
-        "Method PATCH is not allowed on /api/projects"
-    );
+    let patch = app.client.patch(app.url("/api/projects")).send().await.expect("send");
+    assert_eq!(json_with_status(patch, 405).await["message"], "Method PATCH is not allowed on /api/projects");
 }
 
 async fn responses_carry_a_request_id_and_security_headers(backend: Backend) {
     let app = spawn(backend, &[]).await;
-    let echoed = app
-        .client
-        .get(app.url("/api/projects"))
-        .header("x-request-id", "abc-123")
-        .send()
-        .await
-        .expect("send");
+    let echoed = app.client.get(app.url("/api/projects")).header("x-request-id", "abc-123").send().await.expect("send");
     assert_eq!(echoed.headers()["x-request-id"], "abc-123");
     let generated = app
         .client
@@ -413,10 +237,7 @@ async fn responses_carry_a_request_id_and_security_headers(backend: Backend) {
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "strict-origin-when-cross-origin"),
         ("x-frame-options", "DENY"),
-        (
-            "content-security-policy",
-            "default-src 'none'; frame-ancestors 'none'",
-        ),
+        ("content-security-policy", "default-src 'none'; frame-ancestors 'none'"),
         ("cache-control", "no-store"),
     ] {
         assert_eq!(generated.headers()[name], value, "{name}");
@@ -433,10 +254,7 @@ async fn cors_allows_only_the_configured_origins(backend: Backend) {
             .send()
     };
     let allowed = preflight("https://site.example").await.expect("send");
-    assert_eq!(
-        allowed.headers()["access-control-allow-origin"],
-        "https://site.example"
-    );
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://site.example");
     let other = preflight("https://evil.example").await.expect("send");
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
@@ -444,19 +262,11 @@ async fn cors_allows_only_the_configured_origins(backend: Backend) {
 async fn metrics_use_the_dashboard_names_and_route_templates(backend: Backend) {
     let app = spawn(backend, &[]).await;
     let created = app.create_project(TestApp::project("measured")).await;
-    app.get(&format!(
-        "/api/projects/{}",
-        created["id"].as_str().expect("id")
-    ))
-    .await;
-    app.get("/api/projects/6f9619ff-8b86-4011-b42d-00c04fc964ff")
-        .await;
+    app.get(&format!("/api/projects/{}", created["id"].as_str().expect("id"))).await;
+    app.get("/api/projects/6f9619ff-8b86-4011-b42d-00c04fc964ff").await;
     app.get("/api/health").await;
     let response = app.get("/api/metrics").await;
-    assert_eq!(
-        response.headers()["content-type"],
-        "text/plain; version=0.0.4; charset=utf-8"
-    );
+    assert_eq!(response.headers()["content-type"], "text/plain; version=0.0.4; charset=utf-8");
     let text = response.text().await.expect("body");
     for needle in [
         "backend_uptime_seconds ",
@@ -475,10 +285,7 @@ async fn metrics_use_the_dashboard_names_and_route_templates(backend: Backend) {
         assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
     }
     assert!(!text.contains("6f9619ff"), "a raw path became a label");
-    assert!(
-        !text.contains("route=\"/api/metrics\""),
-        "the metrics endpoint measures itself"
-    );
+    assert!(!text.contains("route=\"/api/metrics\""), "the metrics endpoint measures itself");
 }
 
 on_both_databases!(

@@ -11,22 +11,13 @@ use folio::startup::Application;
 use folio_testkit::{PgCluster, TestDb};
 
 fn env_for(url: String) -> Vec<(String, String)> {
-    vec![
-        ("DATABASE_URL".into(), url),
-        ("ADMIN_TOKEN".into(), TOKEN.into()),
-    ]
+    vec![("DATABASE_URL".into(), url), ("ADMIN_TOKEN".into(), TOKEN.into())]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_get_503_while_the_database_is_down_and_service_returns_without_a_restart() {
     let cluster = PgCluster::start();
-    let app = spawn_with(
-        Role::Api,
-        env_for(cluster.info().url("postgres")),
-        Box::new(()),
-        &[],
-    )
-    .await;
+    let app = spawn_with(Role::Api, env_for(cluster.info().url("postgres")), Box::new(()), &[]).await;
     let created = app.create_project(TestApp::project("survivor")).await;
 
     cluster.stop();
@@ -35,29 +26,16 @@ async fn requests_get_503_while_the_database_is_down_and_service_returns_without
     assert_eq!(health["status"], "unhealthy");
     assert_eq!(health["database"]["status"], "error");
     assert_eq!(health["database"]["type"], "postgresql");
-    assert!(
-        health["database"].get("error").is_none(),
-        "internal details leak outside development: {health}"
-    );
+    assert!(health["database"].get("error").is_none(), "internal details leak outside development: {health}");
     let projects = app.get("/api/projects").await;
     assert_eq!(projects.headers()["retry-after"], "5");
-    assert_eq!(
-        json_with_status(projects, 503).await["message"],
-        "The database is unavailable; try again shortly"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "failing took {:?}",
-        started.elapsed()
-    );
+    assert_eq!(json_with_status(projects, 503).await["message"], "The database is unavailable; try again shortly");
+    assert!(started.elapsed() < Duration::from_secs(5), "failing took {:?}", started.elapsed());
 
     cluster.start_again();
     let back = Instant::now();
     while app.get("/api/health").await.status() != 200 {
-        assert!(
-            back.elapsed() < Duration::from_secs(10),
-            "not healthy again within 10 s"
-        );
+        assert!(back.elapsed() < Duration::from_secs(10), "not healthy again within 10 s");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let listed = json_with_status(app.get("/api/projects").await, 200).await;
@@ -67,53 +45,31 @@ async fn requests_get_503_while_the_database_is_down_and_service_returns_without
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_development_the_health_check_says_why_the_database_failed() {
     let cluster = PgCluster::start();
-    let app = spawn_with(
-        Role::Api,
-        env_for(cluster.info().url("postgres")),
-        Box::new(()),
-        &[("APP_ENV", "development")],
-    )
-    .await;
+    let app =
+        spawn_with(Role::Api, env_for(cluster.info().url("postgres")), Box::new(()), &[("APP_ENV", "development")])
+            .await;
     cluster.stop();
     let health = json_with_status(app.get("/api/health").await, 503).await;
-    let error = health["database"]["error"]
-        .as_str()
-        .expect("error detail in development");
+    let error = health["database"]["error"].as_str().expect("error detail in development");
     assert!(error.contains("unavailable"), "{error}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_up_refuses_a_certificate_from_another_ca_at_once_and_says_why() {
     let db = TestDb::new();
-    let url = db.info.url(&db.name).replace(
-        &db.info.ca_cert.display().to_string(),
-        &db.info.untrusted_ca_cert.display().to_string(),
-    );
-    let config = Config::load(
-        Role::Api,
-        Env::from_pairs([
-            ("PORT", "0"),
-            ("APP_ENV", "test"),
-            ("DATABASE_URL", url.as_str()),
-        ]),
-    )
-    .expect("valid configuration");
+    let url = db
+        .info
+        .url(&db.name)
+        .replace(&db.info.ca_cert.display().to_string(), &db.info.untrusted_ca_cert.display().to_string());
+    let config =
+        Config::load(Role::Api, Env::from_pairs([("PORT", "0"), ("APP_ENV", "test"), ("DATABASE_URL", url.as_str())]))
+            .expect("valid configuration");
     let started = Instant::now();
-    let error = Application::build(config)
-        .await
-        .expect_err("untrusted certificate")
-        .to_string();
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "retried a permanent failure for {:?}",
-        started.elapsed()
-    );
+    let error = Application::build(config).await.expect_err("untrusted certificate").to_string();
+    assert!(started.elapsed() < Duration::from_secs(5), "retried a permanent failure for {:?}", started.elapsed());
     assert!(error.contains("certificate was refused"), "{error}");
     assert!(error.contains("UnknownIssuer"), "{error}");
-    assert!(
-        error.contains(&db.info.untrusted_ca_cert.display().to_string()),
-        "{error}"
-    );
+    assert!(error.contains(&db.info.untrusted_ca_cert.display().to_string()), "{error}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,15 +87,9 @@ async fn start_up_waits_for_a_database_that_is_still_starting() {
     .expect("valid configuration");
     let building = tokio::spawn(Application::build(config));
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert!(
-        !building.is_finished(),
-        "start-up gave up on a database that is only starting"
-    );
+    assert!(!building.is_finished(), "start-up gave up on a database that is only starting");
     cluster.start_again();
-    let app = tokio::time::timeout(Duration::from_secs(15), building)
-        .await
-        .expect("started in time")
-        .expect("task");
+    let app = tokio::time::timeout(Duration::from_secs(15), building).await.expect("started in time").expect("task");
     app.expect("application starts once the database is up");
 }
 
@@ -154,21 +104,13 @@ async fn two_replicas_starting_together_on_an_empty_database_both_serve() {
     let created = a.create_project(TestApp::project("shared")).await;
     let listed = json_with_status(b.get("/api/projects").await, 200).await;
     assert_eq!(listed[0]["id"], created["id"]);
-    assert_eq!(
-        db.psql(
-            "SELECT string_agg(version::text, ',' ORDER BY version) FROM folio_schema_migrations"
-        ),
-        "1,2,3"
-    );
+    assert_eq!(db.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM folio_schema_migrations"), "1,2,3");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_up_gives_up_on_a_database_port_that_accepts_but_never_answers() {
     let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!(
-        "postgres://u:p@127.0.0.1:{}/db?sslmode=disable",
-        silent.local_addr().expect("address").port()
-    );
+    let url = format!("postgres://u:p@127.0.0.1:{}/db?sslmode=disable", silent.local_addr().expect("address").port());
     let config = Config::load(
         Role::Api,
         Env::from_pairs([
@@ -184,15 +126,6 @@ async fn start_up_gives_up_on_a_database_port_that_accepts_but_never_answers() {
         .await
         .expect("start-up must not hang")
         .expect_err("nothing answers");
-    assert!(
-        error
-            .to_string()
-            .contains("no answer from the database within"),
-        "{error:#}"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(15),
-        "took {:?}",
-        started.elapsed()
-    );
+    assert!(error.to_string().contains("no answer from the database within"), "{error:#}");
+    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
 }

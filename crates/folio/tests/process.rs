@@ -39,27 +39,16 @@ fn start(role: &str, extra: &[(&str, &str)]) -> Running {
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let address = loop {
-        let line = lines
-            .next()
-            .expect("folio exited before listening")
-            .expect("read log line");
-        let event: serde_json::Value = serde_json::from_str(&line)
-            .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+        let line = lines.next().expect("folio exited before listening").expect("read log line");
+        let event: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
         if event["message"] == "listening" {
-            break event["address"]
-                .as_str()
-                .expect("address")
-                .parse()
-                .expect("socket address");
+            break event["address"].as_str().expect("address").parse().expect("socket address");
         }
     };
     // Keep draining the log so the process never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    Running {
-        child,
-        address,
-        _dir: dir,
-    }
+    Running { child, address, _dir: dir }
 }
 
 fn healthcheck(port: u16, role: &str) -> std::process::Output {
@@ -87,22 +76,12 @@ fn sigterm_lets_an_in_flight_request_finish_and_then_exits() {
 
     kill(Pid::from_raw(server.child.id() as i32), Signal::SIGTERM).expect("SIGTERM");
     std::thread::sleep(Duration::from_millis(300));
-    assert!(
-        TcpStream::connect(server.address).is_err(),
-        "still accepting new connections after SIGTERM"
-    );
-    assert!(
-        server.child.try_wait().expect("poll").is_none(),
-        "exited with a request in flight"
-    );
+    assert!(TcpStream::connect(server.address).is_err(), "still accepting new connections after SIGTERM");
+    assert!(server.child.try_wait().expect("poll").is_none(), "exited with a request in flight");
 
-    stream
-        .write_all(rest.as_bytes())
-        .expect("send the rest of the body");
+    stream.write_all(rest.as_bytes()).expect("send the rest of the body");
     let mut response = String::new();
-    stream
-        .read_to_string(&mut response)
-        .expect("read the response");
+    stream.read_to_string(&mut response).expect("read the response");
     assert!(response.starts_with("HTTP/1.1 201"), "{response}");
     assert!(response.contains("\"title\":\"in flight\""), "{response}");
 
@@ -121,11 +100,7 @@ fn sigterm_lets_an_in_flight_request_finish_and_then_exits() {
 fn the_healthcheck_command_exits_0_only_when_the_server_is_healthy() {
     let mut server = start("api", &[]);
     let up = healthcheck(server.address.port(), "api");
-    assert!(
-        up.status.success(),
-        "{}",
-        String::from_utf8_lossy(&up.stderr)
-    );
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
     assert!(String::from_utf8_lossy(&up.stdout).contains("/api/health"));
     server.child.kill().expect("kill");
     server.child.wait().expect("wait");
@@ -139,23 +114,13 @@ fn bad_configuration_stops_the_start_naming_each_variable() {
     let output = Command::new(FOLIO)
         .arg("api")
         .env_clear()
-        .envs([
-            ("PORT", "http"),
-            ("DB_SSLMODE", "yes"),
-            ("DATABASE_URL", "postgres://u:secret-pw@h/db"),
-        ])
+        .envs([("PORT", "http"), ("DB_SSLMODE", "yes"), ("DATABASE_URL", "postgres://u:secret-pw@h/db")])
         .output()
         .expect("run folio");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("PORT: \"http\" is not a port number"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("DB_SSLMODE: unknown sslmode \"yes\""),
-        "{stderr}"
-    );
+    assert!(stderr.contains("PORT: \"http\" is not a port number"), "{stderr}");
+    assert!(stderr.contains("DB_SSLMODE: unknown sslmode \"yes\""), "{stderr}");
     assert!(!stderr.contains("secret-pw"), "{stderr}");
 }
 
@@ -172,31 +137,18 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
             .expect("run migrate")
     };
     let first = run();
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     assert!(String::from_utf8_lossy(&first.stdout).contains("migrations applied: [1, 2]"));
     let second = run();
     assert!(String::from_utf8_lossy(&second.stdout).contains("migrations applied: []"));
-    assert!(
-        dir.path().join("data/folio.db").exists(),
-        "the default SQLite file is under ./data/"
-    );
+    assert!(dir.path().join("data/folio.db").exists(), "the default SQLite file is under ./data/");
 }
 
 #[test]
 fn help_explains_each_command() {
-    let output = Command::new(FOLIO)
-        .arg("--help")
-        .output()
-        .expect("run --help");
+    let output = Command::new(FOLIO).arg("--help").output().expect("run --help");
     let help = String::from_utf8_lossy(&output.stdout);
     for command in ["serve", "api", "migrate", "healthcheck"] {
-        assert!(
-            help.contains(&format!("  {command} ")),
-            "{command} missing from:\n{help}"
-        );
+        assert!(help.contains(&format!("  {command} ")), "{command} missing from:\n{help}");
     }
 }

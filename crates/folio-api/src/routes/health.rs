@@ -34,29 +34,17 @@ pub async fn health(State(state): State<ApiState>) -> (StatusCode, Json<Health>)
         Ok(()) => (StatusCode::OK, "connected", None),
         Err(error) => {
             tracing::warn!(%error, "health check: database not answering");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "error",
-                state.info.expose_errors.then_some(error),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, "error", state.info.expose_errors.then_some(error))
         }
     };
     let body = Health {
-        status: if status == StatusCode::OK {
-            "healthy"
-        } else {
-            "unhealthy"
-        },
+        status: if status == StatusCode::OK { "healthy" } else { "unhealthy" },
         timestamp: Timestamp::now(),
         version: state.info.version,
         service: "backend",
         uptime: state.info.uptime_seconds(),
         environment: state.info.environment.clone(),
-        database: Database {
-            status: db_status,
-            kind: state.store.kind().as_str(),
-            error,
-        },
+        database: Database { status: db_status, kind: state.store.kind().as_str(), error },
     };
     (status, Json(body))
 }

@@ -7,8 +7,5 @@ use axum::response::IntoResponse;
 use crate::ApiState;
 
 pub async fn metrics(State(state): State<ApiState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, folio_metrics::CONTENT_TYPE)],
-        state.metrics.render(),
-    )
+    ([(header::CONTENT_TYPE, folio_metrics::CONTENT_TYPE)], state.metrics.render())
 }

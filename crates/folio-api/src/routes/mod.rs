@@ -1,5 +1,6 @@
 //! One module per resource, plus the answers for unknown paths and methods.
 
+pub mod contact;
 pub mod health;
 pub mod metrics;
 pub mod projects;

@@ -21,12 +21,7 @@ pub async fn get(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Project>, ApiError> {
     let id = parse_id(id)?;
-    state
-        .store
-        .get_project(id)
-        .await?
-        .map(Json)
-        .ok_or_else(|| missing(id))
+    state.store.get_project(id).await?.map(Json).ok_or_else(|| missing(id))
 }
 
 pub async fn create(
@@ -37,14 +32,9 @@ pub async fn create(
     let new = NewProject::from_json(&body).map_err(ApiError::validation)?;
     let project = state.store.create_project(new).await?;
     tracing::info!(id = %project.id, "project created");
-    let location = HeaderValue::from_str(&format!("/api/projects/{}", project.id))
-        .expect("a UUID path is a valid header");
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(project),
-    )
-        .into_response())
+    let location =
+        HeaderValue::from_str(&format!("/api/projects/{}", project.id)).expect("a UUID path is a valid header");
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(project)).into_response())
 }
 
 pub async fn update(
@@ -55,11 +45,7 @@ pub async fn update(
 ) -> Result<Json<Project>, ApiError> {
     let id = parse_id(id)?;
     let patch = ProjectPatch::from_json(&body).map_err(ApiError::validation)?;
-    let updated = state
-        .store
-        .update_project(id, patch)
-        .await?
-        .ok_or_else(|| missing(id))?;
+    let updated = state.store.update_project(id, patch).await?.ok_or_else(|| missing(id))?;
     tracing::info!(%id, "project updated");
     Ok(Json(updated))
 }
@@ -80,13 +66,8 @@ pub async fn delete(
 
 /// Ids are hyphenated UUIDs; anything else is a 400 that says so.
 fn parse_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
-    let invalid = |shown: &str| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "validation",
-            format!("id must be a UUID, got {shown:?}"),
-        )
-    };
+    let invalid =
+        |shown: &str| ApiError::new(StatusCode::BAD_REQUEST, "validation", format!("id must be a UUID, got {shown:?}"));
     let Path(text) = path.map_err(|_| invalid("an undecodable path segment"))?;
     let shown: String = text.chars().take(64).collect();
     if text.len() != 36 {

@@ -15,11 +15,8 @@ pub(crate) const INSERT: &str = concat!(
     contact_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
 );
-pub(crate) const LIST: &str = concat!(
-    "SELECT ",
-    contact_columns!(),
-    " FROM contact_messages ORDER BY created_at DESC, id LIMIT $1"
-);
+pub(crate) const LIST: &str =
+    concat!("SELECT ", contact_columns!(), " FROM contact_messages ORDER BY created_at DESC, id LIMIT $1");
 /// Due messages are claimed by pushing their next attempt past the lease; `SKIP LOCKED` keeps
 /// two replicas from claiming the same row.
 pub(crate) const CLAIM_DUE: &str = concat!(

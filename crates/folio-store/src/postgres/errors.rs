@@ -11,9 +11,7 @@ use crate::StoreError;
 pub(crate) fn classify(error: tokio_postgres::Error, roots_hint: &str) -> StoreError {
     if let Some(tls) = tls_cause(&error) {
         let hint = match tls {
-            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => {
-                roots_hint
-            }
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer) => roots_hint,
             _ => "",
         };
         return StoreError::Tls(format!("{tls}{hint}"));
@@ -44,9 +42,7 @@ pub(crate) fn classify(error: tokio_postgres::Error, roots_hint: &str) -> StoreE
 pub(crate) fn classify_pool(error: PoolError, roots_hint: &str) -> StoreError {
     match error {
         PoolError::Backend(e) => classify(e, roots_hint),
-        PoolError::Timeout(_) => {
-            StoreError::Unavailable("timed out waiting for a database connection".into())
-        }
+        PoolError::Timeout(_) => StoreError::Unavailable("timed out waiting for a database connection".into()),
         PoolError::Closed => StoreError::Unavailable("the connection pool is closed".into()),
         other => StoreError::Unavailable(Box::new(other)),
     }

@@ -34,25 +34,15 @@ pub(crate) async fn run(client: &mut Client) -> Result<MigrationReport, StoreErr
     let lock = |e| StoreError::Migration(format!("cannot take the migration lock: {e}"));
     // A migration (or the wait for another replica's) may take longer than the statement
     // timeout that protects requests; this session is used for nothing else.
-    client
-        .batch_execute("SET statement_timeout = 0")
-        .await
-        .map_err(lock)?;
-    client
-        .execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY])
-        .await
-        .map_err(lock)?;
+    client.batch_execute("SET statement_timeout = 0").await.map_err(lock)?;
+    client.execute("SELECT pg_advisory_lock($1)", &[&LOCK_KEY]).await.map_err(lock)?;
     let result = apply_pending(client).await;
-    client
-        .execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY])
-        .await
-        .map_err(lock)?;
+    client.execute("SELECT pg_advisory_unlock($1)", &[&LOCK_KEY]).await.map_err(lock)?;
     result
 }
 
 async fn apply_pending(client: &mut Client) -> Result<MigrationReport, StoreError> {
-    let failed =
-        |what: &str, e: tokio_postgres::Error| StoreError::Migration(format!("{what}: {e}"));
+    let failed = |what: &str, e: tokio_postgres::Error| StoreError::Migration(format!("{what}: {e}"));
     client
         .batch_execute(&format!(
             "CREATE TABLE IF NOT EXISTS {TABLE} (version bigint PRIMARY KEY, name text NOT NULL, \
@@ -61,26 +51,18 @@ async fn apply_pending(client: &mut Client) -> Result<MigrationReport, StoreErro
         .await
         .map_err(|e| failed("cannot create the migrations table", e))?;
     let applied: Vec<(i64, String)> = client
-        .query(
-            &format!("SELECT version, checksum FROM {TABLE} ORDER BY version"),
-            &[],
-        )
+        .query(&format!("SELECT version, checksum FROM {TABLE} ORDER BY version"), &[])
         .await
         .map_err(|e| failed("cannot read applied migrations", e))?
         .iter()
         .map(|row| (row.get(0), row.get(1)))
         .collect();
     let (pending, unknown) = migrations::pending(MIGRATIONS, &applied)?;
-    let mut report = MigrationReport {
-        applied: Vec::new(),
-        unknown,
-    };
+    let mut report = MigrationReport { applied: Vec::new(), unknown };
     for migration in pending {
         let what = format!("migration {} ({})", migration.version, migration.name);
         let tx = client.transaction().await.map_err(|e| failed(&what, e))?;
-        tx.batch_execute(migration.sql)
-            .await
-            .map_err(|e| failed(&what, e))?;
+        tx.batch_execute(migration.sql).await.map_err(|e| failed(&what, e))?;
         tx.execute(
             &format!("INSERT INTO {TABLE} (version, name, checksum) VALUES ($1, $2, $3)"),
             &[&migration.version, &migration.name, &migration.checksum()],

@@ -13,8 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use folio_domain::{
-    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project,
-    ProjectPatch, Timestamp,
+    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp,
 };
 use folio_metrics::DbMetrics;
 use tokio_postgres::Row;
@@ -56,28 +55,15 @@ impl PgStore {
         )?;
         let health = build_pool(&config, &tls, 1, HEALTH_TIMEOUT, HEALTH_TIMEOUT)?;
         let roots_hint = match &settings.ssl_root_cert {
-            Some(RootCerts::File(path)) => format!(
-                " (the certificate must chain to a CA in {})",
-                path.display()
-            ),
+            Some(RootCerts::File(path)) => format!(" (the certificate must chain to a CA in {})", path.display()),
             Some(RootCerts::System) => " (the certificate must chain to a public CA)".to_owned(),
             None => String::new(),
         };
-        Ok(Self {
-            pool,
-            health,
-            config,
-            tls,
-            roots_hint,
-            metrics,
-        })
+        Ok(Self { pool, health, config, tls, roots_hint, metrics })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| errors::classify_pool(e, &self.roots_hint))
+        self.pool.get().await.map_err(|e| errors::classify_pool(e, &self.roots_hint))
     }
 
     fn classify(&self, error: tokio_postgres::Error) -> StoreError {
@@ -85,37 +71,17 @@ impl PgStore {
     }
 
     /// Runs a (cached, prepared) query on a pooled connection.
-    async fn query(
-        &self,
-        sql: &'static str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<Row>, StoreError> {
+    async fn query(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
         let client = self.client().await?;
-        let statement = client
-            .prepare_cached(sql)
-            .await
-            .map_err(|e| self.classify(e))?;
-        client
-            .query(&statement, params)
-            .await
-            .map_err(|e| self.classify(e))
+        let statement = client.prepare_cached(sql).await.map_err(|e| self.classify(e))?;
+        client.query(&statement, params).await.map_err(|e| self.classify(e))
     }
 
     /// Runs a (cached, prepared) statement on a pooled connection; returns the rows affected.
-    async fn execute(
-        &self,
-        sql: &'static str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<u64, StoreError> {
+    async fn execute(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
         let client = self.client().await?;
-        let statement = client
-            .prepare_cached(sql)
-            .await
-            .map_err(|e| self.classify(e))?;
-        client
-            .execute(&statement, params)
-            .await
-            .map_err(|e| self.classify(e))
+        let statement = client.prepare_cached(sql).await.map_err(|e| self.classify(e))?;
+        client.execute(&statement, params).await.map_err(|e| self.classify(e))
     }
 }
 
@@ -140,10 +106,7 @@ fn driver_config(settings: &PgSettings) -> tokio_postgres::Config {
         .application_name("folio")
         .connect_timeout(settings.pool.connect_timeout)
         .keepalives_idle(Duration::from_secs(30))
-        .options(format!(
-            "-c statement_timeout={}",
-            settings.pool.statement_timeout.as_millis()
-        ))
+        .options(format!("-c statement_timeout={}", settings.pool.statement_timeout.as_millis()))
         .ssl_mode(match settings.ssl_mode {
             SslMode::Disable => PgSslMode::Disable,
             SslMode::Prefer => PgSslMode::Prefer,
@@ -162,13 +125,8 @@ fn build_pool(
     wait: Duration,
     create: Duration,
 ) -> Result<Pool, StoreError> {
-    let manager = Manager::from_config(
-        config.clone(),
-        tls.clone(),
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
+    let manager =
+        Manager::from_config(config.clone(), tls.clone(), ManagerConfig { recycling_method: RecyclingMethod::Fast });
     Pool::builder(manager)
         .max_size(max_size)
         .wait_timeout(Some(wait))
@@ -188,23 +146,14 @@ impl Store for PgStore {
     async fn migrate(&self) -> Result<MigrationReport, StoreError> {
         // `connect_timeout` bounds only the TCP connect; a peer that accepts and never answers
         // (a wrong port, a black-holed proxy) must not hang the start-up either.
-        let limit = self
-            .config
-            .get_connect_timeout()
-            .copied()
-            .unwrap_or(HEALTH_TIMEOUT)
-            * 2;
-        let (mut client, connection) =
-            tokio::time::timeout(limit, self.config.connect(self.tls.clone()))
-                .await
-                .map_err(|_| {
-                    let why = format!(
-                        "no answer from the database within {} s",
-                        limit.as_secs_f64()
-                    );
-                    StoreError::Unavailable(why.into())
-                })?
-                .map_err(|e| self.classify(e))?;
+        let limit = self.config.get_connect_timeout().copied().unwrap_or(HEALTH_TIMEOUT) * 2;
+        let (mut client, connection) = tokio::time::timeout(limit, self.config.connect(self.tls.clone()))
+            .await
+            .map_err(|_| {
+                let why = format!("no answer from the database within {} s", limit.as_secs_f64());
+                StoreError::Unavailable(why.into())
+            })?
+            .map_err(|e| self.classify(e))?;
         let driver = tokio::spawn(connection);
         let report = migrate::run(&mut client).await;
         drop(client);
@@ -215,16 +164,10 @@ impl Store for PgStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         timed(&self.metrics, "ping", "none", async {
-            let client = self
-                .health
-                .get()
-                .await
-                .map_err(|e| errors::classify_pool(e, &self.roots_hint))?;
+            let client = self.health.get().await.map_err(|e| errors::classify_pool(e, &self.roots_hint))?;
             match tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await {
                 Ok(result) => result.map(drop).map_err(|e| self.classify(e)),
-                Err(_) => Err(StoreError::Timeout(
-                    "the health query took longer than 1 s".into(),
-                )),
+                Err(_) => Err(StoreError::Timeout("the health query took longer than 1 s".into())),
             }
         })
         .await
@@ -232,23 +175,14 @@ impl Store for PgStore {
 
     async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
-            Ok(self
-                .query(rows::LIST_ACTIVE, &[])
-                .await?
-                .iter()
-                .map(rows::project)
-                .collect())
+            Ok(self.query(rows::LIST_ACTIVE, &[]).await?.iter().map(rows::project).collect())
         })
         .await
     }
 
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
-            Ok(self
-                .query(rows::GET, &[&id])
-                .await?
-                .first()
-                .map(rows::project))
+            Ok(self.query(rows::GET, &[&id]).await?.first().map(rows::project))
         })
         .await
     }
@@ -279,31 +213,17 @@ impl Store for PgStore {
         .await
     }
 
-    async fn update_project(
-        &self,
-        id: Uuid,
-        patch: ProjectPatch,
-    ) -> Result<Option<Project>, StoreError> {
+    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "update", "projects", async {
             let mut client = self.client().await?;
             let tx = client.transaction().await.map_err(|e| self.classify(e))?;
-            let select = tx
-                .prepare_cached(rows::GET_FOR_UPDATE)
-                .await
-                .map_err(|e| self.classify(e))?;
-            let Some(row) = tx
-                .query_opt(&select, &[&id])
-                .await
-                .map_err(|e| self.classify(e))?
-            else {
+            let select = tx.prepare_cached(rows::GET_FOR_UPDATE).await.map_err(|e| self.classify(e))?;
+            let Some(row) = tx.query_opt(&select, &[&id]).await.map_err(|e| self.classify(e))? else {
                 return Ok(None);
             };
             let mut p = rows::project(&row);
             p.apply(patch, Timestamp::now());
-            let update = tx
-                .prepare_cached(rows::UPDATE)
-                .await
-                .map_err(|e| self.classify(e))?;
+            let update = tx.prepare_cached(rows::UPDATE).await.map_err(|e| self.classify(e))?;
             tx.execute(
                 &update,
                 &[
@@ -328,23 +248,14 @@ impl Store for PgStore {
     }
 
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
-        timed(&self.metrics, "delete", "projects", async {
-            Ok(self.execute(rows::DELETE, &[&id]).await? > 0)
-        })
-        .await
+        timed(&self.metrics, "delete", "projects", async { Ok(self.execute(rows::DELETE, &[&id]).await? > 0) }).await
     }
 
-    async fn insert_contact_message(
-        &self,
-        new: NewContactMessage,
-    ) -> Result<ContactMessage, StoreError> {
+    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
         timed(&self.metrics, "insert", "contact_messages", async {
             let m = new.into_message(Uuid::new_v4(), Timestamp::now());
             let d = &m.delivery;
-            let (created, next) = (
-                m.created_at.as_datetime(),
-                d.next_attempt_at.map(|t| t.as_datetime()),
-            );
+            let (created, next) = (m.created_at.as_datetime(), d.next_attempt_at.map(|t| t.as_datetime()));
             let sent = d.sent_at.map(|t| t.as_datetime());
             self.execute(
                 contact::INSERT,
@@ -371,12 +282,7 @@ impl Store for PgStore {
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         timed(&self.metrics, "select", "contact_messages", async {
             let limit = i64::from(limit);
-            Ok(self
-                .query(contact::LIST, &[&limit])
-                .await?
-                .iter()
-                .map(contact::message)
-                .collect())
+            Ok(self.query(contact::LIST, &[&limit]).await?.iter().map(contact::message).collect())
         })
         .await
     }
@@ -387,17 +293,8 @@ impl Store for PgStore {
         lease_until: Timestamp,
     ) -> Result<Vec<ContactMessage>, StoreError> {
         timed(&self.metrics, "update", "contact_messages", async {
-            let (now, until, limit) = (
-                Timestamp::now().as_datetime(),
-                lease_until.as_datetime(),
-                i64::from(limit),
-            );
-            Ok(self
-                .query(contact::CLAIM_DUE, &[&now, &limit, &until])
-                .await?
-                .iter()
-                .map(contact::message)
-                .collect())
+            let (now, until, limit) = (Timestamp::now().as_datetime(), lease_until.as_datetime(), i64::from(limit));
+            Ok(self.query(contact::CLAIM_DUE, &[&now, &limit, &until]).await?.iter().map(contact::message).collect())
         })
         .await
     }
@@ -406,21 +303,12 @@ impl Store for PgStore {
         timed(&self.metrics, "update", "contact_messages", async {
             match outcome {
                 DeliveryOutcome::Sent { at } => {
-                    self.execute(contact::RECORD_SENT, &[&id, &at.as_datetime()])
-                        .await?;
+                    self.execute(contact::RECORD_SENT, &[&id, &at.as_datetime()]).await?;
                 }
                 DeliveryOutcome::Failed { error, retry_at } => {
-                    let state = if retry_at.is_some() {
-                        DeliveryState::Pending
-                    } else {
-                        DeliveryState::Failed
-                    };
+                    let state = if retry_at.is_some() { DeliveryState::Pending } else { DeliveryState::Failed };
                     let retry = retry_at.map(|t| t.as_datetime());
-                    self.execute(
-                        contact::RECORD_FAILED,
-                        &[&id, &error, &retry, &state.as_str()],
-                    )
-                    .await?;
+                    self.execute(contact::RECORD_FAILED, &[&id, &error, &retry, &state.as_str()]).await?;
                 }
             }
             Ok(())

@@ -15,21 +15,11 @@ pub(crate) const LIST_ACTIVE: &str = concat!(
     project_columns!(),
     r#" FROM projects WHERE "isActive" ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#
 );
-pub(crate) const GET: &str = concat!(
-    "SELECT ",
-    project_columns!(),
-    " FROM projects WHERE id = $1"
-);
-pub(crate) const GET_FOR_UPDATE: &str = concat!(
-    "SELECT ",
-    project_columns!(),
-    " FROM projects WHERE id = $1 FOR UPDATE"
-);
-pub(crate) const INSERT: &str = concat!(
-    "INSERT INTO projects (",
-    project_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-);
+pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1");
+pub(crate) const GET_FOR_UPDATE: &str =
+    concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1 FOR UPDATE");
+pub(crate) const INSERT: &str =
+    concat!("INSERT INTO projects (", project_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
 pub(crate) const UPDATE: &str = r#"UPDATE projects SET title = $2, description = $3, "imageUrl" = $4, "projectUrl" = $5,
     "githubUrl" = $6, technologies = $7, "isActive" = $8, "sortOrder" = $9, "updatedAt" = $10 WHERE id = $1"#;
 pub(crate) const DELETE: &str = "DELETE FROM projects WHERE id = $1";

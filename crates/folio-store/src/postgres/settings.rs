@@ -50,10 +50,7 @@ impl FromStr for SslMode {
             "require" => Ok(SslMode::Require),
             "verify-ca" => Ok(SslMode::VerifyCa),
             "verify-full" => Ok(SslMode::VerifyFull),
-            other => Err(format!(
-                "unknown sslmode {other:?}; expected one of {}",
-                Self::NAMES
-            )),
+            other => Err(format!("unknown sslmode {other:?}; expected one of {}", Self::NAMES)),
         }
     }
 }
@@ -161,36 +158,19 @@ impl PgUrl {
     pub fn parse(text: &str) -> Result<Self, String> {
         let url = Url::parse(text).map_err(|e| format!("not a valid URL ({e})"))?;
         if !matches!(url.scheme(), "postgres" | "postgresql") {
-            return Err(format!(
-                "scheme must be postgres://, not {}://",
-                url.scheme()
-            ));
+            return Err(format!("scheme must be postgres://, not {}://", url.scheme()));
         }
-        let host = url
-            .host_str()
-            .filter(|h| !h.is_empty())
-            .ok_or("the URL has no host")?;
+        let host = url.host_str().filter(|h| !h.is_empty()).ok_or("the URL has no host")?;
         let dbname = decode(url.path().trim_start_matches('/'))?;
         let user = decode(url.username())?;
         if user.is_empty() {
             return Err("the URL has no user name".to_owned());
         }
-        let password = url
-            .password()
-            .map(decode)
-            .transpose()?
-            .map(SecretString::from);
+        let password = url.password().map(decode).transpose()?.map(SecretString::from);
         let mut parsed = Self {
-            host: host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_owned(),
+            host: host.trim_start_matches('[').trim_end_matches(']').to_owned(),
             port: url.port().unwrap_or(5432),
-            dbname: if dbname.is_empty() {
-                user.clone()
-            } else {
-                dbname
-            },
+            dbname: if dbname.is_empty() { user.clone() } else { dbname },
             user,
             password,
             ssl_mode: None,
@@ -201,9 +181,7 @@ impl PgUrl {
                 "sslmode" => parsed.ssl_mode = Some(value.parse()?),
                 "sslrootcert" => parsed.ssl_root_cert = Some(value.parse()?),
                 other => {
-                    return Err(format!(
-                        "unsupported URL parameter {other:?} (supported: sslmode, sslrootcert)"
-                    ));
+                    return Err(format!("unsupported URL parameter {other:?} (supported: sslmode, sslrootcert)"));
                 }
             }
         }
@@ -231,23 +209,13 @@ mod tests {
 
     #[test]
     fn parses_every_part_of_a_url() {
-        let url = PgUrl::parse(
-            "postgres://app:p%40ss@db.example:6432/folio?sslmode=verify-ca&sslrootcert=/ca.pem",
-        )
-        .expect("valid");
+        let url = PgUrl::parse("postgres://app:p%40ss@db.example:6432/folio?sslmode=verify-ca&sslrootcert=/ca.pem")
+            .expect("valid");
         assert_eq!(
-            (
-                url.host.as_str(),
-                url.port,
-                url.dbname.as_str(),
-                url.user.as_str()
-            ),
+            (url.host.as_str(), url.port, url.dbname.as_str(), url.user.as_str()),
             ("db.example", 6432, "folio", "app")
         );
-        assert_eq!(
-            url.password.as_ref().map(|p| p.expose_secret().to_owned()),
-            Some("p@ss".to_owned())
-        );
+        assert_eq!(url.password.as_ref().map(|p| p.expose_secret().to_owned()), Some("p@ss".to_owned()));
         assert_eq!(url.ssl_mode, Some(SslMode::VerifyCa));
         assert_eq!(url.ssl_root_cert, Some(RootCerts::File("/ca.pem".into())));
     }

@@ -9,29 +9,22 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
-};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::settings::{RootCerts, SslMode};
 use crate::StoreError;
 
 /// The TLS connector for `mode`. With `disable` it is never used, but the pool wants one type.
-pub(crate) fn connector(
-    mode: SslMode,
-    roots: Option<&RootCerts>,
-) -> Result<MakeRustlsConnect, StoreError> {
+pub(crate) fn connector(mode: SslMode, roots: Option<&RootCerts>) -> Result<MakeRustlsConnect, StoreError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier: Arc<dyn ServerCertVerifier> = match (mode, roots) {
         (SslMode::Disable | SslMode::Prefer, _) | (SslMode::Require, None) => {
-            Arc::new(EncryptOnly {
-                algorithms: provider.signature_verification_algorithms,
-            })
+            Arc::new(EncryptOnly { algorithms: provider.signature_verification_algorithms })
         }
-        (SslMode::Require | SslMode::VerifyCa, Some(roots)) => Arc::new(ChainOnly {
-            inner: webpki_verifier(roots, &provider)?,
-        }),
+        (SslMode::Require | SslMode::VerifyCa, Some(roots)) => {
+            Arc::new(ChainOnly { inner: webpki_verifier(roots, &provider)? })
+        }
         (SslMode::VerifyFull, Some(roots)) => webpki_verifier(roots, &provider)?,
         (SslMode::VerifyCa | SslMode::VerifyFull, None) => {
             return Err(StoreError::Tls(format!(
@@ -51,10 +44,7 @@ pub(crate) fn connector(
 }
 
 /// A standard chain-and-name verifier over only the configured roots.
-fn webpki_verifier(
-    roots: &RootCerts,
-    provider: &Arc<CryptoProvider>,
-) -> Result<Arc<WebPkiServerVerifier>, StoreError> {
+fn webpki_verifier(roots: &RootCerts, provider: &Arc<CryptoProvider>) -> Result<Arc<WebPkiServerVerifier>, StoreError> {
     let store = root_store(roots)?;
     WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
         .build()
@@ -63,25 +53,17 @@ fn webpki_verifier(
 
 fn root_store(roots: &RootCerts) -> Result<RootCertStore, StoreError> {
     match roots {
-        RootCerts::System => Ok(RootCertStore::from_iter(
-            webpki_roots::TLS_SERVER_ROOTS.iter().cloned(),
-        )),
+        RootCerts::System => Ok(RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned())),
         RootCerts::File(path) => {
             let shown = path.display();
             let certs = CertificateDer::pem_file_iter(path)
-                .map_err(|e| {
-                    StoreError::Tls(format!("cannot read root certificates from {shown}: {e}"))
-                })?
+                .map_err(|e| StoreError::Tls(format!("cannot read root certificates from {shown}: {e}")))?
                 .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| {
-                    StoreError::Tls(format!("{shown} is not a valid PEM certificate file: {e}"))
-                })?;
+                .map_err(|e| StoreError::Tls(format!("{shown} is not a valid PEM certificate file: {e}")))?;
             let mut store = RootCertStore::empty();
             let (added, _ignored) = store.add_parsable_certificates(certs);
             if added == 0 {
-                return Err(StoreError::Tls(format!(
-                    "{shown} holds no usable CA certificate"
-                )));
+                return Err(StoreError::Tls(format!("{shown} holds no usable CA certificate")));
             }
             Ok(store)
         }
@@ -103,10 +85,7 @@ impl ServerCertVerifier for ChainOnly {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-        {
+        match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -180,18 +159,14 @@ impl ServerCertVerifier for EncryptOnly {
 }
 
 /// The rustls error somewhere in an error's causes, if the failure was TLS's.
-pub(crate) fn tls_cause<'a>(
-    error: &'a (dyn std::error::Error + 'static),
-) -> Option<&'a rustls::Error> {
+pub(crate) fn tls_cause<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
     let mut current = Some(error);
     while let Some(e) = current {
         if let Some(tls) = e.downcast_ref::<rustls::Error>() {
             return Some(tls);
         }
         // `io::Error::source` skips the error it wraps, so look inside explicitly.
-        if let Some(inner) = e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
+        if let Some(inner) = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref())
             && let Some(tls) = inner.downcast_ref::<rustls::Error>()
         {
             return Some(tls);

@@ -17,11 +17,8 @@ pub(crate) const INSERT: &str = concat!(
     contact_columns!(),
     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 );
-pub(crate) const LIST: &str = concat!(
-    "SELECT ",
-    contact_columns!(),
-    " FROM contact_messages ORDER BY created_at DESC, id LIMIT ?1"
-);
+pub(crate) const LIST: &str =
+    concat!("SELECT ", contact_columns!(), " FROM contact_messages ORDER BY created_at DESC, id LIMIT ?1");
 /// One statement, so SQLite's write lock makes the claim atomic.
 pub(crate) const CLAIM_DUE: &str = concat!(
     "UPDATE contact_messages SET next_attempt_at = ?3 WHERE id IN (",

@@ -41,16 +41,11 @@ pub(crate) fn run(conn: &mut Connection) -> Result<MigrationReport, Failure> {
          checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"
     ))?;
     let applied: Vec<(i64, String)> = tx
-        .prepare(&format!(
-            "SELECT version, checksum FROM {TABLE} ORDER BY version"
-        ))?
+        .prepare(&format!("SELECT version, checksum FROM {TABLE} ORDER BY version"))?
         .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let (pending, unknown) = migrations::pending(MIGRATIONS, &applied).map_err(Failure::Plan)?;
-    let mut report = MigrationReport {
-        applied: Vec::new(),
-        unknown,
-    };
+    let mut report = MigrationReport { applied: Vec::new(), unknown };
     for migration in pending {
         tx.execute_batch(migration.sql)?;
         tx.execute(

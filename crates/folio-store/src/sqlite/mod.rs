@@ -12,8 +12,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, Runtime};
 use folio_domain::{
-    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project,
-    ProjectPatch, Timestamp,
+    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp,
 };
 use folio_metrics::DbMetrics;
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
@@ -33,11 +32,7 @@ pub struct SqliteSettings {
 impl SqliteSettings {
     /// A file at `path` with the default limits.
     pub fn at(path: impl Into<PathBuf>) -> Self {
-        Self {
-            path: path.into(),
-            max_connections: 4,
-            busy_timeout: Duration::from_secs(5),
-        }
+        Self { path: path.into(), max_connections: 4, busy_timeout: Duration::from_secs(5) }
     }
 }
 
@@ -55,20 +50,12 @@ impl SqliteStore {
     pub async fn open(settings: &SqliteSettings, metrics: DbMetrics) -> Result<Self, StoreError> {
         if let Some(dir) = settings.path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Storage(format!(
-                    "cannot create the database directory {}: {e}",
-                    dir.display()
-                ))
+                StoreError::Storage(format!("cannot create the database directory {}: {e}", dir.display()))
             })?;
         }
         let pool = build_pool(settings, settings.max_connections)?;
         let health = build_pool(settings, 1)?;
-        Ok(Self {
-            pool,
-            health,
-            path: settings.path.clone(),
-            metrics,
-        })
+        Ok(Self { pool, health, path: settings.path.clone(), metrics })
     }
 
     /// Runs `work` on a pooled connection on a blocking thread.
@@ -121,17 +108,11 @@ fn build_pool(settings: &SqliteSettings, max_size: usize) -> Result<Pool, StoreE
 fn classify(error: rusqlite::Error, path: &std::path::Path) -> StoreError {
     let shown = path.display();
     match error.sqlite_error_code() {
-        Some(ErrorCode::DiskFull) => {
-            StoreError::Storage(format!("the disk holding {shown} is full"))
-        }
+        Some(ErrorCode::DiskFull) => StoreError::Storage(format!("the disk holding {shown} is full")),
         Some(ErrorCode::ReadOnly) => StoreError::Storage(format!("{shown} is read-only")),
         Some(ErrorCode::CannotOpen) => StoreError::Storage(format!("cannot open {shown}: {error}")),
-        Some(ErrorCode::SystemIoFailure) => {
-            StoreError::Storage(format!("I/O error on {shown}: {error}"))
-        }
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            StoreError::Timeout(Box::new(error))
-        }
+        Some(ErrorCode::SystemIoFailure) => StoreError::Storage(format!("I/O error on {shown}: {error}")),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Timeout(Box::new(error)),
         _ => StoreError::Query(Box::new(error)),
     }
 }
@@ -156,8 +137,7 @@ impl Store for SqliteStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         timed(&self.metrics, "ping", "none", async {
-            self.with_conn(&self.health, |c| c.query_row("SELECT 1", [], |_| Ok(())))
-                .await
+            self.with_conn(&self.health, |c| c.query_row("SELECT 1", [], |_| Ok(()))).await
         })
         .await
     }
@@ -176,9 +156,7 @@ impl Store for SqliteStore {
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
             self.with_conn(&self.pool, move |c| {
-                c.prepare_cached(rows::GET)?
-                    .query_row([id.to_string()], rows::project)
-                    .optional()
+                c.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()
             })
             .await
         })
@@ -210,18 +188,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn update_project(
-        &self,
-        id: Uuid,
-        patch: ProjectPatch,
-    ) -> Result<Option<Project>, StoreError> {
+    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "update", "projects", async {
             self.with_conn(&self.pool, move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let found = tx
-                    .prepare_cached(rows::GET)?
-                    .query_row([id.to_string()], rows::project)
-                    .optional()?;
+                let found = tx.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()?;
                 let Some(mut p) = found else {
                     return Ok(None);
                 };
@@ -249,19 +220,14 @@ impl Store for SqliteStore {
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
         timed(&self.metrics, "delete", "projects", async {
             self.with_conn(&self.pool, move |c| {
-                c.prepare_cached(rows::DELETE)?
-                    .execute([id.to_string()])
-                    .map(|n| n > 0)
+                c.prepare_cached(rows::DELETE)?.execute([id.to_string()]).map(|n| n > 0)
             })
             .await
         })
         .await
     }
 
-    async fn insert_contact_message(
-        &self,
-        new: NewContactMessage,
-    ) -> Result<ContactMessage, StoreError> {
+    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
         timed(&self.metrics, "insert", "contact_messages", async {
             let m = new.into_message(Uuid::new_v4(), Timestamp::now());
             let stored = m.clone();
@@ -290,9 +256,7 @@ impl Store for SqliteStore {
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         timed(&self.metrics, "select", "contact_messages", async {
             self.with_conn(&self.pool, move |c| {
-                c.prepare_cached(contact::LIST)?
-                    .query_map([limit], contact::message)?
-                    .collect()
+                c.prepare_cached(contact::LIST)?.query_map([limit], contact::message)?.collect()
             })
             .await
         })
@@ -307,9 +271,7 @@ impl Store for SqliteStore {
         timed(&self.metrics, "update", "contact_messages", async {
             let (now, until) = (Timestamp::now().to_rfc3339(), lease_until.to_rfc3339());
             self.with_conn(&self.pool, move |c| {
-                c.prepare_cached(contact::CLAIM_DUE)?
-                    .query_map(params![now, limit, until], contact::message)?
-                    .collect()
+                c.prepare_cached(contact::CLAIM_DUE)?.query_map(params![now, limit, until], contact::message)?.collect()
             })
             .await
         })
@@ -320,15 +282,11 @@ impl Store for SqliteStore {
         timed(&self.metrics, "update", "contact_messages", async {
             self.with_conn(&self.pool, move |c| {
                 match outcome {
-                    DeliveryOutcome::Sent { at } => c
-                        .prepare_cached(contact::RECORD_SENT)?
-                        .execute(params![id.to_string(), at.to_rfc3339()])?,
+                    DeliveryOutcome::Sent { at } => {
+                        c.prepare_cached(contact::RECORD_SENT)?.execute(params![id.to_string(), at.to_rfc3339()])?
+                    }
                     DeliveryOutcome::Failed { error, retry_at } => {
-                        let state = if retry_at.is_some() {
-                            DeliveryState::Pending
-                        } else {
-                            DeliveryState::Failed
-                        };
+                        let state = if retry_at.is_some() { DeliveryState::Pending } else { DeliveryState::Failed };
                         c.prepare_cached(contact::RECORD_FAILED)?.execute(params![
                             id.to_string(),
                             error,

@@ -16,16 +16,9 @@ pub(crate) const LIST_ACTIVE: &str = concat!(
     project_columns!(),
     r#" FROM projects WHERE "isActive" ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#
 );
-pub(crate) const GET: &str = concat!(
-    "SELECT ",
-    project_columns!(),
-    " FROM projects WHERE id = ?1"
-);
-pub(crate) const INSERT: &str = concat!(
-    "INSERT INTO projects (",
-    project_columns!(),
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-);
+pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = ?1");
+pub(crate) const INSERT: &str =
+    concat!("INSERT INTO projects (", project_columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 pub(crate) const UPDATE: &str = r#"UPDATE projects SET title = ?2, description = ?3, "imageUrl" = ?4, "projectUrl" = ?5,
     "githubUrl" = ?6, technologies = ?7, "isActive" = ?8, "sortOrder" = ?9, "updatedAt" = ?10 WHERE id = ?1"#;
 pub(crate) const DELETE: &str = "DELETE FROM projects WHERE id = ?1";
@@ -53,17 +46,12 @@ pub(crate) fn project(row: &Row<'_>) -> rusqlite::Result<Project> {
 }
 
 /// Reads a text column and parses it, reporting a bad value as a conversion failure.
-pub(crate) fn parse<T, E>(
-    row: &Row<'_>,
-    index: usize,
-    parse: impl FnOnce(&str) -> Result<T, E>,
-) -> rusqlite::Result<T>
+pub(crate) fn parse<T, E>(row: &Row<'_>, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> rusqlite::Result<T>
 where
     E: std::error::Error + Send + Sync + 'static,
 {
     let text: String = row.get(index)?;
-    parse(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
+    parse(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
 }
 
 /// Like [`parse`], for a column that may be NULL.
@@ -76,9 +64,6 @@ where
     E: std::error::Error + Send + Sync + 'static,
 {
     let text: Option<String> = row.get(index)?;
-    text.map(|t| {
-        parse(&t)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
-    })
-    .transpose()
+    text.map(|t| parse(&t).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e))))
+        .transpose()
 }

@@ -38,15 +38,9 @@ pub async fn postgres() -> Harness {
 
 async fn open(settings: DatabaseSettings, keep: Box<dyn Any>) -> Harness {
     let metrics = Arc::new(Metrics::new(&[Service::Backend], "test", "test"));
-    let store = folio_store::connect(&settings, metrics.db.clone())
-        .await
-        .expect("connect");
+    let store = folio_store::connect(&settings, metrics.db.clone()).await.expect("connect");
     store.migrate().await.expect("migrate");
-    Harness {
-        store,
-        metrics,
-        _keep: keep,
-    }
+    Harness { store, metrics, _keep: keep }
 }
 
 /// Settings for `dbname` in a test cluster, as the superuser.

@@ -18,46 +18,38 @@ pub const DEFAULT_SQLITE_PATH: &str = "data/folio.db";
 pub fn load(env: &mut Env, development: bool) -> Option<DatabaseSettings> {
     let url = env.get("DATABASE_URL").map(str::to_owned);
     if url.is_some() && env.is_set("DB_HOST") {
-        env.error(
-            "DATABASE_URL",
-            "set either DATABASE_URL or the DB_* variables, not both",
-        );
+        env.error("DATABASE_URL", "set either DATABASE_URL or the DB_* variables, not both");
         return None;
     }
     match url {
         Some(url) if url.starts_with("sqlite:") => sqlite(env, &url),
         Some(url) => {
-            let parsed = PgUrl::parse(&url)
-                .map_err(|e| env.error("DATABASE_URL", e))
-                .ok()?;
+            let parsed = PgUrl::parse(&url).map_err(|e| env.error("DATABASE_URL", e)).ok()?;
             postgres(env, parsed, development)
         }
         None if env.is_set("DB_HOST") => {
             let parsed = from_db_variables(env)?;
             postgres(env, parsed, development)
         }
-        None => Some(DatabaseSettings::Sqlite(SqliteSettings::at(
-            DEFAULT_SQLITE_PATH,
-        ))),
+        None => Some(DatabaseSettings::Sqlite(SqliteSettings::at(DEFAULT_SQLITE_PATH))),
     }
 }
 
 fn sqlite(env: &mut Env, url: &str) -> Option<DatabaseSettings> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     if path.is_empty() || path.starts_with(':') {
-        env.error("DATABASE_URL", "an SQLite URL needs a file path, e.g. sqlite://data/folio.db (in-memory databases are not supported)");
+        env.error(
+            "DATABASE_URL",
+            "an SQLite URL needs a file path, e.g. sqlite://data/folio.db (in-memory databases are not supported)",
+        );
         return None;
     }
-    Some(DatabaseSettings::Sqlite(SqliteSettings::at(PathBuf::from(
-        path,
-    ))))
+    Some(DatabaseSettings::Sqlite(SqliteSettings::at(PathBuf::from(path))))
 }
 
 fn from_db_variables(env: &mut Env) -> Option<PgUrl> {
     let host = env.get("DB_HOST")?.to_owned();
-    let port = env
-        .parse("DB_PORT", "a port number (1-65535)")
-        .unwrap_or(5432);
+    let port = env.parse("DB_PORT", "a port number (1-65535)").unwrap_or(5432);
     let dbname = env.get("DB_NAME").map(str::to_owned);
     let user = env.get("DB_USERNAME").map(str::to_owned);
     if dbname.is_none() {
@@ -71,9 +63,7 @@ fn from_db_variables(env: &mut Env) -> Option<PgUrl> {
         port,
         dbname: dbname?,
         user: user?,
-        password: env
-            .get("DB_PASSWORD")
-            .map(|p| SecretString::from(p.to_owned())),
+        password: env.get("DB_PASSWORD").map(|p| SecretString::from(p.to_owned())),
         ssl_mode: None,
         ssl_root_cert: None,
     })
@@ -81,22 +71,11 @@ fn from_db_variables(env: &mut Env) -> Option<PgUrl> {
 
 fn postgres(env: &mut Env, url: PgUrl, development: bool) -> Option<DatabaseSettings> {
     let ssl_mode = match env.get("DB_SSLMODE").map(str::to_owned) {
-        Some(text) => text
-            .parse::<SslMode>()
-            .map_err(|e| env.error("DB_SSLMODE", e))
-            .ok()?,
-        None => url.ssl_mode.unwrap_or(if development {
-            SslMode::Prefer
-        } else {
-            SslMode::VerifyFull
-        }),
+        Some(text) => text.parse::<SslMode>().map_err(|e| env.error("DB_SSLMODE", e)).ok()?,
+        None => url.ssl_mode.unwrap_or(if development { SslMode::Prefer } else { SslMode::VerifyFull }),
     };
     let ssl_root_cert = match env.get("DB_SSLROOTCERT").map(str::to_owned) {
-        Some(text) => Some(
-            text.parse::<RootCerts>()
-                .map_err(|e| env.error("DB_SSLROOTCERT", e))
-                .ok()?,
-        ),
+        Some(text) => Some(text.parse::<RootCerts>().map_err(|e| env.error("DB_SSLROOTCERT", e)).ok()?),
         None => url.ssl_root_cert.clone(),
     };
     match (&ssl_root_cert, ssl_mode) {
@@ -115,20 +94,10 @@ fn postgres(env: &mut Env, url: PgUrl, development: bool) -> Option<DatabaseSett
     }
     let defaults = PoolSettings::default();
     let pool = PoolSettings {
-        max_size: env
-            .parse("DB_POOL_MAX", "a whole number of connections")
-            .unwrap_or(defaults.max_size),
-        acquire_timeout: env.seconds(
-            "DB_ACQUIRE_TIMEOUT_SECONDS",
-            defaults.acquire_timeout,
-            (0.05, 60.0),
-        ),
+        max_size: env.parse("DB_POOL_MAX", "a whole number of connections").unwrap_or(defaults.max_size),
+        acquire_timeout: env.seconds("DB_ACQUIRE_TIMEOUT_SECONDS", defaults.acquire_timeout, (0.05, 60.0)),
         connect_timeout: defaults.connect_timeout,
-        statement_timeout: env.seconds(
-            "DB_STATEMENT_TIMEOUT_SECONDS",
-            defaults.statement_timeout,
-            (0.1, 600.0),
-        ),
+        statement_timeout: env.seconds("DB_STATEMENT_TIMEOUT_SECONDS", defaults.statement_timeout, (0.1, 600.0)),
     };
     if pool.max_size == 0 {
         env.error("DB_POOL_MAX", "must be at least 1");
@@ -147,9 +116,5 @@ fn postgres(env: &mut Env, url: PgUrl, development: bool) -> Option<DatabaseSett
 
 /// How long start-up keeps retrying an unreachable database before giving up.
 pub fn startup_timeout(env: &mut Env) -> Duration {
-    env.seconds(
-        "DB_STARTUP_TIMEOUT_SECONDS",
-        Duration::from_secs(60),
-        (0.0, 3600.0),
-    )
+    env.seconds("DB_STARTUP_TIMEOUT_SECONDS", Duration::from_secs(60), (0.0, 3600.0))
 }

@@ -40,25 +40,13 @@ pub struct Env {
 impl Env {
     /// The process environment.
     pub fn from_process() -> Self {
-        Self::from_pairs(
-            std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
-        )
+        Self::from_pairs(std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))))
     }
 
     /// An environment made of the given pairs (for tests and tools).
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        let vars = pairs
-            .into_iter()
-            .map(|(k, v)| (k.into(), v.into()))
-            .filter(|(_, v)| !v.is_empty())
-            .collect();
-        Self {
-            vars,
-            errors: Vec::new(),
-        }
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        let vars = pairs.into_iter().map(|(k, v)| (k.into(), v.into())).filter(|(_, v)| !v.is_empty()).collect();
+        Self { vars, errors: Vec::new() }
     }
 
     /// The value of `name`, if set and not empty.
@@ -73,10 +61,7 @@ impl Env {
 
     /// Records a problem with `variable`.
     pub fn error(&mut self, variable: &'static str, message: impl Into<String>) {
-        self.errors.push(ConfigError {
-            variable,
-            message: message.into(),
-        });
+        self.errors.push(ConfigError { variable, message: message.into() });
     }
 
     /// Parses `name` with `FromStr`, recording `expected` (what a valid value looks like) on
@@ -93,25 +78,14 @@ impl Env {
     }
 
     /// A duration in seconds (fractions allowed), within `range` seconds.
-    pub fn seconds(
-        &mut self,
-        name: &'static str,
-        default: Duration,
-        range: (f64, f64),
-    ) -> Duration {
+    pub fn seconds(&mut self, name: &'static str, default: Duration, range: (f64, f64)) -> Duration {
         let Some(text) = self.get(name).map(str::to_owned) else {
             return default;
         };
         match text.parse::<f64>() {
             Ok(s) if s >= range.0 && s <= range.1 => Duration::from_secs_f64(s),
             _ => {
-                self.error(
-                    name,
-                    format!(
-                        "{text:?} is not a number of seconds between {} and {}",
-                        range.0, range.1
-                    ),
-                );
+                self.error(name, format!("{text:?} is not a number of seconds between {} and {}", range.0, range.1));
                 default
             }
         }
@@ -119,10 +93,6 @@ impl Env {
 
     /// The recorded problems, if any.
     pub fn finish(self) -> Result<(), ConfigErrors> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ConfigErrors(self.errors))
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(ConfigErrors(self.errors)) }
     }
 }

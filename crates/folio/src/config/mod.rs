@@ -1,6 +1,7 @@
 //! Folio's configuration: typed, loaded once from the environment at start, every problem
 //! reported at once with the variable's name. Secrets are `SecretString`s and never printed.
 
+mod contact;
 pub mod database;
 mod env;
 
@@ -9,8 +10,11 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use folio_store::DatabaseSettings;
+
+use crate::proxy::TrustedProxies;
 use secrecy::{ExposeSecret, SecretString};
 
+pub use contact::ContactConfig;
 pub use env::{ConfigError, ConfigErrors, Env};
 
 /// The part of Folio a process runs.
@@ -53,17 +57,10 @@ impl Listen {
     /// `HOST` and `PORT`: loopback in development, every interface elsewhere (containers).
     pub fn load(env: &mut Env, role: Role) -> Self {
         let development = env.get("APP_ENV").is_none_or(|e| e == DEVELOPMENT);
-        let default_host = if development {
-            IpAddr::V4(Ipv4Addr::LOCALHOST)
-        } else {
-            IpAddr::V4(Ipv4Addr::UNSPECIFIED)
-        };
-        let host = env
-            .parse("HOST", "an IP address (e.g. 0.0.0.0 or 127.0.0.1)")
-            .unwrap_or(default_host);
-        let port = env
-            .parse("PORT", "a port number (0-65535)")
-            .unwrap_or(role.default_port());
+        let default_host =
+            if development { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { IpAddr::V4(Ipv4Addr::UNSPECIFIED) };
+        let host = env.parse("HOST", "an IP address (e.g. 0.0.0.0 or 127.0.0.1)").unwrap_or(default_host);
+        let port = env.parse("PORT", "a port number (0-65535)").unwrap_or(role.default_port());
         Self { host, port }
     }
 }
@@ -100,6 +97,10 @@ pub struct Config {
     pub idle_timeout: Duration,
     /// How long start-up retries an unreachable database.
     pub db_startup_timeout: Duration,
+    /// The proxies whose forwarding headers are believed.
+    pub proxies: TrustedProxies,
+    /// Contact-form limits and mail delivery.
+    pub contact: ContactConfig,
 }
 
 /// The shortest admin token accepted.
@@ -124,22 +125,12 @@ impl Config {
         let database = database::load(&mut env, development);
         let admin_token = admin_token(&mut env);
         let cors = cors(&mut env, development);
-        let shutdown_grace = env.seconds(
-            "SHUTDOWN_GRACE_SECONDS",
-            Duration::from_secs(20),
-            (0.0, 3600.0),
-        );
-        let request_timeout = env.seconds(
-            "REQUEST_TIMEOUT_SECONDS",
-            Duration::from_secs(15),
-            (0.1, 3600.0),
-        );
-        let idle_timeout = env.seconds(
-            "HTTP_IDLE_TIMEOUT_SECONDS",
-            Duration::from_secs(10),
-            (0.5, 3600.0),
-        );
+        let shutdown_grace = env.seconds("SHUTDOWN_GRACE_SECONDS", Duration::from_secs(20), (0.0, 3600.0));
+        let request_timeout = env.seconds("REQUEST_TIMEOUT_SECONDS", Duration::from_secs(15), (0.1, 3600.0));
+        let idle_timeout = env.seconds("HTTP_IDLE_TIMEOUT_SECONDS", Duration::from_secs(10), (0.5, 3600.0));
         let db_startup_timeout = database::startup_timeout(&mut env);
+        let proxies = trusted_proxies(&mut env);
+        let contact = contact::load(&mut env);
         env.finish()?;
         Ok(Self {
             role,
@@ -153,6 +144,8 @@ impl Config {
             request_timeout,
             idle_timeout,
             db_startup_timeout,
+            proxies,
+            contact,
         })
     }
 
@@ -160,6 +153,23 @@ impl Config {
     pub fn is_development(&self) -> bool {
         self.environment == DEVELOPMENT
     }
+}
+
+fn trusted_proxies(env: &mut Env) -> TrustedProxies {
+    let mut networks = Vec::new();
+    let list = env.get("TRUSTED_PROXIES").unwrap_or("").to_owned();
+    for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match item.parse::<ipnet::IpNet>().or_else(|_| item.parse::<IpAddr>().map(ipnet::IpNet::from)) {
+            Ok(net) => networks.push(net),
+            Err(_) => env.error("TRUSTED_PROXIES", format!("{item:?} is not an IP address or CIDR block")),
+        }
+    }
+    let default_hops = usize::from(!networks.is_empty());
+    let hops = env.parse("TRUSTED_PROXY_HOPS", "a whole number of proxies").unwrap_or(default_hops);
+    if hops > 0 && networks.is_empty() {
+        env.error("TRUSTED_PROXY_HOPS", "needs TRUSTED_PROXIES: the addresses of the proxies to believe");
+    }
+    TrustedProxies { networks, hops }
 }
 
 fn admin_token(env: &mut Env) -> Option<SecretString> {
@@ -181,11 +191,7 @@ fn admin_token(env: &mut Env) -> Option<SecretString> {
 
 fn cors(env: &mut Env, development: bool) -> Cors {
     let Some(list) = env.get("CORS_ORIGINS").map(str::to_owned) else {
-        return if development {
-            Cors::Any
-        } else {
-            Cors::Origins(Vec::new())
-        };
+        return if development { Cors::Any } else { Cors::Origins(Vec::new()) };
     };
     if list.trim() == "*" {
         return Cors::Any;
@@ -193,17 +199,10 @@ fn cors(env: &mut Env, development: bool) -> Cors {
     let mut origins = Vec::new();
     for item in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         match url::Url::parse(item) {
-            Ok(u)
-                if matches!(u.scheme(), "http" | "https")
-                    && u.path() == "/"
-                    && u.query().is_none() =>
-            {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.path() == "/" && u.query().is_none() => {
                 origins.push(u.origin().ascii_serialization());
             }
-            _ => env.error(
-                "CORS_ORIGINS",
-                format!("{item:?} is not an origin like https://example.com"),
-            ),
+            _ => env.error("CORS_ORIGINS", format!("{item:?} is not an origin like https://example.com")),
         }
     }
     Cors::Origins(origins)

@@ -7,28 +7,15 @@ fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
 }
 
 fn errors(pairs: &[(&str, &str)]) -> Vec<(&'static str, String)> {
-    load(pairs)
-        .expect_err("invalid")
-        .0
-        .into_iter()
-        .map(|e| (e.variable, e.message))
-        .collect()
+    load(pairs).expect_err("invalid").0.into_iter().map(|e| (e.variable, e.message)).collect()
 }
 
 #[test]
 fn nothing_configured_means_development_on_sqlite_with_loopback_and_open_cors() {
     let config = load(&[]).expect("valid");
     assert!(config.is_development());
-    assert_eq!(
-        config.listen,
-        Listen {
-            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            port: 3001
-        }
-    );
-    assert!(
-        matches!(&config.database, DatabaseSettings::Sqlite(s) if s.path.ends_with("data/folio.db"))
-    );
+    assert_eq!(config.listen, Listen { host: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 3001 });
+    assert!(matches!(&config.database, DatabaseSettings::Sqlite(s) if s.path.ends_with("data/folio.db")));
     assert_eq!(config.cors, Cors::Any);
     assert!(config.admin_token.is_none());
 }
@@ -44,13 +31,8 @@ fn outside_development_postgres_defaults_to_verify_full_and_listens_everywhere()
         ("DB_SSLROOTCERT", "system"),
     ])
     .expect("valid");
-    let DatabaseSettings::Postgres(pg) = &config.database else {
-        panic!("postgres expected")
-    };
-    assert_eq!(
-        (pg.host.as_str(), pg.port, pg.ssl_mode),
-        ("db.internal", 5432, SslMode::VerifyFull)
-    );
+    let DatabaseSettings::Postgres(pg) = &config.database else { panic!("postgres expected") };
+    assert_eq!((pg.host.as_str(), pg.port, pg.ssl_mode), ("db.internal", 5432, SslMode::VerifyFull));
     assert_eq!(pg.ssl_root_cert, Some(RootCerts::System));
     assert_eq!(config.listen.host, IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     assert_eq!(config.cors, Cors::Origins(vec![]));
@@ -58,34 +40,16 @@ fn outside_development_postgres_defaults_to_verify_full_and_listens_everywhere()
 
 #[test]
 fn verify_full_without_a_ca_bundle_names_the_variable_to_set() {
-    let errs = errors(&[
-        ("APP_ENV", "production"),
-        ("DATABASE_URL", "postgres://u:p@h/db"),
-    ]);
+    let errs = errors(&[("APP_ENV", "production"), ("DATABASE_URL", "postgres://u:p@h/db")]);
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].0, "DB_SSLROOTCERT");
-    assert!(
-        errs[0]
-            .1
-            .contains("sslmode verify-full needs the CA bundle"),
-        "{}",
-        errs[0].1
-    );
+    assert!(errs[0].1.contains("sslmode verify-full needs the CA bundle"), "{}", errs[0].1);
 }
 
 #[test]
 fn a_missing_ca_file_is_reported() {
-    let errs = errors(&[(
-        "DATABASE_URL",
-        "postgres://u:p@h/db?sslmode=verify-full&sslrootcert=/nope/ca.pem",
-    )]);
-    assert_eq!(
-        errs,
-        [(
-            "DB_SSLROOTCERT",
-            "/nope/ca.pem does not exist or is not a file".to_owned()
-        )]
-    );
+    let errs = errors(&[("DATABASE_URL", "postgres://u:p@h/db?sslmode=verify-full&sslrootcert=/nope/ca.pem")]);
+    assert_eq!(errs, [("DB_SSLROOTCERT", "/nope/ca.pem does not exist or is not a file".to_owned())]);
 }
 
 #[test]
@@ -100,17 +64,7 @@ fn every_bad_variable_is_reported_at_once() {
         ("CORS_ORIGINS", "https://ok.example,not a url"),
     ]);
     let names: Vec<&str> = errs.iter().map(|(v, _)| *v).collect();
-    assert_eq!(
-        names,
-        [
-            "HOST",
-            "PORT",
-            "LOG_FORMAT",
-            "DB_SSLMODE",
-            "CORS_ORIGINS",
-            "SHUTDOWN_GRACE_SECONDS"
-        ]
-    );
+    assert_eq!(names, ["HOST", "PORT", "LOG_FORMAT", "DB_SSLMODE", "CORS_ORIGINS", "SHUTDOWN_GRACE_SECONDS"]);
     assert_eq!(errs[1].1, "\"eighty\" is not a port number (0-65535)");
 }
 
@@ -138,10 +92,7 @@ fn db_variables_need_a_name_and_a_user() {
 #[test]
 fn secrets_never_reach_debug_output() {
     let config = load(&[
-        (
-            "DATABASE_URL",
-            "postgres://u:db-password-123@h/db?sslmode=disable",
-        ),
+        ("DATABASE_URL", "postgres://u:db-password-123@h/db?sslmode=disable"),
         ("ADMIN_TOKEN", "admin-token-0123456789abcdef0123456789"),
     ])
     .expect("valid");
@@ -153,24 +104,12 @@ fn secrets_never_reach_debug_output() {
 #[test]
 fn sqlite_urls_name_a_file() {
     let config = load(&[("DATABASE_URL", "sqlite://var/folio.db")]).expect("valid");
-    assert!(
-        matches!(&config.database, DatabaseSettings::Sqlite(s) if s.path == std::path::Path::new("var/folio.db"))
-    );
-    assert_eq!(
-        errors(&[("DATABASE_URL", "sqlite::memory:")])[0].0,
-        "DATABASE_URL"
-    );
+    assert!(matches!(&config.database, DatabaseSettings::Sqlite(s) if s.path == std::path::Path::new("var/folio.db")));
+    assert_eq!(errors(&[("DATABASE_URL", "sqlite::memory:")])[0].0, "DATABASE_URL");
 }
 
 #[test]
 fn cors_origins_are_normalised() {
-    let config =
-        load(&[("CORS_ORIGINS", "https://Example.com, http://localhost:3000")]).expect("valid");
-    assert_eq!(
-        config.cors,
-        Cors::Origins(vec![
-            "https://example.com".into(),
-            "http://localhost:3000".into()
-        ])
-    );
+    let config = load(&[("CORS_ORIGINS", "https://Example.com, http://localhost:3000")]).expect("valid");
+    assert_eq!(config.cors, Cors::Origins(vec!["https://example.com".into(), "http://localhost:3000".into()]));
 }

@@ -40,10 +40,7 @@ pub fn database(backend: Backend) -> (Vec<(String, String)>, Box<dyn Any + Send>
         }
         Backend::Postgres => {
             let db = TestDb::new();
-            (
-                vec![("DATABASE_URL".into(), db.info.url(&db.name))],
-                Box::new(db),
-            )
+            (vec![("DATABASE_URL".into(), db.info.url(&db.name))], Box::new(db))
         }
     }
 }
@@ -63,37 +60,21 @@ pub async fn spawn_with(
     database: Box<dyn Any + Send>,
     extra: &[(&str, &str)],
 ) -> TestApp {
-    let mut pairs: Vec<(String, String)> = [
-        ("HOST", "127.0.0.1"),
-        ("PORT", "0"),
-        ("APP_ENV", "test"),
-        ("LOG_FORMAT", "json"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect();
-    pairs.extend(env);
-    pairs.extend(
-        extra
+    let mut pairs: Vec<(String, String)> =
+        [("HOST", "127.0.0.1"), ("PORT", "0"), ("APP_ENV", "test"), ("LOG_FORMAT", "json")]
             .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
-    );
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+    pairs.extend(env);
+    pairs.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     let config = Config::load(role, Env::from_pairs(pairs)).expect("valid test configuration");
-    let app = Application::build(config)
-        .await
-        .expect("application starts");
+    let app = Application::build(config).await.expect("application starts");
     let address = app.local_addr();
     let (stop, stopped) = oneshot::channel();
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
-    TestApp {
-        address,
-        client: reqwest::Client::new(),
-        stop: Some(stop),
-        server: Some(server),
-        database,
-    }
+    TestApp { address, client: reqwest::Client::new(), stop: Some(stop), server: Some(server), database }
 }
 
 impl TestApp {
@@ -102,40 +83,18 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request")
+        self.client.get(self.url(path)).send().await.expect("request")
     }
 
     /// A JSON write with the admin token.
-    pub async fn write(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: &Value,
-    ) -> reqwest::Response {
-        self.client
-            .request(method, self.url(path))
-            .bearer_auth(TOKEN)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+    pub async fn write(&self, method: reqwest::Method, path: &str, body: &Value) -> reqwest::Response {
+        self.client.request(method, self.url(path)).bearer_auth(TOKEN).json(body).send().await.expect("request")
     }
 
     /// Creates a project, asserting success, and returns it.
     pub async fn create_project(&self, body: Value) -> Value {
-        let response = self
-            .write(reqwest::Method::POST, "/api/projects", &body)
-            .await;
-        assert_eq!(
-            response.status(),
-            201,
-            "create failed: {:?}",
-            response.text().await
-        );
+        let response = self.write(reqwest::Method::POST, "/api/projects", &body).await;
+        assert_eq!(response.status(), 201, "create failed: {:?}", response.text().await);
         response.json().await.expect("JSON")
     }
 
