@@ -32,7 +32,7 @@ impl RateLimiter {
 
     /// Takes one token for `client`, or says how long until one is available.
     pub fn check(&self, client: IpAddr) -> Result<(), Duration> {
-        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == 0 {
+        if self.checks.fetch_add(1, Ordering::Relaxed).is_multiple_of(SWEEP_EVERY) {
             self.limiter.retain_recent();
         }
         self.limiter.check_key(&client).map_err(|not_until| not_until.wait_time_from(self.clock.now()))
