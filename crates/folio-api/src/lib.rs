@@ -1,4 +1,5 @@
-//! Folio's HTTP API, everything under `/api`: health, Prometheus metrics, and projects.
+//! Folio's HTTP API, everything under `/api`: health, projects and contact messages.
+//! (`/api/metrics` is mounted by the binary for every role.)
 //!
 //! Responses and errors keep the earlier Nest.js platform's JSON shapes, so its clients keep
 //! working. Writes need the admin bearer token; reads are public.
@@ -25,7 +26,6 @@ pub use state::{ApiState, ServiceInfo};
 pub fn router(state: ApiState) -> Router {
     Router::new()
         .route("/api/health", get(routes::health::health))
-        .route("/api/metrics", get(routes::metrics::metrics))
         .route("/api/projects", get(routes::projects::list).post(routes::projects::create))
         .route(
             "/api/projects/{id}",

@@ -1,6 +1,7 @@
 //! What every API handler can reach.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use folio_metrics::Metrics;
@@ -18,6 +19,7 @@ pub struct ApiState {
     pub info: Arc<ServiceInfo>,
     pub contact: Arc<ContactService>,
     pub(crate) probe: Arc<DatabaseProbe>,
+    projects_version: Arc<AtomicU64>,
 }
 
 impl ApiState {
@@ -29,7 +31,27 @@ impl ApiState {
         info: ServiceInfo,
         contact: Arc<ContactService>,
     ) -> Self {
-        Self { store, metrics, auth: Arc::new(auth), info: Arc::new(info), contact, probe: Arc::default() }
+        Self {
+            store,
+            metrics,
+            auth: Arc::new(auth),
+            info: Arc::new(info),
+            contact,
+            probe: Arc::default(),
+            projects_version: Arc::default(),
+        }
+    }
+}
+
+impl ApiState {
+    /// A number that changes whenever this process writes a project, so caches in the same
+    /// process (the site's) can drop what they hold at once.
+    pub fn projects_version(&self) -> u64 {
+        self.projects_version.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn projects_changed(&self) {
+        self.projects_version.fetch_add(1, Ordering::AcqRel);
     }
 }
 

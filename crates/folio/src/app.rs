@@ -1,36 +1,56 @@
-//! Assembling the HTTP application: routes plus the middleware every response goes through.
+//! Assembling the HTTP application: the API and/or the site, `/api/metrics`, and the
+//! middleware every response goes through.
 
 use std::any::Any;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::OriginalUri;
+use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderName, Method, StatusCode, header};
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use folio_api::{ApiError, ApiState};
+use folio_metrics::Metrics;
+use folio_site::SiteState;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::{Config, Cors};
 use crate::middleware::{self, Observer, REQUEST_ID};
 
 /// The whole application for one process.
-pub fn router(api: ApiState, config: &Config) -> Router {
+pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, metrics: Arc<Metrics>) -> Router {
     let observer = Observer {
-        metrics: api.metrics.clone(),
-        request_timeout: config.request_timeout,
-        proxies: config.proxies.clone(),
+        metrics: metrics.clone(),
+        request_timeout: config.http.request_timeout,
+        proxies: config.http.proxies.clone(),
     };
-    folio_api::router(api)
-        .fallback(not_found)
-        .layer(cors(&config.cors))
+    let mut router = Router::new().route("/api/metrics", get(render_metrics)).with_state(metrics);
+    if let Some(api) = api {
+        router = router.merge(folio_api::router(api).layer(cors(&config.http.cors)));
+    } else {
+        router = router.route("/api", get(api_not_found)).route("/api/{*rest}", get(api_not_found));
+    }
+    router = match site {
+        Some(site) => router.merge(folio_site::router(site.clone())).fallback_service(folio_site::not_found(site)),
+        None => router.fallback(api_not_found),
+    };
+    router
+        .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(observer, middleware::observe))
-        .layer(from_fn(middleware::security_headers))
+        .layer(from_fn_with_state(config.http.proxies.clone(), middleware::security_headers))
 }
 
-async fn not_found(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
+/// `GET /api/metrics` for every role, so Prometheus can scrape each task directly.
+async fn render_metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, folio_metrics::CONTENT_TYPE)], metrics.render())
+}
+
+async fn api_not_found(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
     ApiError::not_found(format!("Cannot {method} {}", uri.path()))
 }
 

@@ -21,6 +21,8 @@ pub enum Command {
     Serve,
     /// Serve the API alone, under /api, default port 3001.
     Api,
+    /// Serve the site alone, default port 3000, reading projects from the API at API_URL.
+    Web,
     /// Apply pending database migrations, then exit. Safe to run from several places at once.
     Migrate,
     /// Probe this process's own health endpoint (from HOST, PORT and --role); exit 0 when it
@@ -29,5 +31,9 @@ pub enum Command {
         /// Which role's health endpoint to probe.
         #[arg(long, env = "FOLIO_ROLE", value_enum, default_value = "serve")]
         role: Role,
+        /// Count a process that answers but cannot reach its database as alive (for
+        /// orchestrators that replace unhealthy containers).
+        #[arg(long)]
+        liveness: bool,
     },
 }

@@ -1,5 +1,10 @@
 //! `folio healthcheck`: GET this process's own health URL, built from the same `HOST`, `PORT`
 //! and role as the server, and exit 0 on 200. The container and ECS health check; no curl.
+//!
+//! With `--liveness`, a 503 that only reports the database as unreachable also counts as
+//! alive: the process answers and will recover by itself when the database returns, and
+//! replacing it (what an orchestrator does with an unhealthy container) cannot fix a shared
+//! database. ECS uses this; load balancers and humans read `/api/health` itself.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::process::ExitCode;
@@ -21,7 +26,7 @@ pub fn url(listen: Listen, role: Role) -> String {
 }
 
 /// Probes and reports; the exit code is what the orchestrator reads.
-pub async fn run(role: Role, mut env: Env) -> ExitCode {
+pub async fn run(role: Role, liveness: bool, mut env: Env) -> ExitCode {
     let listen = Listen::load(&mut env, role);
     if let Err(errors) = env.finish() {
         eprintln!("{errors}");
@@ -37,6 +42,10 @@ pub async fn run(role: Role, mut env: Env) -> ExitCode {
         Ok(response) => {
             let status = response.status();
             let body = response.text().await.unwrap_or_default();
+            if liveness && status == reqwest::StatusCode::SERVICE_UNAVAILABLE && only_database_down(&body) {
+                println!("alive, database unavailable: {url}");
+                return ExitCode::SUCCESS;
+            }
             eprintln!("unhealthy: {url} answered {status}: {body}");
             ExitCode::FAILURE
         }
@@ -45,4 +54,12 @@ pub async fn run(role: Role, mut env: Env) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// True for Folio's own health body reporting nothing worse than an unreachable database.
+fn only_database_down(body: &str) -> bool {
+    let Ok(health) = serde_json::from_str::<serde_json::Value>(body) else {
+        return false;
+    };
+    health["status"] == "unhealthy" && health["database"]["status"] == "error"
 }

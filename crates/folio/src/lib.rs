@@ -9,6 +9,7 @@ pub mod middleware;
 pub mod proxy;
 pub mod server;
 pub mod shutdown;
+pub mod site_backend;
 pub mod startup;
 pub mod telemetry;
 
@@ -26,8 +27,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(Role::Serve, env).await,
         Command::Api => serve(Role::Api, env).await,
+        Command::Web => serve(Role::Web, env).await,
         Command::Migrate => migrate(env).await,
-        Command::Healthcheck { role } => healthcheck::run(role, env).await,
+        Command::Healthcheck { role, liveness } => healthcheck::run(role, liveness, env).await,
     }
 }
 
@@ -63,7 +65,8 @@ async fn migrate(env: Env) -> ExitCode {
         Err(code) => return code,
     };
     telemetry::init(config.log_format);
-    match startup::migrate_only(&config).await {
+    let data = config.data.as_ref().expect("the API role loads the database settings");
+    match startup::migrate_only(data, &config.environment).await {
         Ok(report) => {
             println!("migrations applied: {:?}", report.applied);
             ExitCode::SUCCESS

@@ -75,9 +75,11 @@ pub async fn observe(State(observer): State<Observer>, mut request: Request, nex
     response
 }
 
-/// Headers every response carries unless a handler set its own.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Headers every response carries unless a handler set its own; HSTS when a trusted proxy
+/// says the request came over HTTPS.
+pub async fn security_headers(State(proxies): State<TrustedProxies>, request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api");
+    let https = proxies.forwarded_https(proxy::peer(&request), request.headers());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let mut set = |name: HeaderName, value: &'static str| {
@@ -91,6 +93,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     if is_api {
         set(header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'");
         set(header::CACHE_CONTROL, "no-store");
+    }
+    if https {
+        set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
     }
     response
 }

@@ -1,5 +1,6 @@
-//! Start-up: bind the port, open and migrate the database (retrying while it is unreachable),
-//! assemble the application, and run it until a shutdown signal.
+//! Start-up: open and migrate the database (retrying while it is unreachable) for the roles
+//! that serve the API, build the site for the roles that serve it, assemble the application,
+//! bind the port, and run until a shutdown signal.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -10,13 +11,17 @@ use anyhow::{Context, bail};
 use folio_api::{AdminAuth, ApiState, ContactService, RateLimiter, ServiceInfo};
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
+use folio_site::backend::{Backend, HttpBackend};
+use folio_site::cache::ProjectCache;
+use folio_site::{SiteConfig, SiteState};
 use folio_store::postgres::SslMode;
 use folio_store::{DatabaseSettings, MigrationReport, Store};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 
-use crate::config::{Config, Role};
+use crate::config::{Config, DataConfig, Role, SiteSettings};
 use crate::server::{self, ServerLimits};
+use crate::site_backend::InProcess;
 use crate::{VERSION, app};
 
 /// A bound, migrated application, ready to serve.
@@ -24,42 +29,35 @@ use crate::{VERSION, app};
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
-    store: Arc<dyn Store>,
+    store: Option<Arc<dyn Store>>,
     outbox: Option<Outbox>,
     limits: ServerLimits,
 }
 
+/// The API's parts: its state and the outbox worker that runs beside it.
+struct Api {
+    state: ApiState,
+    outbox: Option<Outbox>,
+}
+
 impl Application {
-    /// Opens and migrates the database, builds the routes, then binds `HOST:PORT`: until the
-    /// process can answer, connections are refused rather than left hanging.
+    /// Builds what the role serves, then binds `HOST:PORT`: until the process can answer,
+    /// connections are refused rather than left hanging.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let metrics = Arc::new(Metrics::new(services(config.role), VERSION, &config.environment));
-        let store = open_store(&config, &metrics).await?;
-        let token = config.admin_token.clone().or_else(|| config.is_development().then(generated_token));
-        let info = ServiceInfo {
-            version: VERSION,
-            environment: config.environment.clone(),
-            started: Instant::now(),
-            expose_errors: config.is_development(),
+        let api = match &config.data {
+            Some(data) => Some(build_api(&config, data, &metrics).await?),
+            None => None,
         };
-        let outbox = match &config.contact.mail {
-            Some(mail) => Some(Outbox::new(store.clone(), mail.clone())?),
-            None => {
-                tracing::warn!("SMTP_URL is not set: contact messages are stored, but nobody is notified");
-                None
-            }
-        };
-        let limiter = RateLimiter::new(config.contact.rate_per_hour, Duration::from_secs(3600));
-        let contact = Arc::new(ContactService::new(store.clone(), limiter, outbox.as_ref().map(Outbox::waker)));
-        let api = ApiState::new(store.clone(), metrics, AdminAuth::new(token.as_ref()), info, contact);
-        if token.is_none() {
-            tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
-        }
-        let router = app::router(api, &config);
+        let site = config.site.as_ref().map(|settings| build_site(&config, settings, api.as_ref(), &metrics));
+        let store = api.as_ref().map(|a| a.state.store.clone());
+        let outbox = api.as_ref().and_then(|a| a.outbox.clone());
+        let router = app::router(api.map(|a| a.state), site, &config, metrics);
         let listener = TcpListener::bind((config.listen.host, config.listen.port))
             .await
             .with_context(|| format!("cannot listen on {}:{} (HOST, PORT)", config.listen.host, config.listen.port))?;
-        let limits = ServerLimits { idle_timeout: config.idle_timeout, shutdown_grace: config.shutdown_grace };
+        let limits =
+            ServerLimits { idle_timeout: config.http.idle_timeout, shutdown_grace: config.http.shutdown_grace };
         Ok(Self { listener, router, store, outbox, limits })
     }
 
@@ -87,16 +85,70 @@ impl Application {
         if let Some(outbox) = outbox {
             let _ = outbox.await;
         }
-        self.store.close().await;
+        if let Some(store) = self.store {
+            store.close().await;
+        }
         tracing::info!("stopped");
     }
 }
 
+async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -> anyhow::Result<Api> {
+    warn_about_weak_tls(data, config.is_development());
+    let store = folio_store::connect(&data.database, metrics.db.clone()).await?;
+    migrate(store.as_ref(), data.startup_timeout).await?;
+    let token = data.admin_token.clone().or_else(|| config.is_development().then(generated_token));
+    if token.is_none() {
+        tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
+    }
+    let outbox = match &data.contact.mail {
+        Some(mail) => Some(Outbox::new(store.clone(), mail.clone())?),
+        None => {
+            tracing::warn!("SMTP_URL is not set: contact messages are stored, but nobody is notified");
+            None
+        }
+    };
+    let limiter = RateLimiter::new(data.contact.rate_per_hour, Duration::from_secs(3600));
+    let contact = Arc::new(ContactService::new(store.clone(), limiter, outbox.as_ref().map(Outbox::waker)));
+    let info = ServiceInfo {
+        version: VERSION,
+        environment: config.environment.clone(),
+        started: Instant::now(),
+        expose_errors: config.is_development(),
+    };
+    let state = ApiState::new(store, metrics.clone(), AdminAuth::new(token.as_ref()), info, contact);
+    Ok(Api { state, outbox })
+}
+
+/// The site, reading projects in-process when the API is here, over HTTP otherwise.
+fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metrics: &Arc<Metrics>) -> SiteState {
+    let (backend, version): (Arc<dyn Backend>, folio_site::cache::Version) = match (api, &settings.api) {
+        (Some(api), _) => {
+            let backend = InProcess { store: api.state.store.clone(), contact: api.state.contact.clone() };
+            let state = api.state.clone();
+            (Arc::new(backend), Arc::new(move || state.projects_version()))
+        }
+        (None, Some(remote)) => (Arc::new(HttpBackend::new(remote.url.clone(), remote.timeout)), Arc::new(|| 0)),
+        (None, None) => unreachable!("configuration requires API_URL for a site without the API"),
+    };
+    let cache = Arc::new(ProjectCache::new(backend, settings.cache_ttl, version));
+    let site = SiteConfig {
+        content: settings.content.clone(),
+        base_url: settings.public_base_url.clone(),
+        version: VERSION,
+        environment: config.environment.clone(),
+    };
+    match &settings.content_dir {
+        Some(dir) => tracing::info!(dir = %dir.display(), "site content loaded"),
+        None => tracing::info!("site content: the built-in demo (set CONTENT_DIR to use your own)"),
+    }
+    SiteState::new(site, cache, metrics.clone())
+}
+
 /// Applies migrations and returns what was done (the `migrate` command).
-pub async fn migrate_only(config: &Config) -> anyhow::Result<MigrationReport> {
-    let metrics = Metrics::new(&[Service::Backend], VERSION, &config.environment);
-    let store = folio_store::connect(&config.database, metrics.db.clone()).await?;
-    let report = migrate(store.as_ref(), config.db_startup_timeout).await;
+pub async fn migrate_only(data: &DataConfig, environment: &str) -> anyhow::Result<MigrationReport> {
+    let metrics = Metrics::new(&[Service::Backend], VERSION, environment);
+    let store = folio_store::connect(&data.database, metrics.db.clone()).await?;
+    let report = migrate(store.as_ref(), data.startup_timeout).await;
     store.close().await;
     report
 }
@@ -105,14 +157,8 @@ fn services(role: Role) -> &'static [Service] {
     match role {
         Role::Serve => &[Service::Backend, Service::Frontend],
         Role::Api => &[Service::Backend],
+        Role::Web => &[Service::Frontend],
     }
-}
-
-async fn open_store(config: &Config, metrics: &Metrics) -> anyhow::Result<Arc<dyn Store>> {
-    warn_about_weak_tls(config);
-    let store = folio_store::connect(&config.database, metrics.db.clone()).await?;
-    migrate(store.as_ref(), config.db_startup_timeout).await?;
-    Ok(store)
 }
 
 /// Runs the migrations, retrying for up to `patience` while the database is unreachable (it
@@ -144,11 +190,11 @@ async fn migrate(store: &dyn Store, patience: Duration) -> anyhow::Result<Migrat
     }
 }
 
-fn warn_about_weak_tls(config: &Config) {
-    if let DatabaseSettings::Postgres(pg) = &config.database {
+fn warn_about_weak_tls(data: &DataConfig, development: bool) {
+    if let DatabaseSettings::Postgres(pg) = &data.database {
         let verified = matches!(pg.ssl_mode, SslMode::VerifyCa | SslMode::VerifyFull)
             || (pg.ssl_mode == SslMode::Require && pg.ssl_root_cert.is_some());
-        if !verified && !config.is_development() {
+        if !verified && !development {
             tracing::warn!(
                 sslmode = pg.ssl_mode.as_str(),
                 "the database server's certificate is not verified; set DB_SSLMODE=verify-full and DB_SSLROOTCERT"

@@ -16,7 +16,11 @@ fn message(subject: &str) -> Value {
 
 async fn a_message_is_stored_and_listed_for_the_admin_only(backend: Backend) {
     let app = spawn(backend, &[]).await;
-    let answer = json_with_status(app.client.post(app.url("/api/contact")).json(&message("Hello")).send().await.expect("send"), 201).await;
+    let answer = json_with_status(
+        app.client.post(app.url("/api/contact")).json(&message("Hello")).send().await.expect("send"),
+        201,
+    )
+    .await;
     assert_eq!(answer["success"], true);
     assert!(answer["message"].as_str().is_some_and(|m| m.starts_with("Thank you")));
 
@@ -32,10 +36,15 @@ async fn a_message_is_stored_and_listed_for_the_admin_only(backend: Backend) {
 async fn invalid_messages_are_refused_field_by_field(backend: Backend) {
     let app = spawn(backend, &[]).await;
     let body = json!({"name": "", "email": "not-an-address", "subject": "s", "message": "short"});
-    let answer = json_with_status(app.client.post(app.url("/api/contact")).json(&body).send().await.expect("send"), 400).await;
+    let answer =
+        json_with_status(app.client.post(app.url("/api/contact")).json(&body).send().await.expect("send"), 400).await;
     assert_eq!(
         answer["message"],
-        json!(["name must not be empty", "message must be at least 10 characters, got 5", "email must be a valid e-mail address"])
+        json!([
+            "name must not be empty",
+            "message must be at least 10 characters, got 5",
+            "email must be a valid e-mail address"
+        ])
     );
     let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(TOKEN).send().await.expect("send");
     assert_eq!(json_with_status(listed, 200).await, json!([]));
@@ -52,7 +61,9 @@ async fn a_filled_honeypot_gets_the_same_answer_and_nothing_is_stored(backend: B
 
 async fn each_client_is_rate_limited_and_a_forged_forwarded_for_does_not_help(backend: Backend) {
     let app = spawn(backend, &[("CONTACT_RATE_LIMIT_PER_HOUR", "2")]).await;
-    let post = |forged: &'static str| app.client.post(app.url("/api/contact")).header("x-forwarded-for", forged).json(&message("again")).send();
+    let post = |forged: &'static str| {
+        app.client.post(app.url("/api/contact")).header("x-forwarded-for", forged).json(&message("again")).send()
+    };
     assert_eq!(post("198.51.100.1").await.expect("send").status(), 201);
     assert_eq!(post("198.51.100.2").await.expect("send").status(), 201);
     let limited = post("198.51.100.3").await.expect("send");
@@ -60,12 +71,16 @@ async fn each_client_is_rate_limited_and_a_forged_forwarded_for_does_not_help(ba
     assert!((1700..=1800).contains(&retry_after), "{retry_after}");
     let answer = json_with_status(limited, 429).await;
     assert_eq!(answer["error"], "Too Many Requests");
-    assert!(answer["message"].as_str().is_some_and(|m| m.starts_with("Too many messages from your address; try again in")));
+    assert!(
+        answer["message"].as_str().is_some_and(|m| m.starts_with("Too many messages from your address; try again in"))
+    );
 }
 
 async fn behind_a_trusted_proxy_clients_are_told_apart_by_forwarded_for(backend: Backend) {
     let app = spawn(backend, &[("CONTACT_RATE_LIMIT_PER_HOUR", "1"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
-    let post = |client: &'static str| app.client.post(app.url("/api/contact")).header("x-forwarded-for", client).json(&message("proxied")).send();
+    let post = |client: &'static str| {
+        app.client.post(app.url("/api/contact")).header("x-forwarded-for", client).json(&message("proxied")).send()
+    };
     assert_eq!(post("198.51.100.1").await.expect("send").status(), 201);
     assert_eq!(post("198.51.100.1").await.expect("send").status(), 429);
     assert_eq!(post("198.51.100.2").await.expect("send").status(), 201, "another client behind the same proxy");
@@ -88,7 +103,12 @@ async fn notifications_reach_the_mail_server_and_survive_it_being_down(backend: 
     let states = || async {
         let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(TOKEN).send().await.expect("send");
         let listed = json_with_status(listed, 200).await;
-        listed.as_array().expect("array").iter().map(|m| m["delivery"]["state"].as_str().unwrap_or("?").to_owned()).collect::<Vec<_>>()
+        listed
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|m| m["delivery"]["state"].as_str().unwrap_or("?").to_owned())
+            .collect::<Vec<_>>()
     };
     let wait_until_sent = |count: usize| {
         let states = &states;
@@ -105,13 +125,18 @@ async fn notifications_reach_the_mail_server_and_survive_it_being_down(backend: 
         }
     };
 
-    json_with_status(app.client.post(app.url("/api/contact")).json(&message("first")).send().await.expect("send"), 201).await;
+    json_with_status(app.client.post(app.url("/api/contact")).json(&message("first")).send().await.expect("send"), 201)
+        .await;
     wait_until_sent(1).await;
     assert_eq!(sink.received().len(), 1);
 
     sink.stop().await;
     for subject in ["while down 1", "while down 2"] {
-        json_with_status(app.client.post(app.url("/api/contact")).json(&message(subject)).send().await.expect("send"), 201).await;
+        json_with_status(
+            app.client.post(app.url("/api/contact")).json(&message(subject)).send().await.expect("send"),
+            201,
+        )
+        .await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let during = states().await;
@@ -119,7 +144,11 @@ async fn notifications_reach_the_mail_server_and_survive_it_being_down(backend: 
 
     sink.restart().await;
     wait_until_sent(3).await;
-    let subjects: Vec<String> = sink.received().iter().filter_map(|m| m.data.lines().find(|l| l.starts_with("Subject:")).map(str::to_owned)).collect();
+    let subjects: Vec<String> = sink
+        .received()
+        .iter()
+        .filter_map(|m| m.data.lines().find(|l| l.starts_with("Subject:")).map(str::to_owned))
+        .collect();
     assert_eq!(subjects.len(), 3, "{subjects:?}");
 }
 

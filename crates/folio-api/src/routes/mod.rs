@@ -2,7 +2,6 @@
 
 pub mod contact;
 pub mod health;
-pub mod metrics;
 pub mod projects;
 
 use axum::extract::OriginalUri;

@@ -31,6 +31,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let new = NewProject::from_json(&body).map_err(ApiError::validation)?;
     let project = state.store.create_project(new).await?;
+    state.projects_changed();
     tracing::info!(id = %project.id, "project created");
     let location =
         HeaderValue::from_str(&format!("/api/projects/{}", project.id)).expect("a UUID path is a valid header");
@@ -46,6 +47,7 @@ pub async fn update(
     let id = parse_id(id)?;
     let patch = ProjectPatch::from_json(&body).map_err(ApiError::validation)?;
     let updated = state.store.update_project(id, patch).await?.ok_or_else(|| missing(id))?;
+    state.projects_changed();
     tracing::info!(%id, "project updated");
     Ok(Json(updated))
 }
@@ -57,6 +59,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(id)?;
     if state.store.delete_project(id).await? {
+        state.projects_changed();
         tracing::info!(%id, "project deleted");
         Ok(StatusCode::NO_CONTENT)
     } else {

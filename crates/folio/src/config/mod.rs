@@ -4,6 +4,7 @@
 mod contact;
 pub mod database;
 mod env;
+mod site;
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr};
@@ -16,6 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use contact::ContactConfig;
 pub use env::{ConfigError, ConfigErrors, Env};
+pub use site::{ApiClient, SiteSettings};
 
 /// The part of Folio a process runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,22 +26,35 @@ pub enum Role {
     Serve,
     /// The API alone.
     Api,
+    /// The site alone, reading from the API at `API_URL`.
+    Web,
 }
 
 impl Role {
     /// The port a role listens on when `PORT` is not set.
     pub fn default_port(self) -> u16 {
         match self {
-            Role::Serve => 3000,
+            Role::Serve | Role::Web => 3000,
             Role::Api => 3001,
         }
     }
 
-    /// The path this role answers health checks on.
+    /// The path this role answers health checks on (the one the load balancer probes).
     pub fn health_path(self) -> &'static str {
         match self {
             Role::Serve | Role::Api => "/api/health",
+            Role::Web => "/health",
         }
+    }
+
+    /// Whether the role serves the API (and so needs the database).
+    pub fn serves_api(self) -> bool {
+        matches!(self, Role::Serve | Role::Api)
+    }
+
+    /// Whether the role serves the site.
+    pub fn serves_site(self) -> bool {
+        matches!(self, Role::Serve | Role::Web)
     }
 }
 
@@ -86,8 +101,16 @@ pub struct Config {
     pub listen: Listen,
     pub environment: String,
     pub log_format: LogFormat,
-    pub database: DatabaseSettings,
-    pub admin_token: Option<SecretString>,
+    pub http: HttpConfig,
+    /// The database and what writes to it: for the roles serving the API.
+    pub data: Option<DataConfig>,
+    /// The owner's content and where projects come from: for the roles serving the site.
+    pub site: Option<SiteSettings>,
+}
+
+/// How the HTTP server behaves.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
     pub cors: Cors,
     /// How long in-flight requests may take to finish after SIGTERM.
     pub shutdown_grace: Duration,
@@ -95,63 +118,78 @@ pub struct Config {
     pub request_timeout: Duration,
     /// How long an idle keep-alive connection, or a client still sending headers, is kept.
     pub idle_timeout: Duration,
-    /// How long start-up retries an unreachable database.
-    pub db_startup_timeout: Duration,
     /// The proxies whose forwarding headers are believed.
     pub proxies: TrustedProxies,
-    /// Contact-form limits and mail delivery.
+}
+
+/// The database, the admin token and the contact form: what the API needs.
+#[derive(Debug)]
+pub struct DataConfig {
+    pub database: DatabaseSettings,
+    pub admin_token: Option<SecretString>,
     pub contact: ContactConfig,
+    /// How long start-up retries an unreachable database.
+    pub startup_timeout: Duration,
 }
 
 /// The shortest admin token accepted.
 pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
 
 impl Config {
-    /// Loads and checks everything for `role`.
+    /// Loads and checks everything `role` needs.
     pub fn load(role: Role, mut env: Env) -> Result<Self, ConfigErrors> {
         let environment = env.get("APP_ENV").unwrap_or(DEVELOPMENT).to_owned();
         let development = environment == DEVELOPMENT;
         let listen = Listen::load(&mut env, role);
-        let log_format = match env.get("LOG_FORMAT") {
-            None if std::io::stdout().is_terminal() => LogFormat::Pretty,
-            None | Some("json") => LogFormat::Json,
-            Some("pretty") => LogFormat::Pretty,
-            Some(other) => {
-                let message = format!("{other:?} is not a log format (json or pretty)");
-                env.error("LOG_FORMAT", message);
-                LogFormat::Json
-            }
+        let log_format = log_format(&mut env);
+        let http = HttpConfig {
+            cors: cors(&mut env, development),
+            shutdown_grace: env.seconds("SHUTDOWN_GRACE_SECONDS", Duration::from_secs(20), (0.0, 3600.0)),
+            request_timeout: env.seconds("REQUEST_TIMEOUT_SECONDS", Duration::from_secs(15), (0.1, 3600.0)),
+            idle_timeout: env.seconds("HTTP_IDLE_TIMEOUT_SECONDS", Duration::from_secs(10), (0.5, 3600.0)),
+            proxies: trusted_proxies(&mut env),
         };
-        let database = database::load(&mut env, development);
-        let admin_token = admin_token(&mut env);
-        let cors = cors(&mut env, development);
-        let shutdown_grace = env.seconds("SHUTDOWN_GRACE_SECONDS", Duration::from_secs(20), (0.0, 3600.0));
-        let request_timeout = env.seconds("REQUEST_TIMEOUT_SECONDS", Duration::from_secs(15), (0.1, 3600.0));
-        let idle_timeout = env.seconds("HTTP_IDLE_TIMEOUT_SECONDS", Duration::from_secs(10), (0.5, 3600.0));
-        let db_startup_timeout = database::startup_timeout(&mut env);
-        let proxies = trusted_proxies(&mut env);
-        let contact = contact::load(&mut env);
+        let data = role.serves_api().then(|| DataConfig::load(&mut env, development));
+        let site = role.serves_site().then(|| site::load(&mut env, role, listen));
         env.finish()?;
         Ok(Self {
             role,
             listen,
             environment,
             log_format,
-            database: database.expect("no database error was recorded, so settings exist"),
-            admin_token,
-            cors,
-            shutdown_grace,
-            request_timeout,
-            idle_timeout,
-            db_startup_timeout,
-            proxies,
-            contact,
+            http,
+            data: data.map(|d| d.expect("no database error was recorded, so settings exist")),
+            site: site.map(|s| s.expect("no site error was recorded, so settings exist")),
         })
     }
 
     /// True in the development environment (the default).
     pub fn is_development(&self) -> bool {
         self.environment == DEVELOPMENT
+    }
+}
+
+impl DataConfig {
+    /// Everything the API needs; `None` only when an error was recorded.
+    fn load(env: &mut Env, development: bool) -> Option<Self> {
+        let database = database::load(env, development);
+        let admin_token = admin_token(env);
+        let contact = contact::load(env);
+        let startup_timeout = database::startup_timeout(env);
+        Some(Self { database: database?, admin_token, contact, startup_timeout })
+    }
+}
+
+fn log_format(env: &mut Env) -> LogFormat {
+    match env.get("LOG_FORMAT") {
+        None if std::io::stdout().is_terminal() => LogFormat::Pretty,
+        None | Some("json") => LogFormat::Json,
+        Some("pretty") => LogFormat::Pretty,
+        Some(other) => {
+            let message = format!("{other:?} is not a log format (json or pretty)");
+            env.error("LOG_FORMAT", message);
+            LogFormat::Json
+        }
     }
 }
 

@@ -6,6 +6,10 @@ fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
     Config::load(Role::Api, Env::from_pairs(pairs.iter().copied()))
 }
 
+fn data(config: &Config) -> &DataConfig {
+    config.data.as_ref().expect("the API role has database settings")
+}
+
 fn errors(pairs: &[(&str, &str)]) -> Vec<(&'static str, String)> {
     load(pairs).expect_err("invalid").0.into_iter().map(|e| (e.variable, e.message)).collect()
 }
@@ -15,9 +19,9 @@ fn nothing_configured_means_development_on_sqlite_with_loopback_and_open_cors() 
     let config = load(&[]).expect("valid");
     assert!(config.is_development());
     assert_eq!(config.listen, Listen { host: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 3001 });
-    assert!(matches!(&config.database, DatabaseSettings::Sqlite(s) if s.path.ends_with("data/folio.db")));
-    assert_eq!(config.cors, Cors::Any);
-    assert!(config.admin_token.is_none());
+    assert!(matches!(&data(&config).database, DatabaseSettings::Sqlite(s) if s.path.ends_with("data/folio.db")));
+    assert_eq!(config.http.cors, Cors::Any);
+    assert!(data(&config).admin_token.is_none());
 }
 
 #[test]
@@ -31,11 +35,11 @@ fn outside_development_postgres_defaults_to_verify_full_and_listens_everywhere()
         ("DB_SSLROOTCERT", "system"),
     ])
     .expect("valid");
-    let DatabaseSettings::Postgres(pg) = &config.database else { panic!("postgres expected") };
+    let DatabaseSettings::Postgres(pg) = &data(&config).database else { panic!("postgres expected") };
     assert_eq!((pg.host.as_str(), pg.port, pg.ssl_mode), ("db.internal", 5432, SslMode::VerifyFull));
     assert_eq!(pg.ssl_root_cert, Some(RootCerts::System));
     assert_eq!(config.listen.host, IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    assert_eq!(config.cors, Cors::Origins(vec![]));
+    assert_eq!(config.http.cors, Cors::Origins(vec![]));
 }
 
 #[test]
@@ -64,7 +68,7 @@ fn every_bad_variable_is_reported_at_once() {
         ("CORS_ORIGINS", "https://ok.example,not a url"),
     ]);
     let names: Vec<&str> = errs.iter().map(|(v, _)| *v).collect();
-    assert_eq!(names, ["HOST", "PORT", "LOG_FORMAT", "DB_SSLMODE", "CORS_ORIGINS", "SHUTDOWN_GRACE_SECONDS"]);
+    assert_eq!(names, ["HOST", "PORT", "LOG_FORMAT", "CORS_ORIGINS", "SHUTDOWN_GRACE_SECONDS", "DB_SSLMODE"]);
     assert_eq!(errs[1].1, "\"eighty\" is not a port number (0-65535)");
 }
 
@@ -104,12 +108,45 @@ fn secrets_never_reach_debug_output() {
 #[test]
 fn sqlite_urls_name_a_file() {
     let config = load(&[("DATABASE_URL", "sqlite://var/folio.db")]).expect("valid");
-    assert!(matches!(&config.database, DatabaseSettings::Sqlite(s) if s.path == std::path::Path::new("var/folio.db")));
+    assert!(
+        matches!(&data(&config).database, DatabaseSettings::Sqlite(s) if s.path == std::path::Path::new("var/folio.db"))
+    );
     assert_eq!(errors(&[("DATABASE_URL", "sqlite::memory:")])[0].0, "DATABASE_URL");
 }
 
 #[test]
 fn cors_origins_are_normalised() {
     let config = load(&[("CORS_ORIGINS", "https://Example.com, http://localhost:3000")]).expect("valid");
-    assert_eq!(config.cors, Cors::Origins(vec!["https://example.com".into(), "http://localhost:3000".into()]));
+    assert_eq!(config.http.cors, Cors::Origins(vec!["https://example.com".into(), "http://localhost:3000".into()]));
+}
+
+#[test]
+fn the_web_role_needs_the_api_address_and_no_database() {
+    let errs: Vec<&str> = Config::load(Role::Web, Env::from_pairs([("PORT", "8080")]))
+        .expect_err("no API_URL")
+        .0
+        .iter()
+        .map(|e| e.variable)
+        .collect();
+    assert_eq!(errs, ["API_URL"]);
+    let config =
+        Config::load(Role::Web, Env::from_pairs([("API_URL", "http://api.folio.internal:3001")])).expect("valid");
+    assert!(config.data.is_none(), "the site never talks to the database");
+    let site = config.site.expect("site settings");
+    assert_eq!(site.api.map(|a| a.url.as_str().to_owned()).as_deref(), Some("http://api.folio.internal:3001/"));
+    assert_eq!(site.public_base_url, "http://localhost:3000");
+}
+
+#[test]
+fn bad_content_stops_the_start_with_file_line_and_reason() {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("site.toml"), "[site]\ntitle = \"t\"\ndescription = 5\n").expect("write");
+    std::fs::write(dir.path().join("about.md"), "bio").expect("write");
+    let errors = Config::load(Role::Serve, Env::from_pairs([("CONTENT_DIR", dir.path().to_str().expect("utf-8"))]))
+        .expect_err("bad content")
+        .0;
+    assert_eq!(errors[0].variable, "CONTENT_DIR");
+    let expected =
+        format!("{}:3: invalid type: integer `5`, expected a string", dir.path().join("site.toml").display());
+    assert_eq!(errors[0].message, expected);
 }

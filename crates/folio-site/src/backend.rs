@@ -1,0 +1,140 @@
+//! What the site needs from the API, as one trait with two implementations: in `serve` mode
+//! the API in the same process (see the `folio` crate), in `web` mode the API over HTTP at
+//! `API_URL` ([`HttpBackend`]). The site never talks to the database.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use folio_domain::Project;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// The contact form's fields as the visitor sent them (validated by the API).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ContactFields {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub message: String,
+    /// The honeypot; people never see it.
+    #[serde(default)]
+    pub website: String,
+}
+
+/// The API could not be used.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum BackendError {
+    #[error("the API did not answer within {0:?}")]
+    Timeout(Duration),
+    #[error("the API is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// Why a contact submission was not accepted.
+#[derive(Debug, Clone)]
+pub enum SubmitError {
+    /// One message per problem, each starting with the field's name.
+    Invalid(Vec<String>),
+    /// Too many messages from this client; try again after this long.
+    RateLimited(Duration),
+    /// The message could not be stored.
+    Unavailable(String),
+}
+
+/// The API, as the site uses it.
+#[async_trait]
+pub trait Backend: Send + Sync + std::fmt::Debug {
+    /// Active projects, in listing order.
+    async fn projects(&self) -> Result<Vec<Project>, BackendError>;
+
+    /// Hands a contact form to the API on behalf of `client`.
+    async fn submit_contact(&self, fields: ContactFields, client: IpAddr) -> Result<(), SubmitError>;
+}
+
+/// The API over HTTP (`folio web` with `API_URL`).
+#[derive(Debug, Clone)]
+pub struct HttpBackend {
+    base: url::Url,
+    client: reqwest::Client,
+    timeout: Duration,
+}
+
+impl HttpBackend {
+    /// An API at `base` (e.g. `http://api.folio.internal:3001`), each call bounded by `timeout`.
+    pub fn new(base: url::Url, timeout: Duration) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            // Cloud Map names change as tasks come and go: do not keep connections for long.
+            .pool_idle_timeout(Duration::from_secs(15))
+            .build()
+            .expect("a plain HTTP client builds");
+        Self { base, client, timeout }
+    }
+
+    fn url(&self, path: &str) -> url::Url {
+        self.base.join(path).expect("a relative API path joins any base URL")
+    }
+
+    fn failure(&self, error: &reqwest::Error) -> BackendError {
+        if error.is_timeout() {
+            BackendError::Timeout(self.timeout)
+        } else {
+            BackendError::Unavailable(error.to_string())
+        }
+    }
+}
+
+#[async_trait]
+impl Backend for HttpBackend {
+    async fn projects(&self) -> Result<Vec<Project>, BackendError> {
+        let url = self.url("/api/projects");
+        // A task of the API may have just gone away; one retry reaches another.
+        let response = match self.client.get(url.clone()).send().await {
+            Err(error) if error.is_connect() => self.client.get(url).send().await,
+            other => other,
+        }
+        .map_err(|e| self.failure(&e))?;
+        if response.status() != StatusCode::OK {
+            return Err(BackendError::Unavailable(format!("GET /api/projects answered {}", response.status())));
+        }
+        response.json().await.map_err(|e| BackendError::Unavailable(format!("GET /api/projects: {e}")))
+    }
+
+    async fn submit_contact(&self, fields: ContactFields, client: IpAddr) -> Result<(), SubmitError> {
+        let body = json!({
+            "name": fields.name, "email": fields.email, "subject": fields.subject,
+            "message": fields.message, "website": fields.website,
+        });
+        let response = self
+            .client
+            .post(self.url("/api/contact"))
+            .header("x-forwarded-for", client.to_string())
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| SubmitError::Unavailable(self.failure(&e).to_string()))?;
+        let status = response.status();
+        let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
+        match status {
+            StatusCode::CREATED => Ok(()),
+            StatusCode::TOO_MANY_REQUESTS => {
+                Err(SubmitError::RateLimited(Duration::from_secs(retry_after.unwrap_or(60))))
+            }
+            StatusCode::BAD_REQUEST => {
+                let body: Value = response.json().await.unwrap_or_default();
+                Err(SubmitError::Invalid(match &body["message"] {
+                    Value::String(one) => vec![one.clone()],
+                    Value::Array(many) => many.iter().filter_map(|m| m.as_str().map(str::to_owned)).collect(),
+                    _ => vec!["message could not be checked".to_owned()],
+                }))
+            }
+            other => Err(SubmitError::Unavailable(format!("POST /api/contact answered {other}"))),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! `POST /contact`: the form that works without JavaScript. Success redirects to a thank-you
+//! page (so a reload cannot send twice); a problem re-renders the form with the visitor's input
+//! kept and each error next to its field.
+
+use std::time::Duration;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use folio_domain::ClientIp;
+
+use crate::SiteState;
+use crate::backend::{ContactFields, SubmitError};
+use crate::html::Page;
+use crate::templates::{self, FieldMessages};
+
+pub async fn submit(
+    State(state): State<SiteState>,
+    Extension(ClientIp(client)): Extension<ClientIp>,
+    headers: HeaderMap,
+    form: Result<Form<ContactFields>, FormRejection>,
+) -> Response {
+    // Browsers say where a form post comes from; refuse posts made from other sites.
+    let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if site.is_some_and(|s| !matches!(s, "same-origin" | "none")) {
+        return render(
+            &state,
+            &ContactFields::default(),
+            FieldMessages::default(),
+            Some(CROSS_SITE),
+            StatusCode::FORBIDDEN,
+            &headers,
+        );
+    }
+    let Ok(Form(fields)) = form else {
+        return render(
+            &state,
+            &ContactFields::default(),
+            FieldMessages::default(),
+            Some(UNREADABLE),
+            StatusCode::BAD_REQUEST,
+            &headers,
+        );
+    };
+    match state.projects.backend().submit_contact(fields.clone(), client).await {
+        Ok(()) => Redirect::to("/contact/thanks").into_response(),
+        Err(SubmitError::Invalid(messages)) => {
+            let (errors, other) = by_field(messages);
+            let problem = other.map(|o| format!("Please check the form: {o}."));
+            render(&state, &fields, errors, problem.as_deref(), StatusCode::BAD_REQUEST, &headers)
+        }
+        Err(SubmitError::RateLimited(wait)) => {
+            let problem = format!("You have sent several messages already. Please try again in {}.", wait_text(wait));
+            let mut response = render(
+                &state,
+                &fields,
+                FieldMessages::default(),
+                Some(&problem),
+                StatusCode::TOO_MANY_REQUESTS,
+                &headers,
+            );
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+            response
+        }
+        Err(SubmitError::Unavailable(why)) => {
+            tracing::warn!(%why, "contact form: message not accepted");
+            let problem = format!(
+                "Your message could not be sent right now. Please try again shortly, or write to {}.",
+                state.content.owner.email
+            );
+            render(&state, &fields, FieldMessages::default(), Some(&problem), StatusCode::SERVICE_UNAVAILABLE, &headers)
+        }
+    }
+}
+
+const CROSS_SITE: &str = "This form can only be sent from this site.";
+const UNREADABLE: &str = "The form could not be read. Please fill it in again.";
+
+fn render(
+    state: &SiteState,
+    form: &ContactFields,
+    errors: FieldMessages,
+    problem: Option<&str>,
+    status: StatusCode,
+    headers: &HeaderMap,
+) -> Response {
+    let owner = &state.content.owner;
+    let page = templates::Contact {
+        layout: state.frame().layout(
+            "/contact",
+            "/contact",
+            Some("Contact"),
+            Some(&format!("Send {} a message.", owner.name)),
+        ),
+        owner,
+        form,
+        errors,
+        problem: problem.map(str::to_owned),
+    };
+    Page::new(page.render().expect("render contact.html")).respond(status, headers)
+}
+
+/// Each message names its field first ("email must be a valid e-mail address"); messages for
+/// no known field are joined for the notice above the form.
+fn by_field(messages: Vec<String>) -> (FieldMessages, Option<String>) {
+    let mut fields = FieldMessages::default();
+    let mut other = Vec::new();
+    for message in messages {
+        let slot = match message.split_whitespace().next() {
+            Some("name") => &mut fields.name,
+            Some("email") => &mut fields.email,
+            Some("subject") => &mut fields.subject,
+            Some("message") => &mut fields.message,
+            _ => {
+                other.push(message);
+                continue;
+            }
+        };
+        slot.get_or_insert(sentence(&message));
+    }
+    (fields, (!other.is_empty()).then(|| other.join("; ")))
+}
+
+/// "email must be a valid e-mail address" → "Email must be a valid e-mail address."
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let first = chars.next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+    format!("{first}{}.", chars.as_str())
+}
+
+fn wait_text(wait: Duration) -> String {
+    match wait.as_secs() {
+        0..60 => "a minute".to_owned(),
+        s => format!("{} minutes", s.div_ceil(60)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_land_next_to_their_fields() {
+        let (fields, other) = by_field(vec![
+            "name must not be empty".into(),
+            "email must be a valid e-mail address".into(),
+            "property x should not exist".into(),
+        ]);
+        assert_eq!(fields.name.as_deref(), Some("Name must not be empty."));
+        assert_eq!(fields.email.as_deref(), Some("Email must be a valid e-mail address."));
+        assert_eq!(fields.subject, None);
+        assert_eq!(other.as_deref(), Some("property x should not exist"));
+    }
+}

@@ -1,0 +1,258 @@
+//! The owner's content: `site.toml` (who they are, what they do, links) and `about.md` (the
+//! biography), from `CONTENT_DIR` or, with nothing configured, the demo content built in.
+//! Problems stop the start with the file, the line and the reason.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::markdown;
+
+/// Everything personal the pages show.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub site: SiteInfo,
+    pub owner: Owner,
+    pub links: Vec<Link>,
+    pub competencies: Vec<Competency>,
+    pub home: Home,
+    pub about: About,
+    /// The biography, rendered from Markdown to HTML (raw HTML in the source is escaped).
+    pub biography_html: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteInfo {
+    pub title: String,
+    pub description: String,
+    #[serde(default = "english")]
+    pub language: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    pub name: String,
+    pub headline: String,
+    pub intro: String,
+    pub location: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Competency {
+    pub title: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Home {
+    pub cta_title: String,
+    pub cta_text: String,
+    pub cta_label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct About {
+    #[serde(default)]
+    pub expertise: Vec<Expertise>,
+    #[serde(default)]
+    pub approach: Vec<Principle>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expertise {
+    pub area: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Principle {
+    pub title: String,
+    pub text: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteToml {
+    site: SiteInfo,
+    owner: Owner,
+    #[serde(default)]
+    links: Vec<Link>,
+    #[serde(default)]
+    competencies: Vec<Competency>,
+    home: Home,
+    about: About,
+}
+
+fn english() -> String {
+    "en".to_owned()
+}
+
+/// A content file that cannot be used, and where.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}{}: {reason}", .line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct ContentError {
+    pub file: PathBuf,
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+const DEMO_SITE: &str = include_str!("../content/site.toml");
+const DEMO_ABOUT: &str = include_str!("../content/about.md");
+
+impl Content {
+    /// The demo content built into the binary.
+    pub fn demo() -> Self {
+        Self::parse(Path::new("<built-in>/site.toml"), DEMO_SITE, Path::new("<built-in>/about.md"), DEMO_ABOUT)
+            .expect("the built-in content is valid (tested)")
+    }
+
+    /// Reads `site.toml` and `about.md` from `dir`.
+    pub fn load(dir: &Path) -> Result<Self, ContentError> {
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path).map(|text| (path.clone(), text)).map_err(|e| ContentError {
+                file: path,
+                line: None,
+                reason: format!("cannot be read: {e}"),
+            })
+        };
+        let (site_path, site) = read("site.toml")?;
+        let (about_path, about) = read("about.md")?;
+        Self::parse(&site_path, &site, &about_path, &about)
+    }
+
+    fn parse(site_path: &Path, site: &str, about_path: &Path, about: &str) -> Result<Self, ContentError> {
+        let parsed: SiteToml = toml::from_str(site).map_err(|e| ContentError {
+            file: site_path.to_owned(),
+            line: e.span().map(|span| line_of(site, span.start)),
+            reason: e.message().to_owned(),
+        })?;
+        let content = Self {
+            site: parsed.site,
+            owner: parsed.owner,
+            links: parsed.links,
+            competencies: parsed.competencies,
+            home: parsed.home,
+            about: parsed.about,
+            biography_html: markdown::to_html(about),
+        };
+        content.check().map_err(|(key, reason)| ContentError {
+            file: site_path.to_owned(),
+            line: find_line(site, key),
+            reason: format!("{key}: {reason}"),
+        })?;
+        if about.trim().is_empty() {
+            return Err(ContentError { file: about_path.to_owned(), line: None, reason: "is empty".to_owned() });
+        }
+        Ok(content)
+    }
+
+    /// Rules serde cannot express: nothing blank, links and the address usable.
+    fn check(&self) -> Result<(), (&'static str, String)> {
+        let required = [
+            ("title", &self.site.title),
+            ("description", &self.site.description),
+            ("name", &self.owner.name),
+            ("headline", &self.owner.headline),
+            ("intro", &self.owner.intro),
+            ("location", &self.owner.location),
+            ("email", &self.owner.email),
+        ];
+        for (key, value) in required {
+            if value.trim().is_empty() {
+                return Err((key, "must not be empty".to_owned()));
+            }
+        }
+        if !self.owner.email.contains('@') || self.owner.email.contains(char::is_whitespace) {
+            return Err(("email", format!("{:?} is not an e-mail address", self.owner.email)));
+        }
+        for link in &self.links {
+            match url::Url::parse(&link.url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https" | "mailto") => {}
+                _ => return Err(("url", format!("{:?} is not an absolute http(s) or mailto URL", link.url))),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The 1-based line holding byte `offset`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The first line that sets `key`, to point at in an error.
+fn find_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')).map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, site: &str, about: &str) {
+        std::fs::write(dir.join("site.toml"), site).expect("write");
+        std::fs::write(dir.join("about.md"), about).expect("write");
+    }
+
+    #[test]
+    fn the_demo_content_is_valid() {
+        let content = Content::demo();
+        assert_eq!(content.owner.name, "Jordan Avery");
+        assert!(content.biography_html.contains("<strong>infrastructure as code"));
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_file_and_line() {
+        let dir = tempfile::tempdir().expect("dir");
+        let broken = DEMO_SITE.replacen("name = \"Jordan Avery\"", "name = \"Jordan Avery", 1);
+        write(dir.path(), &broken, "bio");
+        let err = Content::load(dir.path()).expect_err("broken").to_string();
+        let line = DEMO_SITE.lines().position(|l| l.starts_with("name = ")).expect("line") + 1;
+        assert!(err.starts_with(&format!("{}:{line}: ", dir.path().join("site.toml").display())), "{err}");
+    }
+
+    #[test]
+    fn a_missing_section_or_unknown_key_is_named() {
+        let dir = tempfile::tempdir().expect("dir");
+        write(dir.path(), "[site]\ntitle = \"t\"\ndescription = \"d\"\n", "bio");
+        let err = Content::load(dir.path()).expect_err("incomplete").to_string();
+        assert!(err.contains("missing field `owner`"), "{err}");
+        let extra = DEMO_SITE.replacen("[owner]\n", "[owner]\nnickname = \"J\"\n", 1);
+        write(dir.path(), &extra, "bio");
+        let err = Content::load(dir.path()).expect_err("unknown key").to_string();
+        assert!(err.contains("unknown field `nickname`"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_value_names_the_key_and_its_line() {
+        let dir = tempfile::tempdir().expect("dir");
+        write(dir.path(), &DEMO_SITE.replacen("hello@jordan-avery.example", "not an address", 1), "bio");
+        let err = Content::load(dir.path()).expect_err("bad email").to_string();
+        let line = DEMO_SITE.lines().position(|l| l.starts_with("email = ")).expect("line") + 1;
+        assert!(err.ends_with(&format!(":{line}: email: \"not an address\" is not an e-mail address")), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_is_named() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::write(dir.path().join("site.toml"), DEMO_SITE).expect("write");
+        let err = Content::load(dir.path()).expect_err("no about.md").to_string();
+        assert!(err.starts_with(&format!("{}: cannot be read", dir.path().join("about.md").display())), "{err}");
+    }
+}

@@ -1,0 +1,56 @@
+//! What every page's frame needs: title, description, canonical URL, navigation.
+
+use crate::content::{Content, Link};
+
+/// One entry of the main navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+const NAV: [(&str, &str); 4] = [("/", "Home"), ("/about", "About"), ("/projects", "Projects"), ("/contact", "Contact")];
+
+/// The frame around a page's content (`base.html`).
+#[derive(Debug, Clone)]
+pub struct Layout<'a> {
+    pub language: &'a str,
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub site_name: &'a str,
+    pub stylesheet: &'a str,
+    pub favicon: &'a str,
+    pub nav: Vec<NavItem>,
+    pub links: &'a [Link],
+    pub email: &'a str,
+}
+
+/// Where the frame's shared parts come from.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame<'a> {
+    pub content: &'a Content,
+    pub base_url: &'a str,
+    pub stylesheet: &'a str,
+    pub favicon: &'a str,
+}
+
+impl<'a> Frame<'a> {
+    /// The layout of the page at `path` (marking `section` in the navigation).
+    pub fn layout(&self, path: &str, section: &str, title: Option<&str>, description: Option<&str>) -> Layout<'a> {
+        let site = &self.content.site;
+        Layout {
+            language: &site.language,
+            title: title.map_or_else(|| site.title.clone(), |t| format!("{t} · {}", site.title)),
+            description: description.unwrap_or(&site.description).to_owned(),
+            canonical: format!("{}{path}", self.base_url),
+            site_name: &self.content.owner.name,
+            stylesheet: self.stylesheet,
+            favicon: self.favicon,
+            nav: NAV.iter().map(|(href, label)| NavItem { href, label, current: *href == section }).collect(),
+            links: &self.content.links,
+            email: &self.content.owner.email,
+        }
+    }
+}

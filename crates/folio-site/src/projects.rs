@@ -1,0 +1,53 @@
+//! `/projects` and `/projects/{id}`, rendered per request from the cached list.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use uuid::Uuid;
+
+use crate::SiteState;
+use crate::html::Page;
+use crate::templates;
+
+/// How long to tell clients to wait when the list cannot be loaded.
+const RETRY_AFTER_SECONDS: u32 = 30;
+
+pub async fn list(State(state): State<SiteState>, headers: HeaderMap) -> Response {
+    let projects = state.projects.projects().await;
+    let description = format!("Projects by {}.", state.content.owner.name);
+    let page = templates::Projects {
+        layout: state.frame().layout("/projects", "/projects", Some("Projects"), Some(&description)),
+        projects: projects.as_ref().ok().map(|list| list.as_slice()),
+    };
+    let html = Page::new(page.render().expect("render projects.html"));
+    match projects {
+        Ok(_) => html.respond(StatusCode::OK, &headers),
+        Err(_) => {
+            let mut response = html.respond(StatusCode::SERVICE_UNAVAILABLE, &headers);
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+            response
+        }
+    }
+}
+
+pub async fn detail(State(state): State<SiteState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let Ok(id) = Uuid::try_parse(&id) else {
+        return crate::pages::not_found_page(&state, &format!("/projects/{id}"), &headers);
+    };
+    let projects = match state.projects.projects().await {
+        Ok(projects) => projects,
+        Err(_) => return list(State(state), headers).await,
+    };
+    let Some(project) = projects.iter().find(|p| p.id == id) else {
+        return crate::pages::not_found_page(&state, &format!("/projects/{id}"), &headers);
+    };
+    let path = format!("/projects/{id}");
+    let description: String = project.description.chars().take(155).collect();
+    let page = templates::ProjectDetail {
+        layout: state.frame().layout(&path, "/projects", Some(&project.title), Some(&description)),
+        project,
+        paragraphs: project.description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect(),
+    };
+    Page::new(page.render().expect("render project.html")).respond(StatusCode::OK, &headers)
+}

@@ -1,0 +1,71 @@
+//! The site's settings: the owner's content, the public address, and (for `web`) the API.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use folio_site::content::Content;
+use url::Url;
+
+use super::env::Env;
+use super::{Listen, Role};
+
+/// What the site needs.
+#[derive(Debug)]
+pub struct SiteSettings {
+    /// The owner's content, already read and checked.
+    pub content: Content,
+    /// Where the content came from (`None`: the demo content built in).
+    pub content_dir: Option<PathBuf>,
+    /// The public address, for canonical links and the sitemap.
+    pub public_base_url: String,
+    /// How long the list of projects is cached.
+    pub cache_ttl: Duration,
+    /// The API over HTTP (`web` only; `serve` reaches it in-process).
+    pub api: Option<ApiClient>,
+}
+
+/// Where `folio web` finds the API.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    pub url: Url,
+    pub timeout: Duration,
+}
+
+pub fn load(env: &mut Env, role: Role, listen: Listen) -> Option<SiteSettings> {
+    let content_dir = env.get("CONTENT_DIR").map(PathBuf::from);
+    let content = match &content_dir {
+        None => Some(Content::demo()),
+        Some(dir) => Content::load(dir).map_err(|e| env.error("CONTENT_DIR", e.to_string())).ok(),
+    };
+    let default_base = format!("http://localhost:{}", listen.port);
+    let public_base_url = match env.get("PUBLIC_BASE_URL").map(str::to_owned) {
+        None => default_base,
+        Some(text) => match Url::parse(&text) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.path() == "/" && u.query().is_none() => {
+                text.trim_end_matches('/').to_owned()
+            }
+            _ => {
+                env.error("PUBLIC_BASE_URL", format!("{text:?} is not a site address like https://example.com"));
+                default_base
+            }
+        },
+    };
+    let cache_ttl = env.seconds("SITE_CACHE_SECONDS", Duration::from_secs(5), (0.0, 3600.0));
+    let api = (role == Role::Web).then(|| api_client(env)).flatten();
+    if role == Role::Web && api.is_none() && !env.is_set("API_URL") {
+        env.error("API_URL", "is required by `folio web`: the API's address, e.g. http://api.folio.internal:3001");
+    }
+    Some(SiteSettings { content: content?, content_dir, public_base_url, cache_ttl, api })
+}
+
+fn api_client(env: &mut Env) -> Option<ApiClient> {
+    let text = env.get("API_URL")?.to_owned();
+    let timeout = env.seconds("API_TIMEOUT_SECONDS", Duration::from_secs(2), (0.05, 60.0));
+    match Url::parse(&text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Some(ApiClient { url, timeout }),
+        _ => {
+            env.error("API_URL", format!("{text:?} is not an http(s) URL"));
+            None
+        }
+    }
+}
