@@ -8,6 +8,7 @@ pub mod client;
 pub mod contact;
 pub mod fields;
 pub mod project;
+pub mod rules;
 pub mod timestamp;
 
 pub use client::ClientIp;

@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use url::Url;
 use uuid::Uuid;
 
 use crate::fields::{FieldErrors, JsonObject, Nullable};
+use crate::rules;
 use crate::timestamp::Timestamp;
 
 /// Longest title, as in the earlier platform's `varchar(200)`.
@@ -215,11 +215,13 @@ fn check_description(description: &str) -> Result<&str, String> {
     check_text("description", description, DESCRIPTION_MAX_CHARS)
 }
 
-/// Text must hold something other than white space and stay within `max` characters.
+/// Text must hold something other than blanks, no NUL, and at most `max` characters.
 fn check_text<'a>(name: &str, text: &'a str, max: usize) -> Result<&'a str, String> {
     let chars = text.chars().count();
-    if text.trim().is_empty() {
+    if rules::is_blank(text) {
         Err(format!("{name} must not be empty"))
+    } else if rules::has_nul(text) {
+        Err(format!("{name} must not contain NUL characters"))
     } else if chars > max {
         Err(format!("{name} must be at most {max} characters, got {chars}"))
     } else {
@@ -241,10 +243,7 @@ fn check_url<'a>(name: &str, text: &'a str) -> Result<&'a str, String> {
     if chars > URL_MAX_CHARS {
         return Err(format!("{name} must be at most {URL_MAX_CHARS} characters, got {chars}"));
     }
-    match Url::parse(text) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(text),
-        _ => Err(format!("{name} must be an absolute http or https URL")),
-    }
+    if rules::is_web_url(text) { Ok(text) } else { Err(format!("{name} must be an absolute http or https URL")) }
 }
 
 /// Technology tags: an array of non-empty strings, bounded in count and length.
@@ -255,15 +254,7 @@ fn technologies_field(obj: &mut JsonObject<'_>) -> Option<Vec<String>> {
             return Err(format!("technologies must have at most {TECHNOLOGIES_MAX_ITEMS} items, got {}", tags.len()));
         }
         for (i, tag) in tags.iter().enumerate() {
-            let chars = tag.chars().count();
-            if tag.trim().is_empty() {
-                return Err(format!("technologies[{i}] must not be empty"));
-            }
-            if chars > TECHNOLOGY_MAX_CHARS {
-                return Err(format!(
-                    "technologies[{i}] must be at most {TECHNOLOGY_MAX_CHARS} characters, got {chars}"
-                ));
-            }
+            check_text(&format!("technologies[{i}]"), tag, TECHNOLOGY_MAX_CHARS)?;
         }
         Ok(tags)
     })

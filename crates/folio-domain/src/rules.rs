@@ -1,0 +1,62 @@
+//! The rules text fields follow, stated once. The validators in this crate apply them, and the
+//! OpenAPI document describes them with the same patterns, so a schema-driven fuzzer and the
+//! server agree on what is valid.
+//!
+//! Patterns are JSON Schema (ECMA-262) regular expressions, searched rather than anchored.
+
+/// The characters that count as blank.
+const BLANK: [char; 4] = [' ', '\t', '\n', '\r'];
+
+/// Matches text that holds something other than blanks.
+pub const NOT_BLANK_PATTERN: &str = "[^ \\t\\n\\r]";
+/// Matches text holding a NUL character, which PostgreSQL cannot store.
+pub const NUL_PATTERN: &str = "\\u0000";
+/// Matches text holding a control character (forbidden in single-line fields).
+pub const CONTROL_PATTERN: &str = "[\\u0000-\\u001f\\u007f]";
+/// Matches the start of an absolute http(s) URL.
+pub const URL_START_PATTERN: &str = "^https?://[A-Za-z0-9]";
+/// Matches white space or a control character, neither allowed anywhere in a URL.
+pub const URL_FORBIDDEN_PATTERN: &str = "[\\u0000-\\u0020\\u007f]";
+
+/// True when `text` holds nothing but blanks.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| BLANK.contains(&c))
+}
+
+/// True when `text` holds a NUL character.
+pub fn has_nul(text: &str) -> bool {
+    text.contains('\0')
+}
+
+/// True when `text` holds a control character.
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(|c| c <= '\u{1f}' || c == '\u{7f}')
+}
+
+/// `http://` or `https://`, then a letter or digit, and no white space or control character.
+pub fn is_web_url(text: &str) -> bool {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        && !text.chars().any(|c| c <= '\u{20}' || c == '\u{7f}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_means_only_spaces_tabs_and_line_breaks() {
+        assert!(is_blank("") && is_blank(" \t\r\n"));
+        assert!(!is_blank(" x ") && !is_blank("\u{3000}"));
+    }
+
+    #[test]
+    fn web_urls_start_with_a_scheme_and_a_host_character_and_hold_no_spaces() {
+        for good in ["https://example.com", "http://a", "https://x.example/p?q=1#f", "https://bücher.example/"] {
+            assert!(is_web_url(good), "{good}");
+        }
+        for bad in ["ftp://x", "https://", "https:///x", "https://-x", "https://a b", "https://a\n", "javascript:x"] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+    }
+}
