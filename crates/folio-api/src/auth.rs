@@ -1,11 +1,15 @@
 //! The admin bearer token that every write needs.
 
+use std::net::IpAddr;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+
+use folio_domain::ClientIp;
 
 use crate::{ApiError, ApiState};
 
@@ -52,7 +56,8 @@ impl AdminAuth {
     }
 }
 
-/// Extracting this succeeds only for requests carrying the admin token.
+/// Extracting this succeeds only for requests carrying the admin token, within the per-client
+/// limit on admin requests.
 #[derive(Debug)]
 pub struct RequireAdmin;
 
@@ -60,6 +65,12 @@ impl FromRequestParts<ApiState> for RequireAdmin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Self::Rejection> {
+        // Counted before the token is checked, so guessing it is as slow as writing.
+        let client = parts.extensions.get::<ClientIp>().map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0);
+        state
+            .admin_limiter
+            .check(client)
+            .map_err(|wait| ApiError::rate_limited("Too many requests from your address", wait))?;
         let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         state.auth.check(authorization).map(|()| RequireAdmin)
     }

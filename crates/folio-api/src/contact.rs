@@ -5,7 +5,6 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use folio_domain::{FieldErrors, Submission};
 use folio_store::{Store, StoreError};
@@ -75,22 +74,8 @@ impl IntoResponse for ContactError {
             ContactError::Invalid(errors) => ApiError::validation(errors).into_response(),
             ContactError::Store(error) => ApiError::from_store(&error).into_response(),
             ContactError::RateLimited(wait) => {
-                let seconds = wait.as_secs().max(1);
-                let message = format!("Too many messages from your address; try again in {}", minutes(seconds));
-                let mut response =
-                    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message).into_response();
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-                response
+                ApiError::rate_limited("Too many messages from your address", wait).into_response()
             }
         }
-    }
-}
-
-/// "3 minutes", "1 minute", "40 seconds".
-pub fn minutes(seconds: u64) -> String {
-    match seconds {
-        0..60 => format!("{seconds} seconds"),
-        60..120 => "1 minute".to_owned(),
-        _ => format!("{} minutes", seconds.div_ceil(60)),
     }
 }

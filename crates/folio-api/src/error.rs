@@ -6,6 +6,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use folio_domain::FieldErrors;
+use folio_domain::contact::ceil_seconds;
 use folio_store::StoreError;
 use serde::Serialize;
 
@@ -22,16 +23,19 @@ pub struct ApiError {
     retry_after: Option<u32>,
 }
 
-#[derive(Debug, Serialize)]
+/// One sentence, or one per problem when several fields are wrong.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 enum Message {
     One(String),
     Many(Vec<String>),
 }
 
-#[derive(Serialize)]
+/// Every error answer: the status, its reason phrase, and what is wrong.
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct Body<'a> {
+#[schema(as = ErrorBody)]
+pub struct Body<'a> {
     status_code: u16,
     error: &'a str,
     message: &'a Message,
@@ -48,6 +52,18 @@ impl ApiError {
         let mut messages = errors.into_messages();
         let message = if messages.len() == 1 { Message::One(messages.remove(0)) } else { Message::Many(messages) };
         Self { status: StatusCode::BAD_REQUEST, message, error_type: "validation", retry_after: None }
+    }
+
+    /// 429 with `Retry-After`: `what`, and when to try again.
+    pub fn rate_limited(what: &str, wait: std::time::Duration) -> Self {
+        let message = format!("{what}; try again in {}", folio_domain::contact::wait_text(wait));
+        let seconds = u32::try_from(ceil_seconds(wait)).unwrap_or(u32::MAX);
+        Self {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: Message::One(message),
+            error_type: "rate_limited",
+            retry_after: Some(seconds),
+        }
     }
 
     /// 404 for a missing resource.

@@ -8,18 +8,22 @@ mod auth;
 mod body;
 mod contact;
 mod error;
+mod openapi;
 mod probe;
 mod rate_limit;
 mod routes;
 mod state;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::middleware::map_response;
+use axum::routing::{any, get, post};
 
 pub use auth::AdminAuth;
-pub use contact::{ContactError, ContactService, THANK_YOU, minutes};
+pub use contact::{ContactError, ContactService, THANK_YOU};
 pub use error::{ApiError, ErrorType};
+pub use openapi::document as openapi_document;
 pub use rate_limit::RateLimiter;
+pub use routes::metrics::router as metrics_router;
 pub use state::{ApiState, ServiceInfo};
 
 /// The API's routes, with paths starting at `/api`.
@@ -31,10 +35,11 @@ pub fn router(state: ApiState) -> Router {
             "/api/projects/{id}",
             get(routes::projects::get).put(routes::projects::update).delete(routes::projects::delete),
         )
+        .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/api/contact", post(routes::contact::submit))
         .route("/api/contact-messages", get(routes::contact::list))
-        .route("/api", get(routes::not_found))
-        .route("/api/{*rest}", get(routes::not_found))
-        .method_not_allowed_fallback(routes::method_not_allowed)
+        .route("/api", any(routes::not_found))
+        .route("/api/{*rest}", any(routes::not_found))
+        .layer(map_response(routes::method_not_allowed))
         .with_state(state)
 }

@@ -8,7 +8,7 @@ use folio_metrics::Metrics;
 use folio_store::Store;
 
 use crate::probe::DatabaseProbe;
-use crate::{AdminAuth, ContactService};
+use crate::{AdminAuth, ContactService, RateLimiter};
 
 /// Shared by all handlers; cheap to clone.
 #[derive(Debug, Clone)]
@@ -18,6 +18,7 @@ pub struct ApiState {
     pub auth: Arc<AdminAuth>,
     pub info: Arc<ServiceInfo>,
     pub contact: Arc<ContactService>,
+    pub(crate) admin_limiter: Arc<RateLimiter>,
     pub(crate) probe: Arc<DatabaseProbe>,
     projects_version: Arc<AtomicU64>,
 }
@@ -30,6 +31,7 @@ impl ApiState {
         auth: AdminAuth,
         info: ServiceInfo,
         contact: Arc<ContactService>,
+        admin_limiter: RateLimiter,
     ) -> Self {
         Self {
             store,
@@ -37,6 +39,7 @@ impl ApiState {
             auth: Arc::new(auth),
             info: Arc::new(info),
             contact,
+            admin_limiter: Arc::new(admin_limiter),
             probe: Arc::default(),
             projects_version: Arc::default(),
         }

@@ -38,7 +38,7 @@ pub enum Submission {
 }
 
 /// Where the e-mail notification of a stored message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryState {
     /// Waiting for its first or next attempt.
@@ -71,7 +71,7 @@ impl DeliveryState {
 }
 
 /// A stored message with its delivery state, as `GET /api/contact-messages` returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactMessage {
     pub id: Uuid,
@@ -84,7 +84,7 @@ pub struct ContactMessage {
 }
 
 /// The notification's state, attempts so far, and what happened last.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
     pub state: DeliveryState,
@@ -144,6 +144,21 @@ impl NewContactMessage {
                 sent_at: None,
             },
         }
+    }
+}
+
+/// Whole seconds, rounded up (and at least one): what `Retry-After` says.
+pub fn ceil_seconds(wait: std::time::Duration) -> u64 {
+    wait.as_secs().saturating_add(u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// How long to wait, for a visitor: "40 seconds", "1 minute", "29 minutes".
+pub fn wait_text(wait: std::time::Duration) -> String {
+    match ceil_seconds(wait) {
+        1 => "1 second".to_owned(),
+        s @ 0..60 => format!("{s} seconds"),
+        60..120 => "1 minute".to_owned(),
+        s => format!("{} minutes", s.div_ceil(60)),
     }
 }
 

@@ -26,7 +26,7 @@ const WRITABLE: &[&str] =
 const READ_ONLY: &[&str] = &["id", "createdAt", "updatedAt"];
 
 /// A stored project, exactly as the API returns it (field names are the earlier platform's).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Project {
     pub id: Uuid,

@@ -2,8 +2,6 @@
 //! page (so a reload cannot send twice); a problem re-renders the form with the visitor's input
 //! kept and each error next to its field.
 
-use std::time::Duration;
-
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
@@ -11,6 +9,7 @@ use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use folio_domain::ClientIp;
+use folio_domain::contact::wait_text;
 
 use crate::SiteState;
 use crate::backend::{ContactFields, SubmitError};
@@ -62,7 +61,9 @@ pub async fn submit(
                 StatusCode::TOO_MANY_REQUESTS,
                 &headers,
             );
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(folio_domain::contact::ceil_seconds(wait)));
             response
         }
         Err(SubmitError::Unavailable(why)) => {
@@ -129,13 +130,6 @@ fn sentence(message: &str) -> String {
     let mut chars = message.chars();
     let first = chars.next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
     format!("{first}{}.", chars.as_str())
-}
-
-fn wait_text(wait: Duration) -> String {
-    match wait.as_secs() {
-        0..60 => "a minute".to_owned(),
-        s => format!("{} minutes", s.div_ceil(60)),
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{OriginalUri, State};
+use axum::extract::OriginalUri;
 use axum::http::{HeaderName, Method, StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
@@ -28,7 +28,7 @@ pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, m
         request_timeout: config.http.request_timeout,
         proxies: config.http.proxies.clone(),
     };
-    let mut router = Router::new().route("/api/metrics", get(render_metrics)).with_state(metrics);
+    let mut router = folio_api::metrics_router(metrics);
     if let Some(api) = api {
         router = router.merge(folio_api::router(api).layer(cors(&config.http.cors)));
     } else {
@@ -43,11 +43,6 @@ pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, m
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(observer, middleware::observe))
         .layer(from_fn_with_state(config.http.proxies.clone(), middleware::security_headers))
-}
-
-/// `GET /api/metrics` for every role, so Prometheus can scrape each task directly.
-async fn render_metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, folio_metrics::CONTENT_TYPE)], metrics.render())
 }
 
 async fn api_not_found(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {

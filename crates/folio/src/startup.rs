@@ -115,7 +115,8 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
         started: Instant::now(),
         expose_errors: config.is_development(),
     };
-    let state = ApiState::new(store, metrics.clone(), AdminAuth::new(token.as_ref()), info, contact);
+    let admin_limiter = RateLimiter::new(data.admin_rate_per_minute, Duration::from_secs(60));
+    let state = ApiState::new(store, metrics.clone(), AdminAuth::new(token.as_ref()), info, contact, admin_limiter);
     Ok(Api { state, outbox })
 }
 

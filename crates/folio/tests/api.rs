@@ -235,7 +235,14 @@ async fn unknown_paths_and_methods_get_json_errors(backend: Backend) {
     assert_eq!(missing["message"], "Cannot GET /api/nothing/here");
     json_with_status(app.get("/elsewhere").await, 404).await;
     let patch = app.client.patch(app.url("/api/projects")).send().await.expect("send");
-    assert_eq!(json_with_status(patch, 405).await["message"], "Method PATCH is not allowed on /api/projects");
+    let allow = patch.headers()["allow"].to_str().expect("ascii").to_owned();
+    assert_eq!(allow, "GET,HEAD,POST");
+    assert_eq!(
+        json_with_status(patch, 405).await["message"],
+        "This method is not allowed here; the Allow header lists the methods this path serves"
+    );
+    let post_unknown = app.client.post(app.url("/api/nothing")).send().await.expect("send");
+    assert_eq!(json_with_status(post_unknown, 404).await["message"], "Cannot POST /api/nothing");
 }
 
 async fn responses_carry_a_request_id_and_security_headers(backend: Backend) {
@@ -306,7 +313,31 @@ async fn metrics_use_the_dashboard_names_and_route_templates(backend: Backend) {
     assert!(!text.contains("route=\"/api/metrics\""), "the metrics endpoint measures itself");
 }
 
+async fn admin_requests_are_rate_limited_per_client_before_the_token_is_checked(backend: Backend) {
+    let app = spawn(backend, &[("ADMIN_RATE_LIMIT_PER_MINUTE", "2")]).await;
+    let guess =
+        || app.client.post(app.url("/api/projects")).bearer_auth("y".repeat(40)).json(&TestApp::project("x")).send();
+    assert_eq!(guess().await.expect("send").status(), 401);
+    assert_eq!(guess().await.expect("send").status(), 401);
+    let limited = guess().await.expect("send");
+    assert_eq!(limited.headers()["retry-after"], "30");
+    let body = json_with_status(limited, 429).await;
+    assert_eq!(body["message"], "Too many requests from your address; try again in 30 seconds");
+    let right = app.write(Method::POST, "/api/projects", &TestApp::project("late")).await;
+    assert_eq!(right.status(), 429, "the right token does not skip the limit");
+    json_with_status(app.get("/api/projects").await, 200).await;
+}
+
+async fn the_openapi_document_is_served(backend: Backend) {
+    let app = spawn(backend, &[]).await;
+    let doc = json_with_status(app.get("/api/openapi.json").await, 200).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert!(doc["paths"]["/api/projects/{id}"]["put"]["requestBody"].is_object());
+}
+
 on_both_databases!(
+    admin_requests_are_rate_limited_per_client_before_the_token_is_checked,
+    the_openapi_document_is_served,
     health_reports_the_service_and_its_database,
     concurrent_health_checks_share_one_database_ping,
     projects_go_through_their_whole_life,

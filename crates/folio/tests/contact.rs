@@ -97,6 +97,8 @@ async fn notifications_reach_the_mail_server_and_survive_it_being_down(backend: 
             ("CONTACT_TO", "Owner <owner@folio.test>"),
             ("CONTACT_FROM", "Folio <noreply@folio.test>"),
             ("CONTACT_RETRY_BASE_SECONDS", "0.2"),
+            // The test polls the admin listing many times a second.
+            ("ADMIN_RATE_LIMIT_PER_MINUTE", "100000"),
         ],
     )
     .await;

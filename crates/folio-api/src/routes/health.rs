@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::ApiState;
 
-#[derive(Debug, Serialize)]
+/// The service and its database.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     status: &'static str,
     timestamp: Timestamp,
@@ -20,7 +21,8 @@ pub struct Health {
     database: Database,
 }
 
-#[derive(Debug, Serialize)]
+/// Whether the database answered.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 struct Database {
     status: &'static str,
     #[serde(rename = "type")]
@@ -29,6 +31,10 @@ struct Database {
     error: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/health", tag = "health", responses(
+    (status = 200, description = "Healthy, with the database connected", body = Health),
+    (status = 503, description = "The database did not answer in time", body = Health),
+))]
 pub async fn health(State(state): State<ApiState>) -> (StatusCode, Json<Health>) {
     let (status, db_status, error) = match state.probe.check(state.store.as_ref()).await {
         Ok(()) => (StatusCode::OK, "connected", None),

@@ -2,10 +2,12 @@
 
 pub mod contact;
 pub mod health;
+pub mod metrics;
 pub mod projects;
 
 use axum::extract::OriginalUri;
 use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
 
 use crate::ApiError;
 
@@ -14,11 +16,12 @@ pub async fn not_found(method: Method, OriginalUri(uri): OriginalUri) -> ApiErro
     ApiError::not_found(format!("Cannot {method} {}", uri.path()))
 }
 
-/// 405 for a known path with a method it does not serve.
-pub async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
-        format!("Method {method} is not allowed on {}", uri.path()),
-    )
+/// 405 for a known path with a method it does not serve, with the API's JSON error body (the
+/// router adds the `Allow` header afterwards).
+pub async fn method_not_allowed(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    let message = "This method is not allowed here; the Allow header lists the methods this path serves";
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message).into_response()
 }

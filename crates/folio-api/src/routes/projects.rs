@@ -10,12 +10,26 @@ use uuid::Uuid;
 
 use crate::auth::RequireAdmin;
 use crate::body::JsonBody;
+use crate::error::Body as ErrorBody;
+use crate::openapi::{ProjectInputBody, ProjectPatchBody};
 use crate::{ApiError, ApiState};
 
+#[utoipa::path(get, path = "/api/projects", tag = "projects", responses(
+    (status = 200, description = "Active projects, by sortOrder, then newest first", body = [Project]),
+    (status = 503, description = "The database is unavailable", body = ErrorBody, headers(("Retry-After" = u32, description = "seconds"))),
+))]
 pub async fn list(State(state): State<ApiState>) -> Result<Json<Vec<Project>>, ApiError> {
     Ok(Json(state.store.list_active_projects().await?))
 }
 
+#[utoipa::path(get, path = "/api/projects/{id}", tag = "projects",
+    params(("id" = String, Path, description = "The project's id (a UUID)")),
+    responses(
+        (status = 200, description = "The project, active or not", body = Project),
+        (status = 400, description = "id is not a UUID", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody),
+))]
 pub async fn get(
     State(state): State<ApiState>,
     id: Result<Path<String>, PathRejection>,
@@ -24,6 +38,19 @@ pub async fn get(
     state.store.get_project(id).await?.map(Json).ok_or_else(|| missing(id))
 }
 
+#[utoipa::path(post, path = "/api/projects", tag = "projects", security(("bearer" = [])),
+    request_body(content = ProjectInputBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = Project, headers(("Location" = String, description = "The new project's URL"))),
+        (status = 400, description = "Malformed JSON or invalid fields (each named)", body = ErrorBody),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
+        (status = 403, description = "Writes are disabled (no ADMIN_TOKEN)", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody),
+        (status = 507, description = "The database cannot store data", body = ErrorBody),
+))]
 pub async fn create(
     State(state): State<ApiState>,
     _admin: RequireAdmin,
@@ -38,6 +65,21 @@ pub async fn create(
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(project)).into_response())
 }
 
+#[utoipa::path(put, path = "/api/projects/{id}", tag = "projects", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The project's id (a UUID)")),
+    request_body(content = ProjectPatchBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Updated", body = Project),
+        (status = 400, description = "Malformed JSON, invalid fields, or id not a UUID", body = ErrorBody),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
+        (status = 403, description = "Writes are disabled (no ADMIN_TOKEN)", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
+        (status = 415, description = "Not application/json", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody),
+        (status = 507, description = "The database cannot store data", body = ErrorBody),
+))]
 pub async fn update(
     State(state): State<ApiState>,
     _admin: RequireAdmin,
@@ -52,6 +94,17 @@ pub async fn update(
     Ok(Json(updated))
 }
 
+#[utoipa::path(delete, path = "/api/projects/{id}", tag = "projects", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The project's id (a UUID)")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "id is not a UUID", body = ErrorBody),
+        (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
+        (status = 403, description = "Writes are disabled (no ADMIN_TOKEN)", body = ErrorBody),
+        (status = 404, description = "No such project", body = ErrorBody),
+        (status = 429, description = "Too many writes from this client", body = ErrorBody),
+        (status = 503, description = "The database is unavailable", body = ErrorBody),
+))]
 pub async fn delete(
     State(state): State<ApiState>,
     _admin: RequireAdmin,

@@ -8,6 +8,7 @@ mod site;
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr};
+use std::num::NonZeroU32;
 use std::time::Duration;
 
 use folio_store::DatabaseSettings;
@@ -127,6 +128,9 @@ pub struct HttpConfig {
 pub struct DataConfig {
     pub database: DatabaseSettings,
     pub admin_token: Option<SecretString>,
+    /// Requests needing the admin token accepted per client per minute (counted before the
+    /// token is checked).
+    pub admin_rate_per_minute: NonZeroU32,
     pub contact: ContactConfig,
     /// How long start-up retries an unreachable database.
     pub startup_timeout: Duration,
@@ -174,9 +178,12 @@ impl DataConfig {
     fn load(env: &mut Env, development: bool) -> Option<Self> {
         let database = database::load(env, development);
         let admin_token = admin_token(env);
+        let admin_rate_per_minute = env
+            .parse("ADMIN_RATE_LIMIT_PER_MINUTE", "a whole number from 1")
+            .unwrap_or(NonZeroU32::new(60).expect("non-zero"));
         let contact = contact::load(env);
         let startup_timeout = database::startup_timeout(env);
-        Some(Self { database: database?, admin_token, contact, startup_timeout })
+        Some(Self { database: database?, admin_token, admin_rate_per_minute, contact, startup_timeout })
     }
 }
 

@@ -1,0 +1,203 @@
+//! The OpenAPI 3.1 document, served at `/api/openapi.json`.
+//!
+//! Operations, parameters, responses and response bodies come from the handlers' annotations
+//! and the types they return. Request bodies are read field by field (to name every wrong
+//! field), so their schemas are built here from the same limits and patterns the validators
+//! use (`folio_domain::rules` and the crate's constants). schemathesis fuzzes against this
+//! document in `scripts/fuzz`.
+
+use std::sync::OnceLock;
+
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::IntoResponse;
+use folio_domain::contact::{
+    EMAIL_MAX_CHARS, HONEYPOT_FIELD, MESSAGE_MAX_CHARS, MESSAGE_MIN_CHARS, NAME_MAX_CHARS, SUBJECT_MAX_CHARS,
+};
+use folio_domain::project::{
+    DESCRIPTION_MAX_CHARS, TECHNOLOGIES_MAX_ITEMS, TECHNOLOGY_MAX_CHARS, TITLE_MAX_CHARS, URL_MAX_CHARS,
+};
+use folio_domain::rules::{CONTROL_PATTERN, NOT_BLANK_PATTERN, NUL_PATTERN, URL_FORBIDDEN_PATTERN, URL_START_PATTERN};
+use serde_json::{Value, json};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Folio API",
+        description = "Projects, contact messages, health and metrics. Writes need `Authorization: Bearer <ADMIN_TOKEN>`. \
+                       Errors are `{statusCode, error, message}`; `message` names the field at fault (a list when several are)."
+    ),
+    paths(
+        routes::health::health,
+        routes::metrics::metrics,
+        routes::projects::list,
+        routes::projects::get,
+        routes::projects::create,
+        routes::projects::update,
+        routes::projects::delete,
+        routes::contact::submit,
+        routes::contact::list,
+        openapi_json,
+    ),
+    components(schemas(ProjectInputBody, ProjectPatchBody, ContactInputBody)),
+    modifiers(&BearerToken),
+    tags(
+        (name = "health", description = "Service health and metrics"),
+        (name = "projects", description = "Portfolio projects"),
+        (name = "contact", description = "Messages from the contact form"),
+    )
+)]
+struct ApiDoc;
+
+/// The body of `POST /api/projects` (its schema is built in [`request_schemas`]).
+pub struct ProjectInputBody;
+/// The body of `PUT /api/projects/{id}`.
+pub struct ProjectPatchBody;
+/// The body of `POST /api/contact`.
+pub struct ContactInputBody;
+
+/// Names a request body in the document; [`document`] puts the real schema in its place.
+macro_rules! request_body_schema {
+    ($($ty:ident => $name:literal),*) => {$(
+        impl utoipa::PartialSchema for $ty {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::Object::new().into()
+            }
+        }
+        impl utoipa::ToSchema for $ty {
+            fn name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+        }
+    )*};
+}
+request_body_schema!(ProjectInputBody => "ProjectInput", ProjectPatchBody => "ProjectPatch", ContactInputBody => "ContactInput");
+
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// The whole document, as JSON.
+pub fn document() -> Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    let schemas = doc["components"]["schemas"].as_object_mut().expect("components.schemas is an object");
+    for (name, schema) in request_schemas() {
+        schemas.insert(name.to_owned(), schema);
+    }
+    doc
+}
+
+/// Non-blank text of at most `max` characters, with no NUL.
+fn text(max: usize, min: usize) -> Value {
+    json!({"type": "string", "minLength": min, "maxLength": max, "pattern": NOT_BLANK_PATTERN, "not": {"pattern": NUL_PATTERN}})
+}
+
+/// Non-blank single-line text of at most `max` characters.
+fn line(max: usize) -> Value {
+    json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": NOT_BLANK_PATTERN, "not": {"pattern": CONTROL_PATTERN}})
+}
+
+fn url() -> Value {
+    json!({
+        "type": ["string", "null"],
+        "maxLength": URL_MAX_CHARS,
+        "pattern": URL_START_PATTERN,
+        "not": {"pattern": URL_FORBIDDEN_PATTERN},
+        "description": "An absolute http(s) URL; null clears it.",
+    })
+}
+
+fn request_schemas() -> [(&'static str, Value); 3] {
+    let ignored = json!({"description": "Read-only; accepted and ignored, so a client may send back what it read."});
+    let project_properties = json!({
+        "title": text(TITLE_MAX_CHARS, 1),
+        "description": text(DESCRIPTION_MAX_CHARS, 1),
+        "imageUrl": url(),
+        "projectUrl": url(),
+        "githubUrl": url(),
+        "technologies": {"type": "array", "maxItems": TECHNOLOGIES_MAX_ITEMS, "items": text(TECHNOLOGY_MAX_CHARS, 1)},
+        "isActive": {"type": "boolean"},
+        "sortOrder": {"type": "integer", "format": "int32", "minimum": i32::MIN, "maximum": i32::MAX},
+        "id": ignored,
+        "createdAt": ignored,
+        "updatedAt": ignored,
+    });
+    [
+        (
+            "ProjectInput",
+            json!({
+                "type": "object",
+                "required": ["title", "description"],
+                "properties": project_properties,
+                "additionalProperties": false,
+            }),
+        ),
+        (
+            "ProjectPatch",
+            json!({
+                "type": "object",
+                "description": "Only the fields given change.",
+                "properties": project_properties,
+                "additionalProperties": false,
+            }),
+        ),
+        (
+            "ContactInput",
+            json!({
+                "type": "object",
+                "required": ["name", "email", "subject", "message"],
+                "properties": {
+                    "name": line(NAME_MAX_CHARS),
+                    "email": {"type": "string", "format": "email", "maxLength": EMAIL_MAX_CHARS},
+                    "subject": line(SUBJECT_MAX_CHARS),
+                    "message": text(MESSAGE_MAX_CHARS, MESSAGE_MIN_CHARS),
+                    HONEYPOT_FIELD: {"type": "string", "description": "Leave empty: a filled value marks a bot."},
+                },
+                "additionalProperties": false,
+            }),
+        ),
+    ]
+}
+
+/// `GET /api/openapi.json`.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "health", responses((status = 200, description = "This document", content_type = "application/json")))]
+pub async fn openapi_json() -> impl IntoResponse {
+    static DOCUMENT: OnceLock<Bytes> = OnceLock::new();
+    let body = DOCUMENT.get_or_init(|| Bytes::from(serde_json::to_vec(&document()).expect("JSON")));
+    ([(header::CONTENT_TYPE, "application/json")], body.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_is_documented_with_its_statuses() {
+        let doc = document();
+        let ops = |path: &str, method: &str| {
+            let mut statuses: Vec<String> = doc["paths"][path][method]["responses"]
+                .as_object()
+                .map(|r| r.keys().cloned().collect())
+                .unwrap_or_default();
+            statuses.sort();
+            statuses
+        };
+        assert_eq!(ops("/api/health", "get"), ["200", "503"]);
+        assert_eq!(ops("/api/projects", "post"), ["201", "400", "401", "403", "413", "415", "429", "503", "507"]);
+        assert_eq!(ops("/api/projects/{id}", "delete"), ["204", "400", "401", "403", "404", "429", "503"]);
+        assert_eq!(ops("/api/contact", "post"), ["201", "400", "413", "415", "429", "503", "507"]);
+        assert!(doc["paths"]["/api/metrics"]["get"].is_object());
+        assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+        assert_eq!(doc["components"]["schemas"]["ProjectInput"]["properties"]["title"]["maxLength"], TITLE_MAX_CHARS);
+        assert_eq!(doc["paths"]["/api/projects"]["post"]["security"], json!([{"bearer": []}]));
+    }
+}
