@@ -30,4 +30,7 @@ pub enum Command {
         #[arg(long, env = "FOLIO_ROLE", value_enum, default_value = "serve")]
         role: Role,
     },
+    /// Check a running deployment from outside (site, API health, database, projects, metrics
+    /// kept private, HTTPS redirect and security headers); exit non-zero if any check fails.
+    Verify(crate::verify::VerifyArgs),
 }

@@ -11,6 +11,7 @@ pub mod server;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
+pub mod verify;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Api => serve(Role::Api, env).await,
         Command::Migrate => migrate(env).await,
         Command::Healthcheck { role } => healthcheck::run(role, env).await,
+        Command::Verify(args) => verify::run(args).await,
     }
 }
 
