@@ -36,4 +36,7 @@ pub enum Command {
         #[arg(long)]
         liveness: bool,
     },
+    /// Check a running deployment from outside (site, API health, database, projects, metrics
+    /// kept private, HTTPS redirect and security headers); exit non-zero if any check fails.
+    Verify(crate::verify::VerifyArgs),
 }

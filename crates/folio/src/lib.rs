@@ -12,6 +12,7 @@ pub mod shutdown;
 pub mod site_backend;
 pub mod startup;
 pub mod telemetry;
+pub mod verify;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Web => serve(Role::Web, env).await,
         Command::Migrate => migrate(env).await,
         Command::Healthcheck { role, liveness } => healthcheck::run(role, liveness, env).await,
+        Command::Verify(args) => verify::run(args).await,
     }
 }
 

@@ -9,6 +9,8 @@ data "aws_iam_policy_document" "deploy" {
     resources = ["*"]
   }
 
+  # Pull too: the pipeline checks a deployment with the binary inside the image it deployed,
+  # which a redeploy of an earlier tag has to download.
   statement {
     sid = "PushImage"
     actions = [
@@ -16,6 +18,7 @@ data "aws_iam_policy_document" "deploy" {
       "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
       "ecr:DescribeImages",
+      "ecr:GetDownloadUrlForLayer",
       "ecr:InitiateLayerUpload",
       "ecr:PutImage",
       "ecr:UploadLayerPart",

@@ -29,7 +29,7 @@ resource "aws_lb_target_group" "this" {
     path                = each.value.health_path
     port                = "traffic-port"
     protocol            = "HTTP"
-    matcher             = "200"
+    matcher             = each.value.health_ok_codes
     interval            = 15
     timeout             = 5
     healthy_threshold   = 2

@@ -25,11 +25,12 @@ variable "certificate_arn" {
 }
 
 variable "targets" {
-  description = "Roles behind the ALB: container port, health-check path and the path patterns they own (null: everything else)."
+  description = "Roles behind the ALB: container port, health-check path, the status codes that count as healthy there (e.g. \"200\" or \"200,503\") and the path patterns they own (none: everything else)."
   type = map(object({
-    port          = number
-    health_path   = string
-    path_patterns = list(string)
+    port            = number
+    health_path     = string
+    health_ok_codes = string
+    path_patterns   = list(string)
   }))
 
   validation {

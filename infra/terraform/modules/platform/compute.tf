@@ -37,7 +37,7 @@ module "service" {
   repository_arn       = module.registry.repository_arn
   command              = [each.value.cli_role]
   port                 = each.value.port
-  health_check_command = ["CMD", "/folio", "healthcheck", "--role", each.value.cli_role]
+  health_check_command = concat(["CMD", "/folio"], each.value.health_check_args)
   stop_timeout_seconds = local.stop_timeout_seconds
   environment          = merge(local.common_environment, { PORT = tostring(each.value.port) }, local.role_environment[each.key])
   secrets              = local.role_secrets[each.key]

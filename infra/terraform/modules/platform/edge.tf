@@ -27,9 +27,10 @@ module "load_balancer" {
 
   targets = {
     for role, spec in local.roles : role => {
-      port          = spec.port
-      health_path   = spec.health_path
-      path_patterns = spec.path_patterns
+      port            = spec.port
+      health_path     = spec.health_path
+      health_ok_codes = spec.health_ok_codes
+      path_patterns   = spec.path_patterns
     }
   }
 }

@@ -2,18 +2,31 @@
 # and the role argument must match the binary; the ALB, the security groups, the
 # container health checks and the environment all read them from here.
 locals {
+  #
+  # health_ok_codes is what the ALB's health check accepts on health_path;
+  # health_check_args is the container health check (after the /folio entrypoint).
   roles = {
     site = {
-      cli_role      = "web"
-      port          = 3000
-      health_path   = "/health"
-      path_patterns = []
+      cli_role          = "web"
+      port              = 3000
+      health_path       = "/health"
+      health_ok_codes   = "200"
+      health_check_args = ["healthcheck", "--role", "web"]
+      path_patterns     = []
     }
     api = {
-      cli_role      = "api"
-      port          = 3001
-      health_path   = "/api/health"
-      path_patterns = ["/api/*"]
+      cli_role    = "api"
+      port        = 3001
+      health_path = "/api/health"
+      # /api/health answers 503 while the database is down. Every API task shares that
+      # database, so replacing tasks cannot fix it: during an outage or a Multi-AZ failover
+      # it would only stop all of them and add cold starts to the outage. The ALB therefore
+      # keeps a 503 target in service (it answers fast, with Retry-After), and the container
+      # check asks only whether the process is alive: --liveness passes on 200, and on a 503
+      # caused by the database alone. A hung or crashed task still fails both.
+      health_ok_codes   = "200,503"
+      health_check_args = ["healthcheck", "--role", "api", "--liveness"]
+      path_patterns     = ["/api/*"]
     }
   }
 

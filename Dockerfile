@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1.7
+# Folio's image: the static `folio` binary and the AWS RDS CA bundle on distroless/static, which
+# has no shell, no package manager and no libc (glibc is linked into the binary). The same image
+# runs as the site (`web`) and as the API (`api`); the ECS task definition's command picks.
+# scripts/image-test runs the binary built the same way in the same kind of root, without Docker.
+#
+# Base images are pinned by tag and digest: the digest is what is pulled, the tag says what it is.
+# To move to newer ones: docker buildx imagetools inspect <image:tag>, and update both together.
+
+FROM rust:1.95-bookworm@sha256:6258907abe69656e41cd992e0b705cdcfabcbbe3db374f92ed2d47121282d4a1 AS build
+WORKDIR /src
+COPY . .
+# crt-static links glibc into the binary, so it runs with no libraries beside it. The caches
+# only speed up rebuilds; the binary is copied out of the cached target directory. A dynamically
+# linked result fails the build here (ldd says "statically linked" for a static PIE).
+RUN --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/usr/local/cargo/git \
+    --mount=type=cache,target=/src/target \
+    RUSTFLAGS="-C target-feature=+crt-static" \
+      cargo build --release --locked --bin folio --target x86_64-unknown-linux-gnu \
+    && cp target/x86_64-unknown-linux-gnu/release/folio /folio \
+    && case "$(ldd /folio 2>&1)" in \
+         *"statically linked"*|*"not a dynamic executable"*) ;; \
+         *) echo "folio is dynamically linked" >&2; exit 1 ;; \
+       esac
+
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:b7bb25d9f7c31d2bdd1982feb4dafcaf137703c7075dbe2febb41c24212b946f
+
+# The CAs that sign RDS server certificates, fetched at build time and checked against a pinned
+# SHA-256, so a changed or tampered bundle fails the build instead of shipping. AWS adds
+# certificates to this file from time to time; docs/deploy.md says how to verify a new checksum.
+ARG RDS_CA_BUNDLE_SHA256=e5bb2084ccf45087bda1c9bffdea0eb15ee67f0b91646106e466714f9de3c7e3
+ADD --checksum=sha256:${RDS_CA_BUNDLE_SHA256} --chmod=0444 \
+    https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/folio/rds-global-bundle.pem
+
+COPY --from=build /folio /folio
+
+ENV DB_SSLROOTCERT=/etc/folio/rds-global-bundle.pem \
+    HOST=0.0.0.0 \
+    LOG_FORMAT=json
+
+# 65532 is distroless's "nonroot"; numeric so that runAsNonRoot-style checks can verify it.
+USER 65532:65532
+EXPOSE 3000 3001
+# The role comes from FOLIO_ROLE (or the task definition's own health check, which ECS uses
+# instead of this one).
+HEALTHCHECK CMD ["/folio", "healthcheck"]
+ENTRYPOINT ["/folio"]
+CMD ["serve"]
