@@ -133,11 +133,11 @@ impl PgCluster {
         cluster
     }
 
-    /// A cluster another process started in `root` (with its description saved there), which
-    /// this value will stop and delete when dropped.
-    pub fn attach(root: PathBuf) -> Self {
+    /// A cluster another process started in `root` (with its description saved there); with
+    /// `take_ownership` this value stops and deletes it when dropped.
+    pub fn attach(root: PathBuf, take_ownership: bool) -> Self {
         let info = ClusterInfo::load(&root.join("cluster.json"));
-        Self { root, info, delete_on_drop: true, as_postgres: nix::unistd::geteuid().is_root() }
+        Self { root, info, delete_on_drop: take_ownership, as_postgres: nix::unistd::geteuid().is_root() }
     }
 
     /// How to reach the cluster.

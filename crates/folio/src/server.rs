@@ -16,7 +16,8 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// Largest request head (request line and headers) accepted; larger ones get 431.
+/// Largest request head (request line and headers) accepted; larger ones, or more than 100
+/// headers, get 431.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// Connection limits and time bounds.
@@ -32,7 +33,10 @@ pub struct ServerLimits {
 /// Serves `app` on `listener` until `shutdown` completes, then drains.
 pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, shutdown: impl Future<Output = ()>) {
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(limits.idle_timeout).max_buf_size(MAX_HEAD_BYTES);
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.idle_timeout)
+        .max_header_size(MAX_HEAD_BYTES)
+        .max_headers(100);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
 

@@ -1,0 +1,158 @@
+//! Hostile input and abuse: slow clients, oversized heads, injection strings, slow queries
+//! past the request time limit, and secrets kept out of every log line.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Backend, TOKEN, TestApp, json_with_status, spawn, spawn_with};
+use folio::config::Role;
+use folio_testkit::PgCluster;
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_sending_headers_slowly_is_cut_off_and_others_are_served() {
+    let app = spawn(Backend::Sqlite, &[("HTTP_IDLE_TIMEOUT_SECONDS", "1")]).await;
+    let address = app.address;
+    let slow = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(address).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        stream.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n").expect("write");
+        let started = Instant::now();
+        // One header line every 300 ms: never finishing the head.
+        for i in 0..30 {
+            std::thread::sleep(Duration::from_millis(300));
+            if stream.write_all(format!("X-Slow-{i}: yes\r\n").as_bytes()).is_err() {
+                break;
+            }
+        }
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest);
+        (started.elapsed(), String::from_utf8_lossy(&rest).into_owned())
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    json_with_status(app.get("/api/health").await, 200).await;
+    let (held, answer) = slow.await.expect("slow client");
+    assert!(held < Duration::from_secs(4), "a slow client held its connection for {held:?}");
+    assert!(!answer.contains("200 OK"), "the slow request was served: {answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_request_head_gets_431() {
+    let app = spawn(Backend::Sqlite, &[]).await;
+    let big = "a".repeat(100 * 1024);
+    let response = app.client.get(app.url("/api/health")).header("x-big", big).send().await.expect("send");
+    assert_eq!(response.status(), 431);
+    json_with_status(app.get("/api/health").await, 200).await;
+}
+
+async fn injection_strings_are_stored_and_returned_verbatim(backend: Backend) {
+    let app = spawn(backend, &[]).await;
+    let nasty = [
+        "'; DROP TABLE projects; --",
+        "\" OR \"1\"=\"1",
+        "Robert'); DELETE FROM contact_messages WHERE ('1'='1",
+        "$1 $$ \\x00 %s %n {{7*7}} ${7*7}",
+    ];
+    for text in nasty {
+        let created = app.create_project(json!({"title": text, "description": text, "technologies": [text]})).await;
+        let read =
+            json_with_status(app.get(&format!("/api/projects/{}", created["id"].as_str().expect("id"))).await, 200)
+                .await;
+        assert_eq!((read["title"].as_str(), read["description"].as_str()), (Some(text), Some(text)));
+        assert_eq!(read["technologies"], json!([text]));
+    }
+    let listed = json_with_status(app.get("/api/projects").await, 200).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(nasty.len()), "the table is intact");
+}
+
+on_both_databases!(injection_strings_are_stored_and_returned_verbatim);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_its_time_limit_gets_503_while_the_query_is_still_blocked() {
+    let cluster = PgCluster::start();
+    let env =
+        vec![("DATABASE_URL".to_owned(), cluster.info().url("postgres")), ("ADMIN_TOKEN".to_owned(), TOKEN.to_owned())];
+    let app = spawn_with(
+        Role::Api,
+        env,
+        Box::new(()),
+        &[("REQUEST_TIMEOUT_SECONDS", "1"), ("DB_STATEMENT_TIMEOUT_SECONDS", "30")],
+    )
+    .await;
+    app.create_project(TestApp::project("locked")).await;
+    let info = cluster.info().clone();
+    let locker = std::thread::spawn(move || {
+        info.psql("postgres", "BEGIN; LOCK TABLE projects IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;")
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    let answer = json_with_status(app.get("/api/projects").await, 503).await;
+    assert!(started.elapsed() < Duration::from_millis(2500), "took {:?}", started.elapsed());
+    assert_eq!(answer["message"], "The request took longer than 1 s");
+    locker.join().expect("locker");
+    json_with_status(app.get("/api/projects").await, 200).await;
+}
+
+#[test]
+fn no_token_or_password_appears_in_any_log_line() {
+    let cluster = PgCluster::start();
+    let info = cluster.info().clone();
+    let token = "log-scan-token-0123456789abcdef0123456789abcdef";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg("api")
+        .env_clear()
+        .envs([
+            ("HOST", "127.0.0.1"),
+            ("PORT", "0"),
+            ("APP_ENV", "production"),
+            ("LOG_FORMAT", "json"),
+            ("RUST_LOG", "debug"),
+            ("ADMIN_TOKEN", token),
+            ("DATABASE_URL", info.url("postgres").as_str()),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start folio");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines.next().expect("folio exited").expect("read");
+        let event: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        if event["message"] == "listening" {
+            break event["address"].as_str().expect("address").to_owned();
+        }
+    };
+    let client = reqwest::blocking::Client::new();
+    let url = |path: &str| format!("http://{address}{path}");
+    let post = |auth: &str| {
+        client
+            .post(url("/api/projects"))
+            .header("authorization", auth)
+            .json(&json!({"title": "t", "description": "d"}))
+            .send()
+    };
+    assert_eq!(post(&format!("Bearer {token}")).expect("send").status(), 201);
+    assert_eq!(post(&format!("Bearer {token}-wrong")).expect("send").status(), 401);
+    assert_eq!(post(&format!("Basic {token}")).expect("send").status(), 401);
+    cluster.stop();
+    assert_eq!(client.get(url("/api/projects")).send().expect("send").status(), 503);
+    assert_eq!(client.get(url("/api/health")).send().expect("send").status(), 503);
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::Signal::SIGTERM)
+        .expect("SIGTERM");
+    let mut log: Vec<String> = lines.map_while(Result::ok).collect();
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    log.extend(stderr.lines().map(str::to_owned));
+    child.wait().expect("exit");
+    assert!(log.len() > 5, "the scan needs log lines to scan: {log:?}");
+    assert!(log.iter().any(|l| l.contains("storage failure")), "the database errors were logged");
+    for line in &log {
+        assert!(!line.contains(token), "the admin token leaked: {line}");
+        assert!(!line.contains(&info.password), "the database password leaked: {line}");
+    }
+}

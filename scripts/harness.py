@@ -1,0 +1,204 @@
+"""Shared pieces for the scripts that run Folio for real: the benchmark, the reliability
+scenarios and the fuzzer. Starts throwaway PostgreSQL clusters (through the test kit's
+`test-postgres`), `folio` processes, and the open-loop load generator (`load`)."""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "harness-admin-token-0123456789abcdef0123456789abcdef"
+
+
+def say(text):
+    print(f"\033[1m==> {text}\033[0m", file=sys.stderr, flush=True)
+
+
+def require(tool, hint):
+    """A missing tool is a loud failure: these scripts only make sense with it."""
+    if not shutil.which(tool):
+        sys.exit(f"!!! MISSING TOOL: {tool} is not installed ({hint}); run scripts/setup")
+
+
+def build(release=True):
+    """Builds `folio` (release or debug) and the test kit's tools; returns the folio path."""
+    profile = ["--release"] if release else []
+    subprocess.run(["cargo", "build", "--quiet", *profile, "--bin", "folio"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--quiet", "-p", "folio-testkit", "--bins"], cwd=ROOT, check=True)
+    return ROOT / "target" / ("release" if release else "debug") / "folio"
+
+
+def tool(name):
+    return str(ROOT / "target" / "debug" / name)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def workdir(prefix):
+    """A temporary directory the postgres user can traverse (clusters run as postgres under root)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    return path
+
+
+class Cluster:
+    """A TLS-only PostgreSQL 15 cluster with its own CA; `halt`/`resume` stop and restart it."""
+
+    def __init__(self, directory):
+        self.dir = Path(directory) / "pg"
+        out = subprocess.run([tool("test-postgres"), "start", str(self.dir)], check=True, capture_output=True, text=True)
+        self.info = json.loads(Path(out.stdout.strip()).read_text())
+
+    def url(self, dbname, host=None):
+        i = self.info
+        return (f"postgres://{i['user']}:{i['password']}@{host or i['host']}:{i['port']}/{dbname}"
+                f"?sslmode=verify-full&sslrootcert={i['ca_cert']}")
+
+    def psql(self, sql, dbname="postgres"):
+        i = self.info
+        out = subprocess.run([str(Path(i["bin_dir"]) / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                              "-h", i["socket_dir"], "-p", str(i["port"]), "-U", i["user"], "-d", dbname, "-c", sql],
+                             check=True, capture_output=True, text=True)
+        return out.stdout.strip()
+
+    def psql_background(self, sql, dbname="postgres"):
+        """Runs SQL in a psql process left running (to hold a lock, say); returns the process."""
+        i = self.info
+        return subprocess.Popen([str(Path(i["bin_dir"]) / "psql"), "-X", "-q", "-h", i["socket_dir"], "-p",
+                                 str(i["port"]), "-U", i["user"], "-d", dbname, "-c", sql],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def halt(self):
+        subprocess.run([tool("test-postgres"), "halt", str(self.dir)], check=True, capture_output=True)
+
+    def resume(self):
+        subprocess.run([tool("test-postgres"), "resume", str(self.dir)], check=True, capture_output=True)
+
+    def close(self):
+        subprocess.run([tool("test-postgres"), "stop", str(self.dir)], check=False, capture_output=True)
+
+
+class Folio:
+    """A running `folio` process; its log goes to a file."""
+
+    def __init__(self, binary, role, env, log_path):
+        self.port = int(env["PORT"])
+        self.log_path = Path(log_path)
+        self.log = open(self.log_path, "w")
+        base = {"PATH": os.environ["PATH"], "HOST": "127.0.0.1", "LOG_FORMAT": "json"}
+        self.proc = subprocess.Popen([str(binary), role], env={**base, **env}, stdout=self.log, stderr=subprocess.STDOUT)
+        self.health = "/health" if role == "web" else "/api/health"
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_healthy(self, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                sys.exit(f"folio exited during start-up:\n{self.log_path.read_text()}")
+            try:
+                if request(self.port, "GET", self.health)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.02)
+        sys.exit(f"folio was not healthy within {timeout} s:\n{self.log_path.read_text()}")
+
+    def terminate(self, timeout=60):
+        """SIGTERM, then wait; returns the exit code."""
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=timeout)
+        self.log.close()
+        return code
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+    def rss_kib(self):
+        return int(re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{self.proc.pid}/status").read_text()).group(1))
+
+    def fds(self):
+        return len(os.listdir(f"/proc/{self.proc.pid}/fd"))
+
+    def log_events(self):
+        events = []
+        for line in self.log_path.read_text().splitlines():
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError:
+                pass
+        return events
+
+
+def request(port, method, path, body=None, token=None, headers=None):
+    """One HTTP/1.1 request on a fresh connection; returns (status, body bytes)."""
+    data = json.dumps(body).encode() if body is not None else b""
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {len(data)}\r\n"
+    if body is not None:
+        head += "Content-Type: application/json\r\n"
+    if token:
+        head += f"Authorization: Bearer {token}\r\n"
+    for name, value in (headers or {}).items():
+        head += f"{name}: {value}\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(head.encode() + b"\r\n" + data)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    raw = b"".join(chunks)
+    return int(raw.split(b" ", 2)[1]), raw.split(b"\r\n\r\n", 1)[1]
+
+
+def seed_projects(port, count=20):
+    """Creates `count` projects; returns their ids."""
+    ids = []
+    for i in range(count):
+        status, body = request(port, "POST", "/api/projects", {
+            "title": f"Project {i}", "description": "A project used by the measurements. " * 4,
+            "technologies": ["Rust", "PostgreSQL", "Terraform"], "sortOrder": i % 5,
+            "githubUrl": f"https://github.com/example/project-{i}",
+        }, TOKEN)
+        assert status == 201, body
+        ids.append(json.loads(body)["id"])
+    return ids
+
+
+def start_load(rate, seconds, targets, token=None, timeline=False, timeout=10):
+    """Starts the load generator in the background; `finish_load` collects its results."""
+    args = [tool("load"), "--rate", str(rate), "--seconds", str(seconds), "--timeout", str(timeout)]
+    if token:
+        args += ["--token", token]
+    if timeline:
+        args.append("--timeline")
+    for target in targets:
+        args += list(target)
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish_load(proc):
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        sys.exit(f"load generator failed: {err}")
+    return json.loads(out), err.splitlines()
+
+
+def load(rate, seconds, targets, token=None, timeline=False, timeout=10):
+    """Runs the open-loop load generator to the end; returns (summary, timeline lines)."""
+    return finish_load(start_load(rate, seconds, targets, token, timeline, timeout))
