@@ -193,10 +193,19 @@ def start_load(rate, seconds, targets, token=None, timeline=False, timeout=10):
 
 
 def finish_load(proc):
+    """Waits for the load generator; returns (summary, one dict per second when --timeline)."""
     out, err = proc.communicate()
     if proc.returncode != 0:
         sys.exit(f"load generator failed: {err}")
-    return json.loads(out), err.splitlines()
+    return json.loads(out), [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+
+
+def show_timeline(seconds):
+    """Prints one line per second of load."""
+    for s in seconds:
+        statuses = ", ".join(f"{code}: {n}" for code, n in s["statuses"].items())
+        print(f"t={s['t']:>3}s  sent {s['sent']:>4}  failed {s['failed']:>4}  unanswered {s['errors']:>3}  "
+              f"p99 {s['p99_ms']:>7.1f} ms  max {s['max_ms']:>7.1f} ms  {{{statuses}}}")
 
 
 def load(rate, seconds, targets, token=None, timeline=False, timeout=10):

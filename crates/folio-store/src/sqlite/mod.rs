@@ -53,6 +53,7 @@ impl SqliteStore {
                 StoreError::Storage(format!("cannot create the database directory {}: {e}", dir.display()))
             })?;
         }
+        check_writable(&settings.path)?;
         let pool = build_pool(settings, settings.max_connections)?;
         let health = build_pool(settings, 1)?;
         Ok(Self { pool, health, path: settings.path.clone(), metrics })
@@ -73,9 +74,26 @@ impl SqliteStore {
 
     fn pool_error(&self, error: deadpool_sqlite::PoolError) -> StoreError {
         match error {
-            deadpool_sqlite::PoolError::Backend(e) => classify(e, &self.path),
+            deadpool_sqlite::PoolError::Backend(e) | deadpool_sqlite::PoolError::PostCreateHook(HookError::Backend(e)) => {
+                classify(e, &self.path)
+            }
             other => StoreError::Unavailable(Box::new(other)),
         }
+    }
+}
+
+/// An existing database file must be writable; saying why now beats SQLite's "unable to open
+/// database file" at the first write.
+fn check_writable(path: &std::path::Path) -> Result<(), StoreError> {
+    if !path.exists() {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new().append(true).open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::ReadOnlyFilesystem => {
+            Err(StoreError::Storage(format!("{} is on a read-only file system", path.display())))
+        }
+        Err(e) => Err(StoreError::Storage(format!("{} cannot be opened for writing: {e}", path.display()))),
     }
 }
 
@@ -110,7 +128,9 @@ fn classify(error: rusqlite::Error, path: &std::path::Path) -> StoreError {
     match error.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => StoreError::Storage(format!("the disk holding {shown} is full")),
         Some(ErrorCode::ReadOnly) => StoreError::Storage(format!("{shown} is read-only")),
-        Some(ErrorCode::CannotOpen) => StoreError::Storage(format!("cannot open {shown}: {error}")),
+        Some(ErrorCode::CannotOpen) => StoreError::Storage(format!(
+            "cannot open {shown} (is its directory writable, and the file system not read-only?): {error}"
+        )),
         Some(ErrorCode::SystemIoFailure) => StoreError::Storage(format!("I/O error on {shown}: {error}")),
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Timeout(Box::new(error)),
         _ => StoreError::Query(Box::new(error)),

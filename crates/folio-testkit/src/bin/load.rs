@@ -7,8 +7,8 @@
 //!      GET http://127.0.0.1:3001/api/projects  POST http://…/api/projects '{"title":…}'  …
 //! ```
 //! Targets are `METHOD URL` (GET, DELETE) or `METHOD URL BODY` (POST, PUT: a JSON body); they
-//! are used in turn. Prints one JSON summary on stdout; with `--timeline`, one line per second
-//! on stderr as it goes.
+//! are used in turn. Prints one JSON summary on stdout; with `--timeline`, one JSON line per
+//! second on stderr as it goes (the summary fields plus `t`, the second).
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -139,11 +139,9 @@ async fn main() -> ExitCode {
 
 async fn print_second(per_second: &Mutex<BTreeMap<u64, Tally>>, second: u64) {
     if let Some(t) = per_second.lock().await.get_mut(&second) {
-        let s = summarise(t, Duration::from_secs(1));
-        eprintln!(
-            "t={second:>4}s sent={:>5} ok={:>5} failed={:>4} errors={:>3} p99={:>8.2}ms max={:>8.2}ms {:?}",
-            s.sent, s.ok, s.failed, s.errors, s.p99_ms, s.max_ms, s.statuses
-        );
+        let mut line = serde_json::to_value(summarise(t, Duration::from_secs(1))).expect("JSON");
+        line["t"] = second.into();
+        eprintln!("{line}");
     }
 }
 
