@@ -98,12 +98,12 @@ pub fn document() -> Value {
 
 /// Non-blank text of at most `max` characters, with no NUL.
 fn text(max: usize, min: usize) -> Value {
-    json!({"type": "string", "minLength": min, "maxLength": max, "pattern": NOT_BLANK_PATTERN, "not": {"pattern": NUL_PATTERN}})
+    json!({"type": "string", "minLength": min, "maxLength": max, "pattern": NOT_BLANK_PATTERN, "not": {"type": "string", "pattern": NUL_PATTERN}})
 }
 
 /// Non-blank single-line text of at most `max` characters.
 fn line(max: usize) -> Value {
-    json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": NOT_BLANK_PATTERN, "not": {"pattern": CONTROL_PATTERN}})
+    json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": NOT_BLANK_PATTERN, "not": {"type": "string", "pattern": CONTROL_PATTERN}})
 }
 
 fn url() -> Value {
@@ -111,7 +111,8 @@ fn url() -> Value {
         "type": ["string", "null"],
         "maxLength": URL_MAX_CHARS,
         "pattern": URL_START_PATTERN,
-        "not": {"pattern": URL_FORBIDDEN_PATTERN},
+        // A bare `not: {pattern}` would also refuse null (pattern ignores non-strings).
+        "not": {"type": "string", "pattern": URL_FORBIDDEN_PATTERN},
         "description": "An absolute http(s) URL; null clears it.",
     })
 }

@@ -13,8 +13,10 @@ pub const NOT_BLANK_PATTERN: &str = "[^ \\t\\n\\r]";
 pub const NUL_PATTERN: &str = "\\u0000";
 /// Matches text holding a control character (forbidden in single-line fields).
 pub const CONTROL_PATTERN: &str = "[\\u0000-\\u001f\\u007f]";
-/// Matches the start of an absolute http(s) URL.
-pub const URL_START_PATTERN: &str = "^https?://[A-Za-z0-9]";
+/// Matches the start of an absolute http(s) URL: scheme, host name (letters, digits, dots,
+/// hyphens; internationalised names in their `xn--` form), optional port, then the end or a
+/// path, query or fragment.
+pub const URL_START_PATTERN: &str = "^https?://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]{1,5})?([/?#]|$)";
 /// Matches white space or a control character, neither allowed anywhere in a URL.
 pub const URL_FORBIDDEN_PATTERN: &str = "[\\u0000-\\u0020\\u007f]";
 
@@ -33,11 +35,24 @@ pub fn has_control(text: &str) -> bool {
     text.chars().any(|c| c <= '\u{1f}' || c == '\u{7f}')
 }
 
-/// `http://` or `https://`, then a letter or digit, and no white space or control character.
+/// What [`URL_START_PATTERN`] and [`URL_FORBIDDEN_PATTERN`] describe.
 pub fn is_web_url(text: &str) -> bool {
-    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
-    rest.is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphanumeric()))
-        && !text.chars().any(|c| c <= '\u{20}' || c == '\u{7f}')
+    let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else {
+        return false;
+    };
+    let host_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-')).unwrap_or(rest.len());
+    let (host, mut rest) = rest.split_at(host_len);
+    if !host.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    if let Some(port_and_rest) = rest.strip_prefix(':') {
+        let digits = port_and_rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(port_and_rest.len());
+        if !(1..=5).contains(&digits) {
+            return false;
+        }
+        rest = &port_and_rest[digits..];
+    }
+    (rest.is_empty() || rest.starts_with(['/', '?', '#'])) && !text.chars().any(|c| c <= '\u{20}' || c == '\u{7f}')
 }
 
 #[cfg(test)]
@@ -52,10 +67,25 @@ mod tests {
 
     #[test]
     fn web_urls_start_with_a_scheme_and_a_host_character_and_hold_no_spaces() {
-        for good in ["https://example.com", "http://a", "https://x.example/p?q=1#f", "https://bücher.example/"] {
+        for good in
+            ["https://example.com", "http://a", "https://x.example:8443/p?q=1#f", "https://xn--bcher-kva.example/[x]"]
+        {
             assert!(is_web_url(good), "{good}");
         }
-        for bad in ["ftp://x", "https://", "https:///x", "https://-x", "https://a b", "https://a\n", "javascript:x"] {
+        for bad in [
+            "ftp://x",
+            "https://",
+            "https:///x",
+            "https://-x",
+            "https://a b",
+            "https://a\n",
+            "javascript:x",
+            "https://bücher.example/",
+            "http://0[",
+            "https://a:/",
+            "https://a:123456/",
+            "https://a@b/",
+        ] {
             assert!(!is_web_url(bad), "{bad}");
         }
     }

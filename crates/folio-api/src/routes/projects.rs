@@ -23,7 +23,7 @@ pub async fn list(State(state): State<ApiState>) -> Result<Json<Vec<Project>>, A
 }
 
 #[utoipa::path(get, path = "/api/projects/{id}", tag = "projects",
-    params(("id" = String, Path, description = "The project's id (a UUID)")),
+    params(ProjectId),
     responses(
         (status = 200, description = "The project, active or not", body = Project),
         (status = 400, description = "id is not a UUID", body = ErrorBody),
@@ -66,7 +66,7 @@ pub async fn create(
 }
 
 #[utoipa::path(put, path = "/api/projects/{id}", tag = "projects", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The project's id (a UUID)")),
+    params(ProjectId),
     request_body(content = ProjectPatchBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Updated", body = Project),
@@ -95,7 +95,7 @@ pub async fn update(
 }
 
 #[utoipa::path(delete, path = "/api/projects/{id}", tag = "projects", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The project's id (a UUID)")),
+    params(ProjectId),
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "id is not a UUID", body = ErrorBody),
@@ -118,6 +118,17 @@ pub async fn delete(
     } else {
         Err(missing(id))
     }
+}
+
+/// The `{id}` path parameter, as the OpenAPI document describes it: exactly what [`parse_id`]
+/// accepts.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // Read by the OpenAPI derive only.
+struct ProjectId {
+    /// The project's id (a hyphenated UUID)
+    #[param(format = Uuid, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    id: String,
 }
 
 /// Ids are hyphenated UUIDs; anything else is a 400 that says so.

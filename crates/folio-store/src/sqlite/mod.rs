@@ -74,9 +74,8 @@ impl SqliteStore {
 
     fn pool_error(&self, error: deadpool_sqlite::PoolError) -> StoreError {
         match error {
-            deadpool_sqlite::PoolError::Backend(e) | deadpool_sqlite::PoolError::PostCreateHook(HookError::Backend(e)) => {
-                classify(e, &self.path)
-            }
+            deadpool_sqlite::PoolError::Backend(e)
+            | deadpool_sqlite::PoolError::PostCreateHook(HookError::Backend(e)) => classify(e, &self.path),
             other => StoreError::Unavailable(Box::new(other)),
         }
     }
