@@ -29,11 +29,14 @@ def require(tool, hint):
 
 
 def build(release=True):
-    """Builds `folio` (release or debug) and the test kit's tools; returns the folio path."""
-    profile = ["--release"] if release else []
-    subprocess.run(["cargo", "build", "--quiet", *profile, "--bin", "folio"], cwd=ROOT, check=True)
+    """Builds `folio` (the production binary from scripts/build-release, or the debug build) and
+    the test kit's tools; returns the folio path."""
     subprocess.run(["cargo", "build", "--quiet", "-p", "folio-testkit", "--bins"], cwd=ROOT, check=True)
-    return ROOT / "target" / ("release" if release else "debug") / "folio"
+    if release:
+        out = subprocess.run([str(ROOT / "scripts" / "build-release")], cwd=ROOT, check=True, capture_output=True, text=True)
+        return Path(out.stdout.strip())
+    subprocess.run(["cargo", "build", "--quiet", "--bin", "folio"], cwd=ROOT, check=True)
+    return ROOT / "target" / "debug" / "folio"
 
 
 def tool(name):
