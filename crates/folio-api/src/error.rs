@@ -75,7 +75,7 @@ impl ApiError {
     /// database 507, anything else 500. The cause goes to the log, not to the client.
     pub fn from_store(error: &StoreError) -> Self {
         let (status, message, retry_after) = match error {
-            StoreError::Unavailable(_) | StoreError::Timeout(_) => {
+            StoreError::Unavailable(_) | StoreError::Timeout(_) | StoreError::Credentials(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly".to_owned(), Some(5))
             }
             StoreError::Storage(why) => (

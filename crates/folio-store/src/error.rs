@@ -17,6 +17,10 @@ pub enum StoreError {
     /// The database server's TLS certificate was refused; retrying will not help.
     #[error("the database server's TLS certificate was refused: {0}")]
     Tls(String),
+    /// The server refused this process's credentials (or its address): permanent until the
+    /// configuration changes.
+    #[error("the database refused the credentials: {0}")]
+    Credentials(String),
     /// The database cannot store more: disk full or read-only.
     #[error("the database cannot store data: {0}")]
     Storage(String),
@@ -35,6 +39,7 @@ impl StoreError {
             StoreError::Unavailable(_) => "unavailable",
             StoreError::Timeout(_) => "timeout",
             StoreError::Tls(_) => "tls",
+            StoreError::Credentials(_) => "credentials",
             StoreError::Storage(_) => "storage",
             StoreError::Migration(_) => "migration",
             StoreError::Query(_) => "query",

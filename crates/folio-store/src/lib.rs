@@ -93,6 +93,13 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Records the outcome of one delivery attempt.
     async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError>;
 
+    /// Completes, with the reason, once the store has met an error only a restart with fresh
+    /// configuration can fix (PostgreSQL refusing the password after RDS rotated it, say).
+    /// Never completes for stores that cannot meet one.
+    async fn fatal(&self) -> String {
+        std::future::pending().await
+    }
+
     /// Closes every connection; later calls fail with [`StoreError::Unavailable`].
     async fn close(&self);
 }

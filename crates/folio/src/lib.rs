@@ -49,10 +49,10 @@ async fn serve(role: Role, env: Env) -> ExitCode {
     };
     telemetry::init(config.log_format);
     match startup::Application::build(config).await {
-        Ok(app) => {
-            app.run_until(shutdown::signal_received()).await;
-            ExitCode::SUCCESS
-        }
+        Ok(app) => match app.run_until(shutdown::signal_received()).await {
+            startup::Stopped::Signal => ExitCode::SUCCESS,
+            startup::Stopped::DatabaseRefused(_) => ExitCode::FAILURE,
+        },
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "start-up failed");
             eprintln!("folio: start-up failed: {error:#}");

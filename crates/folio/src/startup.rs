@@ -66,10 +66,29 @@ impl Application {
         server::local_addr(&self.listener)
     }
 
-    /// Serves until `shutdown` completes, drains in-flight requests, stops the outbox, then
-    /// closes the database.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
+    /// Serves until `shutdown` completes (or the store meets an error only a restart with fresh
+    /// configuration can fix), drains in-flight requests, stops the outbox, then closes the
+    /// database.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> Stopped {
         tracing::info!(address = %self.local_addr(), version = VERSION, "listening");
+        let (why_tx, mut why_rx) = tokio::sync::watch::channel(Stopped::Signal);
+        let store = self.store.clone();
+        let shutdown = async move {
+            let fatal = async {
+                match &store {
+                    Some(store) => store.fatal().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = shutdown => {}
+                reason = fatal => {
+                    tracing::error!(%reason, "stopping: the database refused this process's credentials; \
+                        a restart picks up fresh ones (ECS injects the rotated RDS secret at task start)");
+                    why_tx.send_replace(Stopped::DatabaseRefused(reason));
+                }
+            }
+        };
         let (stopping, stop) = tokio::sync::watch::channel(false);
         let outbox = self.outbox.map(|outbox| {
             let mut stop = stop.clone();
@@ -89,7 +108,17 @@ impl Application {
             store.close().await;
         }
         tracing::info!("stopped");
+        why_rx.borrow_and_update().clone()
     }
+}
+
+/// Why the server stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stopped {
+    /// SIGTERM, SIGINT, or the caller's shutdown future.
+    Signal,
+    /// The database refused the credentials; the reason it gave.
+    DatabaseRefused(String),
 }
 
 async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -> anyhow::Result<Api> {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{TOKEN, TestApp, json_with_status, spawn_with};
 use folio::config::{Config, Env, Role};
-use folio::startup::Application;
+use folio::startup::{Application, Stopped};
 use folio_testkit::{PgCluster, TestDb};
 
 fn env_for(url: String) -> Vec<(String, String)> {
@@ -128,4 +128,28 @@ async fn start_up_gives_up_on_a_database_port_that_accepts_but_never_answers() {
         .expect_err("nothing answers");
     assert!(error.to_string().contains("no answer from the database within"), "{error:#}");
     assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_database_password_stops_the_process_so_a_restart_picks_up_the_new_one() {
+    let cluster = PgCluster::start();
+    let info = cluster.info();
+    info.psql("postgres", "CREATE ROLE app LOGIN PASSWORD 'first-password'");
+    info.psql("postgres", "CREATE DATABASE appdb OWNER app");
+    let url = format!(
+        "postgres://app:first-password@{}:{}/appdb?sslmode=verify-full&sslrootcert={}",
+        info.host,
+        info.port,
+        info.ca_cert.display()
+    );
+    let app = spawn_with(Role::Api, env_for(url), Box::new(()), &[]).await;
+    json_with_status(app.get("/api/projects").await, 200).await;
+
+    // What RDS does when it rotates the managed secret; open sessions then end.
+    info.psql("postgres", "ALTER ROLE app PASSWORD 'rotated-password'");
+    info.psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'");
+    json_with_status(app.get("/api/projects").await, 503).await;
+    let stopped = tokio::time::timeout(Duration::from_secs(10), app.stopped()).await.expect("stops by itself");
+    let Stopped::DatabaseRefused(reason) = stopped else { panic!("expected a refusal, got {stopped:?}") };
+    assert!(reason.contains("password authentication failed"), "{reason}");
 }

@@ -25,13 +25,16 @@ pub(crate) fn classify(error: tokio_postgres::Error, roots_hint: &str) -> StoreE
         StoreError::Timeout(Box::new(error))
     } else if *code == SqlState::DISK_FULL || *code == SqlState::READ_ONLY_SQL_TRANSACTION {
         StoreError::Storage(db.message().to_owned())
+    } else if code.code().starts_with("28") {
+        // Wrong password (RDS rotated the managed secret?) or no pg_hba entry: retrying with the
+        // same settings cannot help.
+        StoreError::Credentials(db.message().to_owned())
     } else if code.code().starts_with("08")
-        || code.code().starts_with("28")
         || code.code().starts_with("53")
         || code.code().starts_with("57P")
         || *code == SqlState::INVALID_CATALOG_NAME
     {
-        // Connection exceptions, authentication, resources, shutdown, missing database.
+        // Connection exceptions, resources, shutdown, missing database.
         StoreError::Unavailable(Box::new(error))
     } else {
         StoreError::Query(Box::new(error))

@@ -38,6 +38,7 @@ pub struct PgStore {
     tls: MakeRustlsConnect,
     roots_hint: String,
     metrics: DbMetrics,
+    fatal: tokio::sync::watch::Sender<Option<String>>,
 }
 
 impl PgStore {
@@ -59,15 +60,23 @@ impl PgStore {
             Some(RootCerts::System) => " (the certificate must chain to a public CA)".to_owned(),
             None => String::new(),
         };
-        Ok(Self { pool, health, config, tls, roots_hint, metrics })
+        Ok(Self { pool, health, config, tls, roots_hint, metrics, fatal: tokio::sync::watch::Sender::new(None) })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.pool.get().await.map_err(|e| errors::classify_pool(e, &self.roots_hint))
+        self.pool.get().await.map_err(|e| self.noticed(errors::classify_pool(e, &self.roots_hint)))
     }
 
     fn classify(&self, error: tokio_postgres::Error) -> StoreError {
-        errors::classify(error, &self.roots_hint)
+        self.noticed(errors::classify(error, &self.roots_hint))
+    }
+
+    /// Passes `error` through, remembering a credentials error so [`Store::fatal`] completes.
+    fn noticed(&self, error: StoreError) -> StoreError {
+        if let StoreError::Credentials(reason) = &error {
+            self.fatal.send_replace(Some(reason.clone()));
+        }
+        error
     }
 
     /// Runs a (cached, prepared) query on a pooled connection.
@@ -164,7 +173,8 @@ impl Store for PgStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         timed(&self.metrics, "ping", "none", async {
-            let client = self.health.get().await.map_err(|e| errors::classify_pool(e, &self.roots_hint))?;
+            let client =
+                self.health.get().await.map_err(|e| self.noticed(errors::classify_pool(e, &self.roots_hint)))?;
             match tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await {
                 Ok(result) => result.map(drop).map_err(|e| self.classify(e)),
                 Err(_) => Err(StoreError::Timeout("the health query took longer than 1 s".into())),
@@ -314,6 +324,12 @@ impl Store for PgStore {
             Ok(())
         })
         .await
+    }
+
+    async fn fatal(&self) -> String {
+        let mut fatal = self.fatal.subscribe();
+        let reason = fatal.wait_for(Option::is_some).await.expect("the sender lives in self");
+        reason.clone().unwrap_or_default()
     }
 
     async fn close(&self) {

@@ -6,7 +6,7 @@ use std::any::Any;
 use std::net::SocketAddr;
 
 use folio::config::{Config, Env, Role};
-use folio::startup::Application;
+use folio::startup::{Application, Stopped};
 use folio_testkit::TestDb;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -26,7 +26,7 @@ pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
-    server: Option<JoinHandle<()>>,
+    server: Option<JoinHandle<Stopped>>,
     pub database: Box<dyn Any + Send>,
 }
 
@@ -101,6 +101,11 @@ impl TestApp {
     /// A minimal valid project body.
     pub fn project(title: &str) -> Value {
         json!({"title": title, "description": format!("About {title}")})
+    }
+
+    /// Waits until the server stops by itself, and says why.
+    pub async fn stopped(mut self) -> Stopped {
+        self.server.take().expect("a running server").await.expect("server task")
     }
 
     /// Stops the server gracefully and waits for it.
