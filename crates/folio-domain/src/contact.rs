@@ -103,6 +103,17 @@ pub enum DeliveryOutcome {
     Failed { error: String, retry_at: Option<Timestamp> },
 }
 
+impl DeliveryOutcome {
+    /// The message's delivery state after this outcome.
+    pub fn state(&self) -> DeliveryState {
+        match self {
+            DeliveryOutcome::Sent { .. } => DeliveryState::Sent,
+            DeliveryOutcome::Failed { retry_at: Some(_), .. } => DeliveryState::Pending,
+            DeliveryOutcome::Failed { retry_at: None, .. } => DeliveryState::Failed,
+        }
+    }
+}
+
 impl NewContactMessage {
     /// Validates a JSON body for `POST /api/contact`.
     pub fn from_json(body: &Value) -> Result<Submission, FieldErrors> {

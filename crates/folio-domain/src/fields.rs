@@ -191,7 +191,7 @@ fn whole_float(value: &Value) -> Option<i64> {
 }
 
 /// The JSON type of a value, for messages like "title must be a string, not a number".
-fn kind(value: &Value) -> &'static str {
+pub fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

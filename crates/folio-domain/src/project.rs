@@ -70,36 +70,20 @@ pub struct ProjectPatch {
 }
 
 impl NewProject {
-    /// Validates a JSON body for `POST /api/projects`.
+    /// Validates a JSON body for `POST /api/projects`: `title` and `description` required, the
+    /// rest defaulted.
     pub fn from_json(body: &Value) -> Result<Self, FieldErrors> {
-        let mut obj = JsonObject::new(body)?;
-        let title = obj.required_string("title");
-        let title = obj.check(title, check_title);
-        let description = obj.required_string("description");
-        let description = obj.check(description, check_description);
-        let image_url = url_field(&mut obj, "imageUrl");
-        let project_url = url_field(&mut obj, "projectUrl");
-        let github_url = url_field(&mut obj, "githubUrl");
-        let technologies = technologies_field(&mut obj);
-        let is_active = obj.bool("isActive");
-        let sort_order = obj.i32("sortOrder");
-        obj.reject_unknown(WRITABLE, READ_ONLY);
-        obj.finish()?;
-        // `finish` succeeded, so every required value above was read and checked.
-        let (Some(title), Some(description), Some(image_url), Some(project_url), Some(github_url)) =
-            (title, description, image_url, project_url, github_url)
-        else {
-            unreachable!("a missing required field is always recorded as an error");
-        };
+        let fields = ProjectPatch::read(body, true)?;
+        let required = "validation records a missing title or description as an error";
         Ok(Self {
-            title: title.to_owned(),
-            description: description.to_owned(),
-            image_url: image_url.into_option(),
-            project_url: project_url.into_option(),
-            github_url: github_url.into_option(),
-            technologies: technologies.unwrap_or_default(),
-            is_active: is_active.unwrap_or(true),
-            sort_order: sort_order.unwrap_or(0),
+            title: fields.title.expect(required),
+            description: fields.description.expect(required),
+            image_url: fields.image_url.flatten(),
+            project_url: fields.project_url.flatten(),
+            github_url: fields.github_url.flatten(),
+            technologies: fields.technologies.unwrap_or_default(),
+            is_active: fields.is_active.unwrap_or(true),
+            sort_order: fields.sort_order.unwrap_or(0),
         })
     }
 
@@ -125,10 +109,16 @@ impl ProjectPatch {
     /// Validates a JSON body for `PUT /api/projects/{id}`: every field optional, none `null`
     /// except the three URLs.
     pub fn from_json(body: &Value) -> Result<Self, FieldErrors> {
+        Self::read(body, false)
+    }
+
+    /// Reads every writable field, checking each; with `creating`, `title` and `description`
+    /// must be present.
+    fn read(body: &Value, creating: bool) -> Result<Self, FieldErrors> {
         let mut obj = JsonObject::new(body)?;
-        let title = obj.string("title");
+        let title = text_field(&mut obj, "title", creating);
         let title = obj.check(title, check_title);
-        let description = obj.string("description");
+        let description = text_field(&mut obj, "description", creating);
         let description = obj.check(description, check_description);
         let image_url = url_field(&mut obj, "imageUrl");
         let project_url = url_field(&mut obj, "projectUrl");
@@ -191,13 +181,6 @@ impl Project {
 }
 
 impl Nullable<String> {
-    fn into_option(self) -> Option<String> {
-        match self {
-            Nullable::Value(v) => Some(v),
-            Nullable::Absent | Nullable::Null => None,
-        }
-    }
-
     fn into_change(self) -> Option<Option<String>> {
         match self {
             Nullable::Absent => None,
@@ -205,6 +188,11 @@ impl Nullable<String> {
             Nullable::Value(v) => Some(Some(v)),
         }
     }
+}
+
+/// A text field, required or not.
+fn text_field<'a>(obj: &mut JsonObject<'a>, name: &str, required: bool) -> Option<&'a str> {
+    if required { obj.required_string(name) } else { obj.string(name) }
 }
 
 fn check_title(title: &str) -> Result<&str, String> {

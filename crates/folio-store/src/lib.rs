@@ -6,6 +6,7 @@
 //! Both pass the same contract test suite (`tests/contract.rs`). Migrations are embedded in the
 //! binary, tracked in `folio_schema_migrations`, and serialised across replicas.
 
+mod columns;
 mod error;
 mod instrument;
 pub mod migrations;

@@ -242,18 +242,7 @@ fn api_healthy(answer: &Answer) -> Result<String, String> {
 fn project_list(answer: &Answer) -> Result<String, String> {
     match json(expect_status(answer, StatusCode::OK)?)? {
         Value::Array(projects) => Ok(format!("200, {} projects", projects.len())),
-        other => Err(format!("expected a JSON array, got {}", kind_of(&other))),
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        other => Err(format!("expected a JSON array, got {}", folio_domain::fields::kind(&other))),
     }
 }
 

@@ -1,14 +1,9 @@
 //! The SQL for contact messages and their outbox, and the mapping of rows.
 
+use crate::columns::contact_columns;
 use chrono::{DateTime, Utc};
 use folio_domain::{ContactMessage, Delivery, DeliveryState};
 use tokio_postgres::Row;
-
-macro_rules! contact_columns {
-    () => {
-        "id, name, email, subject, message, created_at, delivery_state, attempts, next_attempt_at, last_error, sent_at"
-    };
-}
 
 pub(crate) const INSERT: &str = concat!(
     "INSERT INTO contact_messages (",

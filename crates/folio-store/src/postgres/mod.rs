@@ -12,9 +12,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use folio_domain::{
-    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp,
-};
+use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp};
 use folio_metrics::DbMetrics;
 use tokio_postgres::Row;
 use tokio_postgres::config::SslMode as PgSslMode;
@@ -200,24 +198,7 @@ impl Store for PgStore {
     async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
         timed(&self.metrics, "insert", "projects", async {
             let p = new.into_project(Uuid::new_v4(), Timestamp::now());
-            let (created, updated) = (p.created_at.as_datetime(), p.updated_at.as_datetime());
-            self.execute(
-                rows::INSERT,
-                &[
-                    &p.id,
-                    &p.title,
-                    &p.description,
-                    &p.image_url,
-                    &p.project_url,
-                    &p.github_url,
-                    &p.technologies,
-                    &p.is_active,
-                    &p.sort_order,
-                    &created,
-                    &updated,
-                ],
-            )
-            .await?;
+            self.execute(rows::INSERT, &rows::values(&p, &rows::timestamps(&p))).await?;
             Ok(p)
         })
         .await
@@ -234,23 +215,7 @@ impl Store for PgStore {
             let mut p = rows::project(&row);
             p.apply(patch, Timestamp::now());
             let update = tx.prepare_cached(rows::UPDATE).await.map_err(|e| self.classify(e))?;
-            tx.execute(
-                &update,
-                &[
-                    &p.id,
-                    &p.title,
-                    &p.description,
-                    &p.image_url,
-                    &p.project_url,
-                    &p.github_url,
-                    &p.technologies,
-                    &p.is_active,
-                    &p.sort_order,
-                    &p.updated_at.as_datetime(),
-                ],
-            )
-            .await
-            .map_err(|e| self.classify(e))?;
+            tx.execute(&update, &rows::values(&p, &rows::timestamps(&p))).await.map_err(|e| self.classify(e))?;
             tx.commit().await.map_err(|e| self.classify(e))?;
             Ok(Some(p))
         })
@@ -311,12 +276,12 @@ impl Store for PgStore {
 
     async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
         timed(&self.metrics, "update", "contact_messages", async {
+            let state = outcome.state();
             match outcome {
                 DeliveryOutcome::Sent { at } => {
                     self.execute(contact::RECORD_SENT, &[&id, &at.as_datetime()]).await?;
                 }
                 DeliveryOutcome::Failed { error, retry_at } => {
-                    let state = if retry_at.is_some() { DeliveryState::Pending } else { DeliveryState::Failed };
                     let retry = retry_at.map(|t| t.as_datetime());
                     self.execute(contact::RECORD_FAILED, &[&id, &error, &retry, &state.as_str()]).await?;
                 }

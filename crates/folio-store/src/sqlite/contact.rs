@@ -1,16 +1,11 @@
 //! The SQL for contact messages and their outbox on SQLite, and the mapping of rows.
 
+use crate::columns::contact_columns;
 use folio_domain::{ContactMessage, Delivery, DeliveryState, Timestamp};
 use rusqlite::Row;
 use uuid::Uuid;
 
 use super::rows::{parse, parse_optional};
-
-macro_rules! contact_columns {
-    () => {
-        "id, name, email, subject, message, created_at, delivery_state, attempts, next_attempt_at, last_error, sent_at"
-    };
-}
 
 pub(crate) const INSERT: &str = concat!(
     "INSERT INTO contact_messages (",

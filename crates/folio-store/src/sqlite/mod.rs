@@ -11,9 +11,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, Runtime};
-use folio_domain::{
-    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp,
-};
+use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp};
 use folio_metrics::DbMetrics;
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
@@ -186,22 +184,7 @@ impl Store for SqliteStore {
         timed(&self.metrics, "insert", "projects", async {
             let p = new.into_project(Uuid::new_v4(), Timestamp::now());
             let stored = p.clone();
-            self.with_conn(&self.pool, move |c| {
-                c.prepare_cached(rows::INSERT)?.execute(params![
-                    p.id.to_string(),
-                    p.title,
-                    p.description,
-                    p.image_url,
-                    p.project_url,
-                    p.github_url,
-                    rows::tags_json(&p.technologies),
-                    p.is_active,
-                    p.sort_order,
-                    p.created_at.to_rfc3339(),
-                    p.updated_at.to_rfc3339(),
-                ])
-            })
-            .await?;
+            self.with_conn(&self.pool, move |c| c.prepare_cached(rows::INSERT)?.execute(rows::values(&p))).await?;
             Ok(stored)
         })
         .await
@@ -216,18 +199,7 @@ impl Store for SqliteStore {
                     return Ok(None);
                 };
                 p.apply(patch, Timestamp::now());
-                tx.prepare_cached(rows::UPDATE)?.execute(params![
-                    p.id.to_string(),
-                    p.title,
-                    p.description,
-                    p.image_url,
-                    p.project_url,
-                    p.github_url,
-                    rows::tags_json(&p.technologies),
-                    p.is_active,
-                    p.sort_order,
-                    p.updated_at.to_rfc3339(),
-                ])?;
+                tx.prepare_cached(rows::UPDATE)?.execute(rows::values(&p))?;
                 tx.commit()?;
                 Ok(Some(p))
             })
@@ -300,19 +272,14 @@ impl Store for SqliteStore {
     async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
         timed(&self.metrics, "update", "contact_messages", async {
             self.with_conn(&self.pool, move |c| {
+                let state = outcome.state();
                 match outcome {
                     DeliveryOutcome::Sent { at } => {
                         c.prepare_cached(contact::RECORD_SENT)?.execute(params![id.to_string(), at.to_rfc3339()])?
                     }
-                    DeliveryOutcome::Failed { error, retry_at } => {
-                        let state = if retry_at.is_some() { DeliveryState::Pending } else { DeliveryState::Failed };
-                        c.prepare_cached(contact::RECORD_FAILED)?.execute(params![
-                            id.to_string(),
-                            error,
-                            retry_at.map(|t| t.to_rfc3339()),
-                            state.as_str(),
-                        ])?
-                    }
+                    DeliveryOutcome::Failed { error, retry_at } => c
+                        .prepare_cached(contact::RECORD_FAILED)?
+                        .execute(params![id.to_string(), error, retry_at.map(|t| t.to_rfc3339()), state.as_str(),])?,
                 };
                 Ok(())
             })

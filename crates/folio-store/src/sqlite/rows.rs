@@ -1,15 +1,10 @@
 //! The SQL for projects on SQLite and the mapping of rows onto [`Project`].
 
+use crate::columns::project_columns;
 use folio_domain::{Project, Timestamp};
 use rusqlite::Row;
 use rusqlite::types::Type;
 use uuid::Uuid;
-
-macro_rules! project_columns {
-    () => {
-        r#"id, title, description, "imageUrl", "projectUrl", "githubUrl", technologies, "isActive", "sortOrder", "createdAt", "updatedAt""#
-    };
-}
 
 pub(crate) const LIST_ACTIVE: &str = concat!(
     "SELECT ",
@@ -20,12 +15,26 @@ pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM proje
 pub(crate) const INSERT: &str =
     concat!("INSERT INTO projects (", project_columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 pub(crate) const UPDATE: &str = r#"UPDATE projects SET title = ?2, description = ?3, "imageUrl" = ?4, "projectUrl" = ?5,
-    "githubUrl" = ?6, technologies = ?7, "isActive" = ?8, "sortOrder" = ?9, "updatedAt" = ?10 WHERE id = ?1"#;
+    "githubUrl" = ?6, technologies = ?7, "isActive" = ?8, "sortOrder" = ?9, "createdAt" = ?10, "updatedAt" = ?11
+    WHERE id = ?1"#;
 pub(crate) const DELETE: &str = "DELETE FROM projects WHERE id = ?1";
 
-/// Technology tags as the JSON array stored in the `technologies` column.
-pub(crate) fn tags_json(tags: &[String]) -> String {
-    serde_json::to_string(tags).expect("a list of strings always serialises")
+/// A project's values in column order, for INSERT and UPDATE alike: the id as hyphenated
+/// text, the tags as a JSON array, the timestamps as fixed-width RFC 3339.
+pub(crate) fn values(p: &Project) -> impl rusqlite::Params + '_ {
+    (
+        p.id.to_string(),
+        &p.title,
+        &p.description,
+        &p.image_url,
+        &p.project_url,
+        &p.github_url,
+        serde_json::to_string(&p.technologies).expect("a list of strings always serialises"),
+        p.is_active,
+        p.sort_order,
+        p.created_at.to_rfc3339(),
+        p.updated_at.to_rfc3339(),
+    )
 }
 
 /// A row selected with the project columns, in order.
