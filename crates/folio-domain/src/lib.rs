@@ -7,6 +7,7 @@
 pub mod client;
 pub mod contact;
 pub mod fields;
+pub mod health;
 pub mod project;
 pub mod rules;
 pub mod timestamp;
@@ -14,5 +15,6 @@ pub mod timestamp;
 pub use client::ClientIp;
 pub use contact::{ContactMessage, Delivery, DeliveryOutcome, DeliveryState, NewContactMessage, Submission};
 pub use fields::{FieldErrors, JsonObject};
+pub use health::ServiceHealth;
 pub use project::{NewProject, Project, ProjectPatch};
 pub use timestamp::Timestamp;

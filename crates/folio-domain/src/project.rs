@@ -150,30 +150,14 @@ impl Project {
     /// Applies a patch; `updated_at` moves to `now` only when something changed.
     pub fn apply(&mut self, patch: ProjectPatch, now: Timestamp) {
         let before = self.clone();
-        if let Some(v) = patch.title {
-            self.title = v;
-        }
-        if let Some(v) = patch.description {
-            self.description = v;
-        }
-        if let Some(v) = patch.image_url {
-            self.image_url = v;
-        }
-        if let Some(v) = patch.project_url {
-            self.project_url = v;
-        }
-        if let Some(v) = patch.github_url {
-            self.github_url = v;
-        }
-        if let Some(v) = patch.technologies {
-            self.technologies = v;
-        }
-        if let Some(v) = patch.is_active {
-            self.is_active = v;
-        }
-        if let Some(v) = patch.sort_order {
-            self.sort_order = v;
-        }
+        set(&mut self.title, patch.title);
+        set(&mut self.description, patch.description);
+        set(&mut self.image_url, patch.image_url);
+        set(&mut self.project_url, patch.project_url);
+        set(&mut self.github_url, patch.github_url);
+        set(&mut self.technologies, patch.technologies);
+        set(&mut self.is_active, patch.is_active);
+        set(&mut self.sort_order, patch.sort_order);
         if *self != before {
             self.updated_at = now;
         }
@@ -187,6 +171,13 @@ impl Nullable<String> {
             Nullable::Null => Some(None),
             Nullable::Value(v) => Some(Some(v)),
         }
+    }
+}
+
+/// Replaces `slot` when a new value was given.
+fn set<T>(slot: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *slot = value;
     }
 }
 

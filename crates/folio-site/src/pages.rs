@@ -7,8 +7,7 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::Engine;
-use folio_domain::Timestamp;
-use serde::Serialize;
+use folio_domain::{ServiceHealth, Timestamp};
 use sha2::{Digest, Sha256};
 
 use crate::SiteState;
@@ -123,20 +122,10 @@ pub fn not_found_page(state: &SiteState, path: &str, headers: &HeaderMap) -> Res
     Page::new(page.render().expect("render not_found.html")).respond(StatusCode::NOT_FOUND, headers)
 }
 
-#[derive(Debug, Serialize)]
-pub struct Health {
-    status: &'static str,
-    timestamp: Timestamp,
-    version: &'static str,
-    service: &'static str,
-    uptime: f64,
-    environment: String,
-}
-
 /// `GET /health`: the site is up. It does not depend on the API: pages still render (from the
 /// cache, or with a friendly notice) while the API is away.
-pub async fn health(State(state): State<SiteState>) -> Json<Health> {
-    Json(Health {
+pub async fn health(State(state): State<SiteState>) -> Json<ServiceHealth> {
+    Json(ServiceHealth {
         status: "healthy",
         timestamp: Timestamp::now(),
         version: state.version,

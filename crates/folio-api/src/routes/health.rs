@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use folio_domain::Timestamp;
+use folio_domain::{ServiceHealth, Timestamp};
 use serde::Serialize;
 
 use crate::ApiState;
@@ -12,12 +12,8 @@ use crate::ApiState;
 /// The service and its database.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
-    status: &'static str,
-    timestamp: Timestamp,
-    version: &'static str,
-    service: &'static str,
-    uptime: f64,
-    environment: String,
+    #[serde(flatten)]
+    service: ServiceHealth,
     database: Database,
 }
 
@@ -44,12 +40,14 @@ pub async fn health(State(state): State<ApiState>) -> (StatusCode, Json<Health>)
         }
     };
     let body = Health {
-        status: if status == StatusCode::OK { "healthy" } else { "unhealthy" },
-        timestamp: Timestamp::now(),
-        version: state.info.version,
-        service: "backend",
-        uptime: state.info.uptime_seconds(),
-        environment: state.info.environment.clone(),
+        service: ServiceHealth {
+            status: if status == StatusCode::OK { "healthy" } else { "unhealthy" },
+            timestamp: Timestamp::now(),
+            version: state.info.version,
+            service: "backend",
+            uptime: state.info.uptime_seconds(),
+            environment: state.info.environment.clone(),
+        },
         database: Database { status: db_status, kind: state.store.kind().as_str(), error },
     };
     (status, Json(body))
