@@ -3,6 +3,7 @@
 //! `API_URL` ([`HttpBackend`]). The site never talks to the database.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -50,7 +51,7 @@ pub enum SubmitError {
 #[async_trait]
 pub trait Backend: Send + Sync + std::fmt::Debug {
     /// Active projects, in listing order.
-    async fn projects(&self) -> Result<Vec<Project>, BackendError>;
+    async fn projects(&self) -> Result<Arc<Vec<Project>>, BackendError>;
 
     /// Hands a contact form to the API on behalf of `client`.
     async fn submit_contact(&self, fields: ContactFields, client: IpAddr) -> Result<(), SubmitError>;
@@ -92,7 +93,7 @@ impl HttpBackend {
 
 #[async_trait]
 impl Backend for HttpBackend {
-    async fn projects(&self) -> Result<Vec<Project>, BackendError> {
+    async fn projects(&self) -> Result<Arc<Vec<Project>>, BackendError> {
         let url = self.url("/api/projects");
         // A task of the API may have just gone away; one retry reaches another.
         let response = match self.client.get(url.clone()).send().await {
@@ -103,7 +104,7 @@ impl Backend for HttpBackend {
         if response.status() != StatusCode::OK {
             return Err(BackendError::Unavailable(format!("GET /api/projects answered {}", response.status())));
         }
-        response.json().await.map_err(|e| BackendError::Unavailable(format!("GET /api/projects: {e}")))
+        response.json().await.map(Arc::new).map_err(|e| BackendError::Unavailable(format!("GET /api/projects: {e}")))
     }
 
     async fn submit_contact(&self, fields: ContactFields, client: IpAddr) -> Result<(), SubmitError> {

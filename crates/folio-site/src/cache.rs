@@ -73,7 +73,7 @@ impl ProjectCache {
             Some((_, error)) => Err(error),
             None => {
                 let version = (self.version)();
-                self.backend.projects().await.map(|projects| (version, Arc::new(projects)))
+                self.backend.projects().await.map(|projects| (version, projects))
             }
         };
         match result {
@@ -121,12 +121,12 @@ mod tests {
 
     #[async_trait]
     impl Backend for Fake {
-        async fn projects(&self) -> Result<Vec<Project>, BackendError> {
+        async fn projects(&self) -> Result<Arc<Vec<Project>>, BackendError> {
             self.calls.fetch_add(1, Ordering::SeqCst);
             if self.down.load(Ordering::SeqCst) {
                 Err(BackendError::Unavailable("down".into()))
             } else {
-                Ok(Vec::new())
+                Ok(Arc::default())
             }
         }
 

@@ -51,6 +51,20 @@ impl StoreError {
         matches!(self, StoreError::Unavailable(_) | StoreError::Timeout(_))
     }
 
+    /// This error for one of several callers that shared it: the same kind (and so the same
+    /// answer to the client), with the original as its cause.
+    pub(crate) fn from_shared(shared: std::sync::Arc<StoreError>) -> Self {
+        match &*shared {
+            StoreError::Tls(m) => StoreError::Tls(m.clone()),
+            StoreError::Credentials(m) => StoreError::Credentials(m.clone()),
+            StoreError::Storage(m) => StoreError::Storage(m.clone()),
+            StoreError::Migration(m) => StoreError::Migration(m.clone()),
+            StoreError::Unavailable(_) => StoreError::Unavailable(Box::new(Shared(shared))),
+            StoreError::Timeout(_) => StoreError::Timeout(Box::new(Shared(shared))),
+            StoreError::Query(_) => StoreError::Query(Box::new(Shared(shared))),
+        }
+    }
+
     /// The error and every cause, joined: for logs, and for health details in development.
     pub fn chain(&self) -> String {
         let mut text = self.to_string();
@@ -64,5 +78,24 @@ impl StoreError {
             source = cause.source();
         }
         text
+    }
+}
+
+/// A shared error standing as the cause of each caller's copy: shows the original's causes.
+#[derive(Debug)]
+struct Shared(std::sync::Arc<StoreError>);
+
+impl std::fmt::Display for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.source() {
+            Some(cause) => std::fmt::Display::fmt(cause, f),
+            None => std::fmt::Display::fmt(&self.0, f),
+        }
+    }
+}
+
+impl StdError for Shared {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.0.source().and_then(StdError::source)
     }
 }

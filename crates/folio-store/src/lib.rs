@@ -6,11 +6,13 @@
 //! Both pass the same contract test suite (`tests/contract.rs`). Migrations are embedded in the
 //! binary, tracked in `folio_schema_migrations`, and serialised across replicas.
 
+mod coalesce;
 mod columns;
 mod error;
 mod instrument;
 pub mod migrations;
 pub mod postgres;
+mod shared_reads;
 pub mod sqlite;
 
 use std::sync::Arc;
@@ -63,7 +65,7 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Active projects, `sortOrder` ascending, then newest first.
-    async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError>;
+    async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError>;
 
     /// One project, active or not.
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError>;
@@ -105,10 +107,12 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn close(&self);
 }
 
-/// Opens the configured database. Nothing is migrated yet: call [`Store::migrate`].
+/// Opens the configured database, with concurrent reads of projects shared (see
+/// `coalesce.rs`). Nothing is migrated yet: call [`Store::migrate`].
 pub async fn connect(settings: &DatabaseSettings, metrics: DbMetrics) -> Result<Arc<dyn Store>, StoreError> {
-    Ok(match settings {
+    let database: Arc<dyn Store> = match settings {
         DatabaseSettings::Postgres(s) => Arc::new(postgres::PgStore::connect(s, metrics).await?),
         DatabaseSettings::Sqlite(s) => Arc::new(sqlite::SqliteStore::open(s, metrics).await?),
-    })
+    };
+    Ok(Arc::new(shared_reads::SharedReads::new(database)))
 }

@@ -55,7 +55,8 @@ async fn the_listing_holds_active_projects_by_sort_order_then_newest_first(store
     let b_new = store.create_project(new_project("b-new", 1, true)).await.expect("create");
     let a = store.create_project(new_project("a", 0, true)).await.expect("create");
     store.create_project(new_project("hidden", -1, false)).await.expect("create");
-    let titles: Vec<String> = store.list_active_projects().await.expect("list").into_iter().map(|p| p.title).collect();
+    let titles: Vec<String> =
+        store.list_active_projects().await.expect("list").iter().map(|p| p.title.clone()).collect();
     assert_eq!(titles, [a.title, b_new.title, b_old.title]);
 }
 

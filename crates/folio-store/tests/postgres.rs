@@ -104,7 +104,7 @@ async fn a_typeorm_simple_array_column_becomes_a_text_array() {
     let store = store(verified(&db)).await;
     store.migrate().await.expect("migrate");
     let tags: Vec<Vec<String>> =
-        store.list_active_projects().await.expect("list").into_iter().map(|p| p.technologies).collect();
+        store.list_active_projects().await.expect("list").iter().map(|p| p.technologies.clone()).collect();
     // Both have sortOrder 0, so the newer ("Empty", 31 October) lists first.
     assert_eq!(tags, [vec![], vec!["NestJS".to_owned(), "Terraform".to_owned()]]);
 }

@@ -19,7 +19,7 @@ pub struct InProcess {
 
 #[async_trait]
 impl Backend for InProcess {
-    async fn projects(&self) -> Result<Vec<Project>, BackendError> {
+    async fn projects(&self) -> Result<Arc<Vec<Project>>, BackendError> {
         self.store.list_active_projects().await.map_err(|e| BackendError::Unavailable(e.chain()))
     }
 

@@ -1,5 +1,7 @@
 //! `/api/projects`: list and read are public; create, update and delete need the admin token.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -18,7 +20,7 @@ use crate::{ApiError, ApiState};
     (status = 200, description = "Active projects, by sortOrder, then newest first", body = [Project]),
     (status = 503, description = "The database is unavailable", body = ErrorBody, headers(("Retry-After" = u32, description = "seconds"))),
 ))]
-pub async fn list(State(state): State<ApiState>) -> Result<Json<Vec<Project>>, ApiError> {
+pub async fn list(State(state): State<ApiState>) -> Result<Json<Arc<Vec<Project>>>, ApiError> {
     Ok(Json(state.store.list_active_projects().await?))
 }
 

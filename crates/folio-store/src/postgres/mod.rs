@@ -8,6 +8,7 @@ mod rows;
 mod settings;
 mod tls;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -181,9 +182,9 @@ impl Store for PgStore {
         .await
     }
 
-    async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError> {
+    async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
-            Ok(self.query(rows::LIST_ACTIVE, &[]).await?.iter().map(rows::project).collect())
+            Ok(Arc::new(self.query(rows::LIST_ACTIVE, &[]).await?.iter().map(rows::project).collect()))
         })
         .await
     }

@@ -7,6 +7,7 @@ mod migrate;
 mod rows;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -159,11 +160,11 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn list_active_projects(&self) -> Result<Vec<Project>, StoreError> {
+    async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
             self.with_conn(&self.pool, |c| {
                 let mut statement = c.prepare_cached(rows::LIST_ACTIVE)?;
-                statement.query_map([], rows::project)?.collect()
+                statement.query_map([], rows::project)?.collect::<Result<Vec<_>, _>>().map(Arc::new)
             })
             .await
         })

@@ -1,0 +1,96 @@
+//! The store every caller gets from [`crate::connect`]: the configured database, with the hot
+//! reads (the project list and single projects) coalesced as [`crate::coalesce`] describes.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp};
+use uuid::Uuid;
+
+use crate::coalesce::Coalescer;
+use crate::{DatabaseKind, MigrationReport, Store, StoreError};
+
+/// A store whose reads of projects are shared between concurrent callers.
+#[derive(Debug)]
+pub(crate) struct SharedReads {
+    inner: Arc<dyn Store>,
+    lists: Arc<Coalescer<(), Arc<Vec<Project>>>>,
+    projects: Arc<Coalescer<Uuid, Option<Project>>>,
+}
+
+impl SharedReads {
+    pub(crate) fn new(inner: Arc<dyn Store>) -> Self {
+        Self { inner, lists: Arc::default(), projects: Arc::default() }
+    }
+}
+
+#[async_trait]
+impl Store for SharedReads {
+    fn kind(&self) -> DatabaseKind {
+        self.inner.kind()
+    }
+
+    async fn migrate(&self) -> Result<MigrationReport, StoreError> {
+        self.inner.migrate().await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.inner.ping().await
+    }
+
+    async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError> {
+        let inner = Arc::clone(&self.inner);
+        self.lists
+            .read((), move || async move { inner.list_active_projects().await })
+            .await
+            .map_err(StoreError::from_shared)
+    }
+
+    async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
+        let inner = Arc::clone(&self.inner);
+        self.projects
+            .read(id, move || async move { inner.get_project(id).await })
+            .await
+            .map_err(StoreError::from_shared)
+    }
+
+    async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
+        self.inner.create_project(new).await
+    }
+
+    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
+        self.inner.update_project(id, patch).await
+    }
+
+    async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
+        self.inner.delete_project(id).await
+    }
+
+    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
+        self.inner.insert_contact_message(new).await
+    }
+
+    async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
+        self.inner.list_contact_messages(limit).await
+    }
+
+    async fn claim_due_notifications(
+        &self,
+        limit: u32,
+        lease_until: Timestamp,
+    ) -> Result<Vec<ContactMessage>, StoreError> {
+        self.inner.claim_due_notifications(limit, lease_until).await
+    }
+
+    async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
+        self.inner.record_delivery(id, outcome).await
+    }
+
+    async fn fatal(&self) -> String {
+        self.inner.fatal().await
+    }
+
+    async fn close(&self) {
+        self.inner.close().await;
+    }
+}
