@@ -96,7 +96,7 @@ fn check_writable(path: &std::path::Path) -> Result<(), StoreError> {
 }
 
 fn build_pool(settings: &SqliteSettings, max_size: usize) -> Result<Pool, StoreError> {
-    let busy_ms = settings.busy_timeout.as_millis();
+    let busy = settings.busy_timeout;
     Config::new(&settings.path)
         .builder(Runtime::Tokio1)
         .map_err(|e| StoreError::Unavailable(Box::new(e)))?
@@ -104,11 +104,7 @@ fn build_pool(settings: &SqliteSettings, max_size: usize) -> Result<Pool, StoreE
         .wait_timeout(Some(settings.busy_timeout))
         .post_create(Hook::async_fn(move |conn, _| {
             Box::pin(async move {
-                let pragmas = format!(
-                    "PRAGMA busy_timeout = {busy_ms}; PRAGMA journal_mode = WAL; \
-                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-                );
-                conn.interact(move |c| c.execute_batch(&pragmas))
+                conn.interact(move |c| prepare_connection(c, busy))
                     .await
                     .map_err(|e| HookError::message(e.to_string()))?
                     .map_err(HookError::Backend)
@@ -117,6 +113,28 @@ fn build_pool(settings: &SqliteSettings, max_size: usize) -> Result<Pool, StoreE
         .runtime(Runtime::Tokio1)
         .build()
         .map_err(|e| StoreError::Unavailable(Box::new(e)))
+}
+
+/// Sets up a new connection. Switching a fresh file to WAL takes an exclusive lock; when two
+/// connections try it at the same moment SQLite refuses one at once with "database is locked"
+/// rather than waiting (waiting could deadlock), so the switch is retried until the busy timeout.
+fn prepare_connection(conn: &mut rusqlite::Connection, busy: Duration) -> rusqlite::Result<()> {
+    conn.busy_timeout(busy)?;
+    let deadline = std::time::Instant::now() + busy;
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0)) {
+            Ok(_) => break,
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+}
+
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(error.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
 /// Sorts SQLite failures: a full disk or a read-only file is the operator's to fix, a locked
@@ -130,7 +148,7 @@ fn classify(error: rusqlite::Error, path: &std::path::Path) -> StoreError {
             "cannot open {shown} (is its directory writable, and the file system not read-only?): {error}"
         )),
         Some(ErrorCode::SystemIoFailure) => StoreError::Storage(format!("I/O error on {shown}: {error}")),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Timeout(Box::new(error)),
+        _ if is_busy(&error) => StoreError::Timeout(Box::new(error)),
         _ => StoreError::Query(Box::new(error)),
     }
 }
