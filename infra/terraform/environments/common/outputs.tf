@@ -1,0 +1,44 @@
+output "public_url" {
+  description = "The site's public URL."
+  value       = module.platform.public_url
+}
+
+output "deploy_role_arn" {
+  description = "Role the GitHub workflow assumes (role-to-assume)."
+  value       = module.platform.deploy_role_arn
+}
+
+output "ecr_repository_url" {
+  description = "Where the pipeline pushes images."
+  value       = module.platform.ecr_repository_url
+}
+
+output "cluster_name" {
+  description = "ECS cluster."
+  value       = module.platform.cluster_name
+}
+
+output "service_names" {
+  description = "ECS service per role."
+  value       = module.platform.service_names
+}
+
+output "task_definition_families" {
+  description = "Task definition family per role."
+  value       = module.platform.task_definition_families
+}
+
+output "image_tag_parameter" {
+  description = "SSM parameter where the pipeline records the deployed tag."
+  value       = module.platform.image_tag_parameter
+}
+
+output "cloudfront_distribution_id" {
+  description = "For cache invalidations."
+  value       = module.platform.cloudfront_distribution_id
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of all alarms."
+  value       = module.platform.alarm_topic_arn
+}
