@@ -154,6 +154,17 @@ async fn verify_full_checks_the_host_name_and_verify_ca_does_not() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_ca_still_refuses_another_ca_and_require_without_roots_only_encrypts() {
+    let db = TestDb::new();
+    let wrong = Some(RootCerts::File(db.info.untrusted_ca_cert.clone()));
+    let ca_only = pg_settings(&db.info, &db.name, UNNAMED_HOST, SslMode::VerifyCa, wrong);
+    let err = store(ca_only).await.ping().await.expect_err("untrusted certificate");
+    assert!(matches!(&err, StoreError::Tls(m) if m.contains("UnknownIssuer")), "{err:?}");
+    let encrypted = pg_settings(&db.info, &db.name, UNNAMED_HOST, SslMode::Require, None);
+    store(encrypted).await.ping().await.expect("require without roots encrypts but does not authenticate");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verify_modes_without_root_certificates_are_a_configuration_error() {
     let db = TestDb::new();
     let settings = pg_settings(&db.info, &db.name, &db.info.host, SslMode::VerifyFull, None);

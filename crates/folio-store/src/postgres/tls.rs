@@ -20,11 +20,12 @@ pub(crate) fn connector(mode: SslMode, roots: Option<&RootCerts>) -> Result<Make
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier: Arc<dyn ServerCertVerifier> = match (mode, roots) {
         (SslMode::Disable | SslMode::Prefer, _) | (SslMode::Require, None) => {
-            Arc::new(EncryptOnly { algorithms: provider.signature_verification_algorithms })
+            Arc::new(Lenient { chain: None, algorithms: provider.signature_verification_algorithms })
         }
-        (SslMode::Require | SslMode::VerifyCa, Some(roots)) => {
-            Arc::new(ChainOnly { inner: webpki_verifier(roots, &provider)? })
-        }
+        (SslMode::Require | SslMode::VerifyCa, Some(roots)) => Arc::new(Lenient {
+            chain: Some(webpki_verifier(roots, &provider)?),
+            algorithms: provider.signature_verification_algorithms,
+        }),
         (SslMode::VerifyFull, Some(roots)) => webpki_verifier(roots, &provider)?,
         (SslMode::VerifyCa | SslMode::VerifyFull, None) => {
             return Err(StoreError::Tls(format!(
@@ -70,13 +71,18 @@ fn root_store(roots: &RootCerts) -> Result<RootCertStore, StoreError> {
     }
 }
 
-/// `verify-ca`: the chain must lead to a configured root; the host name is not compared.
+/// The modes that check less than `verify-full`. With `chain` (`verify-ca`, and `require` given
+/// root certificates) the chain must lead to a configured root but the host name is not
+/// compared. Without it (`prefer`, and `require` without root certificates) the connection is
+/// encrypted but the server is not authenticated, as with libpq; start-up logs a warning when
+/// this is configured. Handshake signatures are always checked.
 #[derive(Debug)]
-struct ChainOnly {
-    inner: Arc<WebPkiServerVerifier>,
+struct Lenient {
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for ChainOnly {
+impl ServerCertVerifier for Lenient {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -85,54 +91,15 @@ impl ServerCertVerifier for ChainOnly {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
             other => other,
         }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
-}
-
-/// `prefer`, and `require` without root certificates: encrypted, but the server is not
-/// authenticated (libpq behaves the same). Start-up logs a warning when this is configured.
-#[derive(Debug)]
-struct EncryptOnly {
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for EncryptOnly {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
     }
 
     fn verify_tls12_signature(
