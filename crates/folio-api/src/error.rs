@@ -121,3 +121,47 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// The error answers several operations share, for the OpenAPI document (`responses(...)` of
+/// `#[utoipa::path]`); each operation still lists its own 400 and 404 with its own wording.
+pub mod responses {
+    #![allow(dead_code)] // The variants are read by the OpenAPI derive only.
+
+    use super::Body;
+
+    /// What an admin-only operation can answer before it runs (see `RequireAdmin`).
+    #[derive(utoipa::IntoResponses)]
+    pub enum AdminRefusals {
+        #[response(status = 401, description = "Missing or wrong bearer token")]
+        Unauthorized(Body<'static>),
+        #[response(status = 403, description = "Admin requests are disabled (no ADMIN_TOKEN)")]
+        Disabled(Body<'static>),
+        #[response(status = 429, description = "Too many admin requests from this client",
+            headers(("Retry-After" = u32, description = "seconds")))]
+        TooMany(Body<'static>),
+    }
+
+    /// What an operation with a JSON body can answer before reading it (see `JsonBody`).
+    #[derive(utoipa::IntoResponses)]
+    pub enum BodyRefusals {
+        #[response(status = 413, description = "Body over 1 MiB")]
+        TooLarge(Body<'static>),
+        #[response(status = 415, description = "Not application/json")]
+        NotJson(Body<'static>),
+    }
+
+    /// The database could not answer.
+    #[derive(utoipa::IntoResponses)]
+    pub enum Unavailable {
+        #[response(status = 503, description = "The database is unavailable",
+            headers(("Retry-After" = u32, description = "seconds")))]
+        Unavailable(Body<'static>),
+    }
+
+    /// A write the database cannot store (a full or read-only disk).
+    #[derive(utoipa::IntoResponses)]
+    pub enum StorageFull {
+        #[response(status = 507, description = "The database cannot store data; nothing was changed")]
+        Full(Body<'static>),
+    }
+}

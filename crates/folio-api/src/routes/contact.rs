@@ -12,6 +12,7 @@ use crate::auth::RequireAdmin;
 use crate::body::JsonBody;
 use crate::contact::THANK_YOU;
 use crate::error::Body as ErrorBody;
+use crate::error::responses::{AdminRefusals, BodyRefusals, StorageFull, Unavailable};
 use crate::openapi::ContactInputBody;
 use crate::{ApiError, ApiState};
 
@@ -27,11 +28,8 @@ pub struct Accepted {
     responses(
         (status = 201, description = "Stored; the owner is notified by e-mail", body = Accepted),
         (status = 400, description = "Malformed JSON or invalid fields (each named)", body = ErrorBody),
-        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 415, description = "Not application/json", body = ErrorBody),
         (status = 429, description = "Too many messages from this client", body = ErrorBody, headers(("Retry-After" = u32, description = "seconds"))),
-        (status = 503, description = "The database is unavailable", body = ErrorBody),
-        (status = 507, description = "The database cannot store data", body = ErrorBody),
+        BodyRefusals, Unavailable, StorageFull,
 ))]
 pub async fn submit(
     State(state): State<ApiState>,
@@ -57,9 +55,7 @@ const MAX_LIMIT: u32 = 1000;
     responses(
         (status = 200, description = "Stored messages with their delivery state", body = [ContactMessage]),
         (status = 400, description = "limit out of range", body = ErrorBody),
-        (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
-        (status = 403, description = "Writes are disabled (no ADMIN_TOKEN)", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody),
+        AdminRefusals, Unavailable,
 ))]
 pub async fn list(
     State(state): State<ApiState>,

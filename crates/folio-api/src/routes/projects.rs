@@ -13,12 +13,13 @@ use uuid::Uuid;
 use crate::auth::RequireAdmin;
 use crate::body::JsonBody;
 use crate::error::Body as ErrorBody;
+use crate::error::responses::{AdminRefusals, BodyRefusals, StorageFull, Unavailable};
 use crate::openapi::{ProjectInputBody, ProjectPatchBody};
 use crate::{ApiError, ApiState};
 
 #[utoipa::path(get, path = "/api/projects", tag = "projects", responses(
     (status = 200, description = "Active projects, by sortOrder, then newest first", body = [Project]),
-    (status = 503, description = "The database is unavailable", body = ErrorBody, headers(("Retry-After" = u32, description = "seconds"))),
+    Unavailable,
 ))]
 pub async fn list(State(state): State<ApiState>) -> Result<Json<Arc<Vec<Project>>>, ApiError> {
     Ok(Json(state.store.list_active_projects().await?))
@@ -30,7 +31,7 @@ pub async fn list(State(state): State<ApiState>) -> Result<Json<Arc<Vec<Project>
         (status = 200, description = "The project, active or not", body = Project),
         (status = 400, description = "id is not a UUID", body = ErrorBody),
         (status = 404, description = "No such project", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody),
+        Unavailable,
 ))]
 pub async fn get(
     State(state): State<ApiState>,
@@ -45,13 +46,7 @@ pub async fn get(
     responses(
         (status = 201, description = "Created", body = Project, headers(("Location" = String, description = "The new project's URL"))),
         (status = 400, description = "Malformed JSON or invalid fields (each named)", body = ErrorBody),
-        (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
-        (status = 403, description = "Writes are disabled (no ADMIN_TOKEN)", body = ErrorBody),
-        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody),
-        (status = 507, description = "The database cannot store data", body = ErrorBody),
+        AdminRefusals, BodyRefusals, Unavailable, StorageFull,
 ))]
 pub async fn create(
     State(state): State<ApiState>,
@@ -73,14 +68,8 @@ pub async fn create(
     responses(
         (status = 200, description = "Updated", body = Project),
         (status = 400, description = "Malformed JSON, invalid fields, or id not a UUID", body = ErrorBody),
-        (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
-        (status = 403, description = "Writes are disabled (no ADMIN_TOKEN)", body = ErrorBody),
         (status = 404, description = "No such project", body = ErrorBody),
-        (status = 413, description = "Body over 1 MiB", body = ErrorBody),
-        (status = 415, description = "Not application/json", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody),
-        (status = 507, description = "The database cannot store data", body = ErrorBody),
+        AdminRefusals, BodyRefusals, Unavailable, StorageFull,
 ))]
 pub async fn update(
     State(state): State<ApiState>,
@@ -101,11 +90,8 @@ pub async fn update(
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "id is not a UUID", body = ErrorBody),
-        (status = 401, description = "Missing or wrong bearer token", body = ErrorBody),
-        (status = 403, description = "Writes are disabled (no ADMIN_TOKEN)", body = ErrorBody),
         (status = 404, description = "No such project", body = ErrorBody),
-        (status = 429, description = "Too many writes from this client", body = ErrorBody),
-        (status = 503, description = "The database is unavailable", body = ErrorBody),
+        AdminRefusals, Unavailable,
 ))]
 pub async fn delete(
     State(state): State<ApiState>,
