@@ -152,3 +152,16 @@ fn help_explains_each_command() {
         assert!(help.contains(&format!("  {command} ")), "{command} missing from:\n{help}");
     }
 }
+
+#[test]
+fn the_healthcheck_command_checks_the_site_at_its_own_path_for_the_web_role() {
+    // The site is alive on its own, even with its API unreachable (it serves stale or
+    // friendly pages), so the web role's container check must not depend on the API.
+    let mut server = start("web", &[("API_URL", "http://127.0.0.1:9")]);
+    let up = healthcheck(server.address.port(), "web");
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    let shown = String::from_utf8_lossy(&up.stdout);
+    assert!(shown.contains("/health") && !shown.contains("/api/health"), "{shown}");
+    server.child.kill().expect("kill");
+    server.child.wait().expect("wait");
+}
