@@ -208,7 +208,8 @@ def show_timeline(seconds):
     for s in seconds:
         statuses = ", ".join(f"{code}: {n}" for code, n in s["statuses"].items())
         print(f"t={s['t']:>3}s  sent {s['sent']:>4}  failed {s['failed']:>4}  unanswered {s['errors']:>3}  "
-              f"p99 {s['p99_ms']:>7.1f} ms  max {s['max_ms']:>7.1f} ms  {{{statuses}}}")
+              f"p99 {s['p99_ms']:>7.1f} ms  max {s['max_ms']:>7.1f} ms  {{{statuses}}}"
+              + "".join(f"  [{kind}: {n}]" for kind, n in s["error_kinds"].items()))
 
 
 def load(rate, seconds, targets, token=None, timeline=False, timeout=10):

@@ -32,6 +32,8 @@ struct Tally {
     statuses: BTreeMap<u16, u64>,
     /// Requests that got no response (refused, reset, timed out).
     errors: u64,
+    /// Those requests by what went wrong (`error_kind`).
+    error_kinds: BTreeMap<String, u64>,
     /// Latency in microseconds of every answered or failed request.
     #[serde(skip)]
     latencies: Vec<u64>,
@@ -44,6 +46,7 @@ struct Summary {
     failed: u64,
     statuses: BTreeMap<u16, u64>,
     errors: u64,
+    error_kinds: BTreeMap<String, u64>,
     p50_ms: f64,
     p99_ms: f64,
     max_ms: f64,
@@ -101,16 +104,19 @@ async fn main() -> ExitCode {
             if let Some(body) = target.body {
                 request = request.header("content-type", "application/json").body(body);
             }
-            let status = request.send().await.ok().map(|r| r.status().as_u16());
+            let outcome = request.send().await.map(|r| r.status().as_u16()).map_err(|e| error_kind(&e));
             let micros = sent_at.elapsed().as_micros() as u64;
             let second = sent_at.duration_since(started).as_secs();
             let (mut all, mut by_second) = (all.lock().await, by_second.lock().await);
             for t in [&mut *all, by_second.entry(second).or_default()] {
                 t.sent += 1;
                 t.latencies.push(micros);
-                match status {
-                    Some(code) => *t.statuses.entry(code).or_default() += 1,
-                    None => t.errors += 1,
+                match &outcome {
+                    Ok(code) => *t.statuses.entry(*code).or_default() += 1,
+                    Err(kind) => {
+                        t.errors += 1;
+                        *t.error_kinds.entry(kind.clone()).or_default() += 1;
+                    }
                 }
             }
         });
@@ -145,6 +151,25 @@ async fn print_second(per_second: &Mutex<BTreeMap<u64, Tally>>, second: u64) {
     }
 }
 
+/// What went wrong with a request that got no response, in a few words: the client's own
+/// classification and the innermost cause (e.g. `request: connection reset by peer`).
+fn error_kind(error: &reqwest::Error) -> String {
+    let class = if error.is_timeout() {
+        "timeout"
+    } else if error.is_connect() {
+        "connect"
+    } else if error.is_request() {
+        "request"
+    } else {
+        "other"
+    };
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(inner) = cause.source() {
+        cause = inner;
+    }
+    format!("{class}: {cause}")
+}
+
 fn summarise(t: &mut Tally, elapsed: Duration) -> Summary {
     t.latencies.sort_unstable();
     let pct = |p: f64| {
@@ -161,6 +186,7 @@ fn summarise(t: &mut Tally, elapsed: Duration) -> Summary {
         failed: t.sent - ok,
         statuses: t.statuses.clone(),
         errors: t.errors,
+        error_kinds: t.error_kinds.clone(),
         p50_ms: pct(0.50),
         p99_ms: pct(0.99),
         max_ms: t.latencies.last().map_or(0.0, |m| *m as f64 / 1000.0),
