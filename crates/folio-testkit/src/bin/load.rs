@@ -30,9 +30,8 @@ struct Tally {
     sent: u64,
     /// Responses by status code.
     statuses: BTreeMap<u16, u64>,
-    /// Requests that got no response (refused, reset, timed out).
-    errors: u64,
-    /// Those requests by what went wrong (`error_kind`).
+    /// Requests that got no response (refused, reset, timed out), by what went wrong
+    /// (`error_kind`).
     error_kinds: BTreeMap<String, u64>,
     /// Latency in microseconds of every answered or failed request.
     #[serde(skip)]
@@ -113,10 +112,7 @@ async fn main() -> ExitCode {
                 t.latencies.push(micros);
                 match &outcome {
                     Ok(code) => *t.statuses.entry(*code).or_default() += 1,
-                    Err(kind) => {
-                        t.errors += 1;
-                        *t.error_kinds.entry(kind.clone()).or_default() += 1;
-                    }
+                    Err(kind) => *t.error_kinds.entry(kind.clone()).or_default() += 1,
                 }
             }
         });
@@ -152,7 +148,7 @@ async fn print_second(per_second: &Mutex<BTreeMap<u64, Tally>>, second: u64) {
 }
 
 /// What went wrong with a request that got no response, in a few words: the client's own
-/// classification and the innermost cause (e.g. `request: connection reset by peer`).
+/// classification and the innermost cause (e.g. `request: Connection reset by peer (os error 104)`).
 fn error_kind(error: &reqwest::Error) -> String {
     let class = if error.is_timeout() {
         "timeout"
@@ -185,7 +181,7 @@ fn summarise(t: &mut Tally, elapsed: Duration) -> Summary {
         ok,
         failed: t.sent - ok,
         statuses: t.statuses.clone(),
-        errors: t.errors,
+        errors: t.error_kinds.values().sum(),
         error_kinds: t.error_kinds.clone(),
         p50_ms: pct(0.50),
         p99_ms: pct(0.99),
