@@ -25,16 +25,14 @@ struct Target {
     body: Option<String>,
 }
 
-#[derive(Debug, Default, Clone, Serialize)]
+#[derive(Debug, Default, Clone)]
 struct Tally {
-    sent: u64,
     /// Responses by status code.
     statuses: BTreeMap<u16, u64>,
     /// Requests that got no response (refused, reset, timed out), by what went wrong
     /// (`error_kind`).
     error_kinds: BTreeMap<String, u64>,
-    /// Latency in microseconds of every answered or failed request.
-    #[serde(skip)]
+    /// Latency in microseconds of every request sent, answered or not.
     latencies: Vec<u64>,
 }
 
@@ -59,7 +57,7 @@ fn usage() -> ExitCode {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1).peekable();
+    let mut args = std::env::args().skip(1);
     let (mut rate, mut seconds, mut token, mut timeout, mut timeline) = (100.0_f64, 10.0_f64, None, 10.0_f64, false);
     let mut targets = Vec::new();
     while let Some(arg) = args.next() {
@@ -108,7 +106,6 @@ async fn main() -> ExitCode {
             let second = sent_at.duration_since(started).as_secs();
             let (mut all, mut by_second) = (all.lock().await, by_second.lock().await);
             for t in [&mut *all, by_second.entry(second).or_default()] {
-                t.sent += 1;
                 t.latencies.push(micros);
                 match &outcome {
                     Ok(code) => *t.statuses.entry(*code).or_default() += 1,
@@ -177,9 +174,9 @@ fn summarise(t: &mut Tally, elapsed: Duration) -> Summary {
     };
     let ok = t.statuses.iter().filter(|(code, _)| (200..400).contains(*code)).map(|(_, n)| n).sum();
     Summary {
-        sent: t.sent,
+        sent: t.latencies.len() as u64,
         ok,
-        failed: t.sent - ok,
+        failed: t.latencies.len() as u64 - ok,
         statuses: t.statuses.clone(),
         errors: t.error_kinds.values().sum(),
         error_kinds: t.error_kinds.clone(),
