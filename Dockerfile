@@ -24,6 +24,11 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry \
          *) echo "folio is dynamically linked" >&2; exit 1 ;; \
        esac
 
+# The owner's content: `content/` at the repository root (site.toml and about.md, see the
+# README), copied into the image when it exists. Without it the directory is empty, and
+# outside development the site refuses to start rather than show the built-in demo owner.
+RUN mkdir /content && if [ -d content ]; then cp -R content/. /content/; fi
+
 FROM gcr.io/distroless/static-debian12:nonroot@sha256:b7bb25d9f7c31d2bdd1982feb4dafcaf137703c7075dbe2febb41c24212b946f
 
 # The CAs that sign RDS server certificates, fetched at build time and checked against a pinned
@@ -34,8 +39,10 @@ ADD --checksum=sha256:${RDS_CA_BUNDLE_SHA256} --chmod=0444 \
     https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/folio/rds-global-bundle.pem
 
 COPY --from=build /folio /folio
+COPY --from=build /content /etc/folio/content
 
 ENV DB_SSLROOTCERT=/etc/folio/rds-global-bundle.pem \
+    CONTENT_DIR=/etc/folio/content \
     HOST=0.0.0.0 \
     LOG_FORMAT=json
 

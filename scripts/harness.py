@@ -100,7 +100,7 @@ class Folio:
         self.port = int(env["PORT"])
         self.log_path = Path(log_path)
         self.log = open(self.log_path, "w")
-        base = {"PATH": os.environ["PATH"], "HOST": "127.0.0.1", "LOG_FORMAT": "json"}
+        base = {"PATH": os.environ["PATH"], "HOST": "127.0.0.1", "LOG_FORMAT": "json", "ALLOW_DEMO_CONTENT": "true"}
         self.proc = subprocess.Popen([str(binary), role], env={**base, **env}, stdout=self.log, stderr=subprocess.STDOUT)
         self.health = "/health" if role == "web" else "/api/health"
 

@@ -7,7 +7,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 ADMIN_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 BASE_URL="http://127.0.0.1:$port"
 export ADMIN_TOKEN BASE_URL
-APP_ENV=test HOST=127.0.0.1 PORT=$port LOG_FORMAT=json PUBLIC_BASE_URL="$BASE_URL" \
+APP_ENV=test ALLOW_DEMO_CONTENT=true HOST=127.0.0.1 PORT=$port LOG_FORMAT=json PUBLIC_BASE_URL="$BASE_URL" \
   DATABASE_URL="sqlite://$serve_dir/folio.db" "$FOLIO_BIN" serve >"$serve_dir/folio.log" 2>&1 &
 FOLIO_PID=$!
 stop_folio() { kill "$FOLIO_PID" 2>/dev/null; wait "$FOLIO_PID" 2>/dev/null; rm -rf "$serve_dir"; }

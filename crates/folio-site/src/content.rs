@@ -19,6 +19,8 @@ pub struct Content {
     pub about: About,
     /// The biography, rendered from Markdown to HTML (raw HTML in the source is escaped).
     pub biography_html: String,
+    /// True when this is the demo content built into the binary (or a copy left unchanged).
+    demo: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,6 +123,11 @@ impl Content {
             .expect("the built-in content is valid (tested)")
     }
 
+    /// Whether this is the built-in demo owner rather than the owner's own content.
+    pub fn is_demo(&self) -> bool {
+        self.demo
+    }
+
     /// Reads `site.toml` and `about.md` from `dir`.
     pub fn load(dir: &Path) -> Result<Self, ContentError> {
         let read = |name: &str| {
@@ -150,6 +157,7 @@ impl Content {
             home: parsed.home,
             about: parsed.about,
             biography_html: markdown::to_html(about),
+            demo: site == DEMO_SITE && about == DEMO_ABOUT,
         };
         content.check().map_err(|(key, reason)| ContentError {
             file: site_path.to_owned(),

@@ -29,6 +29,7 @@ fn start(role: &str, extra: &[(&str, &str)]) -> Running {
             ("PORT", "0"),
             ("APP_ENV", "test"),
             ("LOG_FORMAT", "json"),
+            ("ALLOW_DEMO_CONTENT", "true"),
             ("ADMIN_TOKEN", TOKEN),
         ])
         .envs(extra.iter().copied())

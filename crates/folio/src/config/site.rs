@@ -31,12 +31,30 @@ pub struct ApiClient {
     pub timeout: Duration,
 }
 
-pub fn load(env: &mut Env, role: Role, listen: Listen) -> Option<SiteSettings> {
-    let content_dir = env.get("CONTENT_DIR").map(PathBuf::from);
+pub fn load(env: &mut Env, role: Role, listen: Listen, development: bool) -> Option<SiteSettings> {
+    // The image sets CONTENT_DIR to a directory that is empty when it was built without the
+    // owner's content/: that means "no content given", like an unset variable.
+    let content_dir = env.get("CONTENT_DIR").map(PathBuf::from).filter(|dir| !is_empty_dir(dir));
     let content = match &content_dir {
         None => Some(Content::demo()),
         Some(dir) => Content::load(dir).map_err(|e| env.error("CONTENT_DIR", e.to_string())).ok(),
     };
+    let allow_demo = env.parse("ALLOW_DEMO_CONTENT", "true or false").unwrap_or(false);
+    if !development && !allow_demo && content.as_ref().is_some_and(Content::is_demo) {
+        let what = match &content_dir {
+            None => "gives no content of yours (unset, or an empty directory)".to_owned(),
+            Some(dir) => format!("holds the built-in demo content unchanged ({})", dir.display()),
+        };
+        env.error(
+            "CONTENT_DIR",
+            format!(
+                "{what}, so the site would show the demo owner {} to the public: put your site.toml and \
+                 about.md in content/ at the repository root (the image copies it to /etc/folio/content), \
+                 or set ALLOW_DEMO_CONTENT=true to show the demo on purpose",
+                Content::demo().owner.name
+            ),
+        );
+    }
     let default_base = format!("http://localhost:{}", listen.port);
     let public_base_url = match env.get("PUBLIC_BASE_URL").map(str::to_owned) {
         None => default_base,
@@ -56,6 +74,10 @@ pub fn load(env: &mut Env, role: Role, listen: Listen) -> Option<SiteSettings> {
         env.error("API_URL", "is required by `folio web`: the API's address, e.g. http://api.folio.internal:3001");
     }
     Some(SiteSettings { content: content?, content_dir, public_base_url, cache_ttl, api })
+}
+
+fn is_empty_dir(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
 }
 
 fn api_client(env: &mut Env) -> Option<ApiClient> {

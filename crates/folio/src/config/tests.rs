@@ -150,3 +150,54 @@ fn bad_content_stops_the_start_with_file_line_and_reason() {
         format!("{}:3: invalid type: integer `5`, expected a string", dir.path().join("site.toml").display());
     assert_eq!(errors[0].message, expected);
 }
+
+fn serve_in_production(extra: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
+    let mut pairs = vec![("APP_ENV", "production"), ("DATABASE_URL", "sqlite://x.db")];
+    pairs.extend_from_slice(extra);
+    Config::load(Role::Serve, Env::from_pairs(pairs))
+}
+
+fn content_dir(site: &str, about: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("site.toml"), site).expect("write");
+    std::fs::write(dir.path().join("about.md"), about).expect("write");
+    dir
+}
+
+const DEMO_SITE: &str = include_str!("../../../folio-site/content/site.toml");
+const DEMO_ABOUT: &str = include_str!("../../../folio-site/content/about.md");
+
+#[test]
+fn outside_development_the_site_refuses_to_show_the_demo_owner_unless_allowed() {
+    let errors = serve_in_production(&[]).expect_err("demo content in production").0;
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].variable, "CONTENT_DIR");
+    assert!(errors[0].message.contains("would show the demo owner Jordan Avery"), "{}", errors[0].message);
+    assert!(errors[0].message.contains("ALLOW_DEMO_CONTENT=true"), "{}", errors[0].message);
+    let config = serve_in_production(&[("ALLOW_DEMO_CONTENT", "true")]).expect("the demo on purpose");
+    assert!(config.site.expect("site").content.is_demo());
+    let web = Config::load(Role::Api, Env::from_pairs([("APP_ENV", "production"), ("DATABASE_URL", "sqlite://x.db")]));
+    assert!(web.is_ok(), "the API alone shows no content");
+}
+
+#[test]
+fn an_empty_content_directory_counts_as_no_content() {
+    let empty = tempfile::tempdir().expect("dir");
+    let dir = empty.path().to_str().expect("utf-8");
+    let errors = serve_in_production(&[("CONTENT_DIR", dir)]).expect_err("empty directory").0;
+    assert!(errors[0].message.starts_with("gives no content of yours"), "{}", errors[0].message);
+    let config = Config::load(Role::Serve, Env::from_pairs([("CONTENT_DIR", dir)])).expect("development");
+    assert!(config.site.expect("site").content.is_demo(), "in development the demo is shown");
+}
+
+#[test]
+fn an_unchanged_copy_of_the_demo_is_the_demo_and_the_owners_own_content_is_served() {
+    let copy = content_dir(DEMO_SITE, DEMO_ABOUT);
+    let errors = serve_in_production(&[("CONTENT_DIR", copy.path().to_str().expect("utf-8"))]).expect_err("a copy").0;
+    assert!(errors[0].message.starts_with("holds the built-in demo content unchanged"), "{}", errors[0].message);
+    let own = content_dir(&DEMO_SITE.replace("Jordan Avery", "Ada Quill"), DEMO_ABOUT);
+    let config = serve_in_production(&[("CONTENT_DIR", own.path().to_str().expect("utf-8"))]).expect("own content");
+    let site = config.site.expect("site");
+    assert!(!site.content.is_demo());
+    assert_eq!(site.content.owner.name, "Ada Quill");
+}

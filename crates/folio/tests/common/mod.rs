@@ -60,11 +60,16 @@ pub async fn spawn_with(
     database: Box<dyn Any + Send>,
     extra: &[(&str, &str)],
 ) -> TestApp {
-    let mut pairs: Vec<(String, String)> =
-        [("HOST", "127.0.0.1"), ("PORT", "0"), ("APP_ENV", "test"), ("LOG_FORMAT", "json")]
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+    let mut pairs: Vec<(String, String)> = [
+        ("HOST", "127.0.0.1"),
+        ("PORT", "0"),
+        ("APP_ENV", "test"),
+        ("LOG_FORMAT", "json"),
+        ("ALLOW_DEMO_CONTENT", "true"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
     pairs.extend(env);
     pairs.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     let config = Config::load(role, Env::from_pairs(pairs)).expect("valid test configuration");
