@@ -14,8 +14,8 @@ use folio_metrics::{Metrics, Service};
 use folio_site::backend::{Backend, HttpBackend};
 use folio_site::cache::ProjectCache;
 use folio_site::{SiteConfig, SiteState};
-use folio_store::postgres::SslMode;
-use folio_store::{DatabaseSettings, MigrationReport, Store};
+use folio_store::postgres::{PgSettings, PgStore, SslMode};
+use folio_store::{DatabaseSettings, MigrationReport, Store, StoreError};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 
@@ -174,10 +174,27 @@ fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metri
     SiteState::new(site, cache, metrics.clone())
 }
 
-/// Applies migrations and returns what was done (the `migrate` command).
+/// The `migrate` command: with an application role configured, creates it (or sets its
+/// password again) as the configured user, then applies the migrations as that role, so the
+/// tables it creates are the role's own; without one, applies them as the configured user.
 pub async fn migrate_only(data: &DataConfig, environment: &str) -> anyhow::Result<MigrationReport> {
     let metrics = Metrics::new(&[Service::Backend], VERSION, environment);
-    let store = folio_store::connect(&data.database, metrics.db.clone()).await?;
+    let database = match (&data.app_role, &data.database) {
+        (Some(role), DatabaseSettings::Postgres(master)) => {
+            let store = PgStore::connect(master, metrics.db.clone()).await?;
+            let outcome = retry_while_unreachable(data.startup_timeout, || store.provision_app_role(role)).await;
+            store.close().await;
+            tracing::info!(role = role.name, outcome = outcome?.as_str(), "application role provisioned");
+            DatabaseSettings::Postgres(PgSettings {
+                user: role.name.clone(),
+                password: Some(role.password.clone()),
+                ..master.clone()
+            })
+        }
+        // Configuration refuses an application role without PostgreSQL.
+        (_, database) => database.clone(),
+    };
+    let store = folio_store::connect(&database, metrics.db.clone()).await?;
     let report = migrate(store.as_ref(), data.startup_timeout).await;
     store.close().await;
     report
@@ -191,25 +208,34 @@ fn services(role: Role) -> &'static [Service] {
     }
 }
 
-/// Runs the migrations, retrying for up to `patience` while the database is unreachable (it
-/// may still be starting). Permanent failures (a refused certificate, an edited migration)
-/// stop at once.
+/// Runs the migrations, retrying while the database is unreachable (see
+/// [`retry_while_unreachable`]).
 async fn migrate(store: &dyn Store, patience: Duration) -> anyhow::Result<MigrationReport> {
+    let report = retry_while_unreachable(patience, || store.migrate()).await?;
+    if report.applied.is_empty() {
+        tracing::info!(database = store.kind().as_str(), "database schema is current");
+    } else {
+        tracing::info!(database = store.kind().as_str(), applied = ?report.applied, "applied migrations");
+    }
+    if !report.unknown.is_empty() {
+        tracing::warn!(unknown = ?report.unknown, "the database has migrations this release does not know (a newer release ran)");
+    }
+    Ok(report)
+}
+
+/// Runs `attempt` until it succeeds, retrying for up to `patience` while the database is
+/// unreachable (it may still be starting). Permanent failures (a refused certificate, an
+/// edited migration) stop at once.
+async fn retry_while_unreachable<T, F, Fut>(patience: Duration, mut attempt: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
     let started = Instant::now();
     let mut pause = Duration::from_millis(250);
     loop {
-        match store.migrate().await {
-            Ok(report) => {
-                if report.applied.is_empty() {
-                    tracing::info!(database = store.kind().as_str(), "database schema is current");
-                } else {
-                    tracing::info!(database = store.kind().as_str(), applied = ?report.applied, "applied migrations");
-                }
-                if !report.unknown.is_empty() {
-                    tracing::warn!(unknown = ?report.unknown, "the database has migrations this release does not know (a newer release ran)");
-                }
-                return Ok(report);
-            }
+        match attempt().await {
+            Ok(value) => return Ok(value),
             Err(error) if error.is_transient() && started.elapsed() < patience => {
                 tracing::warn!(error = %error.chain(), retry_in_ms = pause.as_millis() as u64, "database not reachable yet");
                 tokio::time::sleep(pause).await;

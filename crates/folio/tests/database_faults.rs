@@ -153,3 +153,89 @@ async fn a_rotated_database_password_stops_the_process_so_a_restart_picks_up_the
     let Stopped::DatabaseRefused(reason) = stopped else { panic!("expected a refusal, got {stopped:?}") };
     assert!(reason.contains("password authentication failed"), "{reason}");
 }
+
+/// `folio migrate` as the pipeline's one-off task runs it: the master user's credentials, and
+/// the application role's, as ECS injects them from Secrets Manager.
+fn migrate_as_master(db: &TestDb, master: (&str, &str), app: (&str, &str)) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg("migrate")
+        .env_clear()
+        .envs([
+            ("APP_ENV", "test"),
+            ("LOG_FORMAT", "json"),
+            ("DB_HOST", db.info.host.as_str()),
+            ("DB_PORT", &db.info.port.to_string()),
+            ("DB_NAME", &db.name),
+            ("DB_USERNAME", master.0),
+            ("DB_PASSWORD", master.1),
+            ("DB_SSLMODE", "verify-full"),
+            ("DB_SSLROOTCERT", &db.info.ca_cert.display().to_string()),
+            ("DB_APP_USERNAME", app.0),
+            ("DB_APP_PASSWORD", app.1),
+        ])
+        .output()
+        .expect("run folio migrate")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_makes_an_application_role_that_outlives_a_rotation_of_the_master_password() {
+    let db = TestDb::new();
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let (master, app) = (format!("master_{id}"), format!("app_{id}"));
+    // Like RDS's master user: may create roles, owns the database, is no superuser.
+    db.info.psql("postgres", &format!("CREATE ROLE {master} LOGIN CREATEROLE PASSWORD 'master-password-1'"));
+    db.info.psql("postgres", &format!("ALTER DATABASE {} OWNER TO {master}", db.name));
+    db.info.psql("postgres", &format!("ALTER DATABASE {} SET log_statement = 'all'", db.name));
+    let app_password = "app+pass%20word@host/path:é-0123456789";
+
+    let output = migrate_as_master(&db, (&master, "master-password-1"), (&app, app_password));
+    assert!(output.status.success(), "migrate failed: {}", String::from_utf8_lossy(&output.stderr));
+    let log = String::from_utf8_lossy(&output.stdout);
+    assert!(log.contains("application role provisioned") && log.contains("\"outcome\":\"created\""), "{log}");
+    assert_eq!(
+        db.psql(&format!("SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = '{app}'")),
+        "f|f|f"
+    );
+    let owners = db.psql("SELECT string_agg(DISTINCT tableowner, ',') FROM pg_tables WHERE schemaname = 'public'");
+    assert_eq!(owners, app, "every table belongs to the application role");
+    let server_log = std::fs::read_to_string(db.info.socket_dir.join("server.log")).expect("server log");
+    assert!(
+        server_log.contains(&format!("ROLE \"{app}\"")) || server_log.contains(&format!("ROLE {app}")),
+        "DDL is logged"
+    );
+    assert!(!server_log.contains(app_password), "the application password reached the server log");
+
+    let env = vec![
+        ("DB_HOST".into(), db.info.host.clone()),
+        ("DB_PORT".into(), db.info.port.to_string()),
+        ("DB_NAME".into(), db.name.clone()),
+        ("DB_USERNAME".into(), app.clone()),
+        ("DB_PASSWORD".into(), app_password.into()),
+        ("DB_SSLMODE".into(), "verify-full".into()),
+        ("DB_SSLROOTCERT".into(), db.info.ca_cert.display().to_string()),
+        ("ADMIN_TOKEN".into(), TOKEN.into()),
+    ];
+    let api = spawn_with(Role::Api, env, Box::new(()), &[]).await;
+    api.create_project(TestApp::project("before the rotation")).await;
+
+    // RDS rotates the master secret: the API never used it, so its new connections still log in.
+    db.info.psql("postgres", &format!("ALTER ROLE {master} PASSWORD 'master-password-2'"));
+    db.info.psql(
+        "postgres",
+        &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{app}' AND state = 'idle'"),
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..20 {
+        json_with_status(api.get("/api/projects").await, 200).await;
+    }
+    let fresh = db.psql(&format!("SELECT count(*) FROM pg_stat_activity WHERE usename = '{app}'"));
+    assert_ne!(fresh, "0", "the API opened new connections after the rotation");
+    api.create_project(TestApp::project("after the rotation")).await;
+
+    // The next deploy's migrate task reads the rotated secret.
+    let again = migrate_as_master(&db, (&master, "master-password-2"), (&app, app_password));
+    assert!(again.status.success(), "second migrate failed: {}", String::from_utf8_lossy(&again.stderr));
+    assert!(String::from_utf8_lossy(&again.stdout).contains("\"outcome\":\"updated\""));
+    assert_eq!(json_with_status(api.get("/api/projects").await, 200).await.as_array().map(Vec::len), Some(2));
+    api.stop().await;
+}

@@ -26,7 +26,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
 ];
 
 /// An arbitrary constant naming Folio's migration lock among the database's advisory locks.
-const LOCK_KEY: i64 = 0x666f_6c69_6f00;
+pub(crate) const LOCK_KEY: i64 = 0x666f_6c69_6f00;
 
 /// Applies what is pending. `client` must be a connection of its own: the advisory lock lives
 /// as long as the session, and dropping the connection releases it even if this fails.

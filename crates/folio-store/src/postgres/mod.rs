@@ -1,6 +1,7 @@
 //! The PostgreSQL store: a pool for requests, one reserved connection for health checks, and a
 //! dedicated session for migrations.
 
+mod app_role;
 mod contact;
 mod errors;
 mod migrate;
@@ -21,6 +22,7 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres_rustls::MakeRustlsConnect;
 use uuid::Uuid;
 
+pub use app_role::{AppRole, Provisioned};
 pub use settings::{PgSettings, PgUrl, PoolSettings, RootCerts, SslMode};
 
 use crate::instrument::timed;
@@ -76,6 +78,37 @@ impl PgStore {
             self.fatal.send_replace(Some(reason.clone()));
         }
         error
+    }
+
+    /// Creates the application role, or sets its password again (see [`app_role`]); the store
+    /// must be connected as a user allowed to create roles (RDS's master user).
+    pub async fn provision_app_role(&self, role: &AppRole) -> Result<Provisioned, StoreError> {
+        self.in_own_session(|mut client| async move { app_role::provision(&mut client, role, migrate::LOCK_KEY).await })
+            .await
+    }
+
+    /// Runs `work` on a connection of its own (not from the pools), closed afterwards: session
+    /// locks live as long as it, and dropping it releases them even if `work` fails.
+    async fn in_own_session<T, F, Fut>(&self, work: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(tokio_postgres::Client) -> Fut,
+        Fut: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        // `connect_timeout` bounds only the TCP connect; a peer that accepts and never answers
+        // (a wrong port, a black-holed proxy) must not hang the start-up either.
+        let limit = self.config.get_connect_timeout().copied().unwrap_or(HEALTH_TIMEOUT) * 2;
+        let (client, connection) = tokio::time::timeout(limit, self.config.connect(self.tls.clone()))
+            .await
+            .map_err(|_| {
+                let why = format!("no answer from the database within {} s", limit.as_secs_f64());
+                StoreError::Unavailable(why.into())
+            })?
+            .map_err(|e| self.classify(e))?;
+        let driver = tokio::spawn(connection);
+        let result = work(client).await;
+        // The client is gone, so the connection task ends; its result adds nothing.
+        let _ = driver.await;
+        result
     }
 
     /// Runs a (cached, prepared) query on a pooled connection.
@@ -152,22 +185,7 @@ impl Store for PgStore {
     }
 
     async fn migrate(&self) -> Result<MigrationReport, StoreError> {
-        // `connect_timeout` bounds only the TCP connect; a peer that accepts and never answers
-        // (a wrong port, a black-holed proxy) must not hang the start-up either.
-        let limit = self.config.get_connect_timeout().copied().unwrap_or(HEALTH_TIMEOUT) * 2;
-        let (mut client, connection) = tokio::time::timeout(limit, self.config.connect(self.tls.clone()))
-            .await
-            .map_err(|_| {
-                let why = format!("no answer from the database within {} s", limit.as_secs_f64());
-                StoreError::Unavailable(why.into())
-            })?
-            .map_err(|e| self.classify(e))?;
-        let driver = tokio::spawn(connection);
-        let report = migrate::run(&mut client).await;
-        drop(client);
-        // The connection task ends once the client is gone; its result adds nothing.
-        let _ = driver.await;
-        report
+        self.in_own_session(|mut client| async move { migrate::run(&mut client).await }).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

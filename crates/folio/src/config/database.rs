@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use folio_store::DatabaseSettings;
-use folio_store::postgres::{PgSettings, PgUrl, PoolSettings, RootCerts, SslMode};
+use folio_store::postgres::{AppRole, PgSettings, PgUrl, PoolSettings, RootCerts, SslMode};
 use folio_store::sqlite::SqliteSettings;
 use secrecy::SecretString;
 
@@ -112,6 +112,36 @@ fn postgres(env: &mut Env, url: PgUrl, development: bool) -> Option<DatabaseSett
         ssl_root_cert,
         pool,
     }))
+}
+
+/// `DB_APP_USERNAME` and `DB_APP_PASSWORD`: the role `folio migrate` creates for the API (both
+/// or neither). The name is a plain lower-case identifier, so it never needs quoting in logs.
+pub fn app_role(env: &mut Env) -> Option<AppRole> {
+    let name = env.get("DB_APP_USERNAME").map(str::to_owned);
+    let password = env.get("DB_APP_PASSWORD").map(|p| SecretString::from(p.to_owned()));
+    match (name, password) {
+        (None, None) => None,
+        (Some(name), Some(password)) => {
+            let plain = name.len() <= 63
+                && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !plain {
+                env.error(
+                    "DB_APP_USERNAME",
+                    format!("{name:?} is not a role name (a-z, 0-9 and _, at most 63, not starting with a digit)"),
+                );
+            }
+            Some(AppRole { name, password })
+        }
+        (Some(_), None) => {
+            env.error("DB_APP_PASSWORD", "is required with DB_APP_USERNAME");
+            None
+        }
+        (None, Some(_)) => {
+            env.error("DB_APP_USERNAME", "is required with DB_APP_PASSWORD");
+            None
+        }
+    }
 }
 
 /// How long start-up keeps retrying an unreachable database before giving up.

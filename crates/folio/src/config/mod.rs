@@ -12,6 +12,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use folio_store::DatabaseSettings;
+use folio_store::postgres::AppRole;
 
 use crate::proxy::TrustedProxies;
 use secrecy::{ExposeSecret, SecretString};
@@ -134,6 +135,8 @@ pub struct DataConfig {
     pub contact: ContactConfig,
     /// How long start-up retries an unreachable database.
     pub startup_timeout: Duration,
+    /// The role `folio migrate` creates for the API to log in as (PostgreSQL only).
+    pub app_role: Option<AppRole>,
 }
 
 /// The shortest admin token accepted.
@@ -154,7 +157,7 @@ impl Config {
             proxies: trusted_proxies(&mut env),
         };
         let data = role.serves_api().then(|| DataConfig::load(&mut env, development));
-        let site = role.serves_site().then(|| site::load(&mut env, role, listen));
+        let site = role.serves_site().then(|| site::load(&mut env, role, listen, development));
         env.finish()?;
         Ok(Self {
             role,
@@ -183,7 +186,11 @@ impl DataConfig {
             .unwrap_or(NonZeroU32::new(60).expect("non-zero"));
         let contact = contact::load(env);
         let startup_timeout = database::startup_timeout(env);
-        Some(Self { database: database?, admin_token, admin_rate_per_minute, contact, startup_timeout })
+        let app_role = database::app_role(env);
+        if app_role.is_some() && !matches!(database, Some(DatabaseSettings::Postgres(_))) {
+            env.error("DB_APP_USERNAME", "applies to PostgreSQL only (DB_HOST or a postgres:// DATABASE_URL)");
+        }
+        Some(Self { database: database?, admin_token, admin_rate_per_minute, contact, startup_timeout, app_role })
     }
 }
 
