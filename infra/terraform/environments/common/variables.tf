@@ -31,13 +31,15 @@ variable "initial_image_tag" {
 }
 
 variable "contact_to" {
-  description = "CONTACT_TO: recipient of contact-form mail."
+  description = "CONTACT_TO: recipient of contact-form mail (with mail_enabled)."
   type        = string
+  default     = null
 }
 
 variable "contact_from" {
-  description = "CONTACT_FROM: sender of contact-form mail."
+  description = "CONTACT_FROM: sender of contact-form mail (with mail_enabled)."
   type        = string
+  default     = null
 }
 
 variable "mail_enabled" {
@@ -58,6 +60,12 @@ variable "smtp_url_version" {
   description = "Raise together with a new smtp_url to replace it."
   type        = number
   default     = 1
+}
+
+variable "origin_secret_generations" {
+  description = "Generations of the CloudFront-to-ALB secret header: [\"1\"] normally; to rotate, [\"1\", \"2\"], apply, wait for CloudFront to deploy, then [\"2\"] and apply."
+  type        = list(string)
+  default     = ["1"]
 }
 
 variable "admin_token_version" {

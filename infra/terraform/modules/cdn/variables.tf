@@ -41,6 +41,12 @@ variable "uncached_path_pattern" {
   type        = string
 }
 
+variable "immutable_path_patterns" {
+  description = "Path patterns whose responses are fingerprinted and never change (the site's /assets/*): cached at the edge for as long as the origin's Cache-Control allows."
+  type        = list(string)
+  default     = []
+}
+
 variable "price_class" {
   description = "CloudFront price class; PriceClass_100 serves from North America and Europe only, the cheapest."
   type        = string

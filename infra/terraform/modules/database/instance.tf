@@ -3,9 +3,11 @@ resource "aws_db_subnet_group" "this" {
   subnet_ids = var.subnet_ids
 }
 
+# A prefix, not a fixed name: a change that replaces the group creates the new one first
+# (create_before_destroy), which a fixed name would collide with.
 resource "aws_db_parameter_group" "this" {
-  name   = "${var.name}-postgres15"
-  family = "postgres15"
+  name_prefix = "${var.name}-postgres15-"
+  family      = "postgres15"
 
   # Refuse unencrypted connections; the API connects with sslmode=verify-full.
   parameter {

@@ -11,8 +11,10 @@ resource "aws_iam_openid_connect_provider" "github" {
   client_id_list = ["sts.amazonaws.com"]
 }
 
-# Only workflow runs of one repository, on main or in the named GitHub environment
-# (whose protection rules decide who may run it), can assume the role.
+# Only workflow jobs of one repository that run in the named GitHub environment can
+# assume the role, so the environment's protection rules (required reviewers, allowed
+# branches) decide who deploys. A branch condition (ref:refs/heads/main) is deliberately
+# absent: it would let any job on main assume the role without the environment's review.
 data "aws_iam_policy_document" "trust" {
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
@@ -31,10 +33,7 @@ data "aws_iam_policy_document" "trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.oidc_host}:sub"
-      values = [
-        "repo:${var.github_repository}:ref:refs/heads/main",
-        "repo:${var.github_repository}:environment:${var.github_environment}",
-      ]
+      values   = ["repo:${var.github_repository}:environment:${var.github_environment}"]
     }
   }
 }

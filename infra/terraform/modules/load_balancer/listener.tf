@@ -64,7 +64,7 @@ resource "aws_lb_listener_rule" "routed" {
   condition {
     http_header {
       http_header_name = var.origin_verify_header
-      values           = [var.origin_verify_value]
+      values           = var.origin_verify_values
     }
   }
 
@@ -83,7 +83,7 @@ resource "aws_lb_listener_rule" "default" {
   condition {
     http_header {
       http_header_name = var.origin_verify_header
-      values           = [var.origin_verify_value]
+      values           = var.origin_verify_values
     }
   }
 

@@ -54,10 +54,15 @@ variable "origin_verify_header" {
   type        = string
 }
 
-variable "origin_verify_value" {
-  description = "Value of that header; requests without it get 403."
-  type        = string
+variable "origin_verify_values" {
+  description = "Values of that header accepted (the current one, and the next during a rotation); requests without one get 403."
+  type        = list(string)
   sensitive   = true
+
+  validation {
+    condition     = length(var.origin_verify_values) >= 1 && length(var.origin_verify_values) <= 2
+    error_message = "Accept one origin secret, or two while rotating."
+  }
 }
 
 variable "blocked_paths" {

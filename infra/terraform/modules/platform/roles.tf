@@ -41,6 +41,10 @@ locals {
   # down a connection the binary is just closing and answer the viewer with a 502.
   alb_idle_timeout_seconds = 60
 
+  # The site serves its stylesheet and icon under fingerprinted names with
+  # Cache-Control: immutable, so CloudFront may keep them.
+  immutable_paths = ["/assets/*"]
+
   # Internal endpoints the ALB answers with 404; Prometheus scrapes the tasks directly.
   internal_only_paths = ["/api/metrics", "/api/metrics/*"]
 
@@ -74,16 +78,19 @@ locals {
       API_URL         = "http://${local.roles.api.cli_role}.${module.cluster.namespace}:${local.roles.api.port}"
       PUBLIC_BASE_URL = module.cdn.public_url
     }
-    api = {
-      DB_HOST        = module.database.address
-      DB_PORT        = tostring(module.database.port)
-      DB_NAME        = module.database.database_name
-      DB_SSLMODE     = "verify-full"
-      DB_SSLROOTCERT = "/etc/folio/rds-global-bundle.pem"
-      CONTACT_TO     = var.contact_to
-      CONTACT_FROM   = var.contact_from
-      CORS_ORIGINS   = module.cdn.public_url
-    }
+    api = merge(
+      {
+        DB_HOST        = module.database.address
+        DB_PORT        = tostring(module.database.port)
+        DB_NAME        = module.database.database_name
+        DB_SSLMODE     = "verify-full"
+        DB_SSLROOTCERT = "/etc/folio/rds-global-bundle.pem"
+        CORS_ORIGINS   = module.cdn.public_url
+      },
+      # The binary refuses CONTACT_TO or CONTACT_FROM without SMTP_URL (they would promise
+      # mail that is never sent), so they travel together with the SMTP_URL secret.
+      var.mail_enabled ? { CONTACT_TO = var.contact_to, CONTACT_FROM = var.contact_from } : {},
+    )
   }
 
   role_secrets = {

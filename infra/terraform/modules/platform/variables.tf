@@ -146,6 +146,17 @@ variable "smtp_url_version" {
   default     = 1
 }
 
+variable "origin_secret_generations" {
+  description = "Generations of the CloudFront-to-ALB secret header: one normally, two (old, new) while rotating."
+  type        = list(string)
+  default     = ["1"]
+
+  validation {
+    condition     = length(var.origin_secret_generations) >= 1 && length(var.origin_secret_generations) <= 2 && length(distinct(var.origin_secret_generations)) == length(var.origin_secret_generations)
+    error_message = "List one generation, or two distinct ones (the current, then the next) while rotating."
+  }
+}
+
 variable "admin_token_version" {
   description = "Raise to generate a new ADMIN_TOKEN."
   type        = number
@@ -153,13 +164,25 @@ variable "admin_token_version" {
 }
 
 variable "contact_to" {
-  description = "CONTACT_TO: where contact-form mail goes."
+  description = "CONTACT_TO: where contact-form mail goes; required when mail_enabled."
   type        = string
+  default     = null
+
+  validation {
+    condition     = !var.mail_enabled || var.contact_to != null
+    error_message = "contact_to is required when mail_enabled is true (the owner's address)."
+  }
 }
 
 variable "contact_from" {
-  description = "CONTACT_FROM: sender of contact-form mail."
+  description = "CONTACT_FROM: sender of contact-form mail; required when mail_enabled."
   type        = string
+  default     = null
+
+  validation {
+    condition     = !var.mail_enabled || var.contact_from != null
+    error_message = "contact_from is required when mail_enabled is true (an address the SMTP provider lets you send from)."
+  }
 }
 
 # --- Operations ----------------------------------------------------------------

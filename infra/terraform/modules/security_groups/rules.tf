@@ -106,15 +106,24 @@ resource "aws_vpc_security_group_egress_rule" "api_to_database" {
   to_port                      = var.database_port
 }
 
+# The two submission ports the mailer speaks with TLS: 587 for smtp://…?tls=required
+# (STARTTLS) and 465 for smtps:// (TLS from the first byte). Port 25 stays closed: AWS
+# throttles it, and it would carry the password in plain text.
 resource "aws_vpc_security_group_egress_rule" "api_smtp" {
-  count = var.smtp_egress ? 1 : 0
+  for_each = var.smtp_egress ? toset(["465", "587"]) : toset([])
 
   security_group_id = aws_security_group.api.id
-  description       = "SMTP submission to the mail provider"
+  description       = "SMTP submission (port ${each.key}) to the mail provider"
   cidr_ipv4         = "0.0.0.0/0"
   ip_protocol       = "tcp"
-  from_port         = 587
-  to_port           = 587
+  from_port         = tonumber(each.key)
+  to_port           = tonumber(each.key)
+}
+
+# Only the address changed (one rule per port now); the 587 rule is kept, not recreated.
+moved {
+  from = aws_vpc_security_group_egress_rule.api_smtp[0]
+  to   = aws_vpc_security_group_egress_rule.api_smtp["587"]
 }
 
 # --- Database ----------------------------------------------------------------
