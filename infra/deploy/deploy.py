@@ -8,13 +8,21 @@ differs from the newest one only in the image, and points the service at it. The
 permissions it needs are exactly those of the deploy role in
 infra/terraform/modules/deploy_role.
 
+With --migration-family, the new release's migrations run first, as a one-off task of
+that family (a new revision with the new image) in the subnets and security groups of
+--migration-network-from, so a long migration never races the services' health checks.
+With --wait the script waits for that task to stop and requires exit code 0 before any
+service moves; a failed migration restores the SSM tag and exits 1 with nothing else
+changed.
+
 With --wait it follows the rollouts. When ECS's circuit breaker rolls one back, the
 script puts everything back as it was before the deploy (SSM tag, newest revision,
 every service), so Terraform and the running services still agree, and exits 1.
 
 Usage:
   deploy.py --cluster folio-dev --service folio-dev-site --service folio-dev-api \
-            --tag-parameter /folio/dev/image-tag --tag 3f2c1e0 [--wait]
+            --tag-parameter /folio/dev/image-tag --tag 3f2c1e0 \
+            [--migration-family folio-dev-migrate --migration-network-from folio-dev-api] [--wait]
 
 The AWS SDK's usual environment (AWS_REGION, credentials, AWS_ENDPOINT_URL) applies.
 """
@@ -88,10 +96,65 @@ def recorded_tag(ssm, parameter: str) -> str | None:
         return None
 
 
+def register(ecs, family: str, tag: str) -> str:
+    """A new revision of `family`: its newest one (what Terraform compares with) with `tag`."""
+    described = ecs.describe_task_definition(taskDefinition=family, include=["TAGS"])
+    return ecs.register_task_definition(**next_revision(described, tag))["taskDefinition"]["taskDefinitionArn"]
+
+
+def record(ssm, parameter: str, tag: str | None) -> None:
+    """The tag that should run (None: nothing deployed yet), which Terraform reads back."""
+    if tag is None:
+        ssm.delete_parameter(Name=parameter)
+    else:
+        ssm.put_parameter(Name=parameter, Value=tag, Type="String", Overwrite=True)
+
+
+@dataclass
+class Migration:
+    """The one-off task that migrates the database before the services move."""
+
+    revision: str
+    task: str
+    exit_code: int | None = None
+    reason: str = ""
+
+
+def start_migration(ecs, cluster: str, family: str, network_from: str, tag: str) -> Migration:
+    """Registers `family` with `tag` and runs it once where `network_from`'s tasks run."""
+    service = ecs.describe_services(cluster=cluster, services=[network_from])["services"][0]
+    revision = register(ecs, family, tag)
+    started = ecs.run_task(
+        cluster=cluster,
+        taskDefinition=revision,
+        launchType="FARGATE",
+        count=1,
+        startedBy="folio-deploy",
+        networkConfiguration=service["networkConfiguration"],
+    )
+    if started.get("failures") or not started.get("tasks"):
+        raise SystemExit(f"the migration task did not start: {started.get('failures')}")
+    return Migration(revision, started["tasks"][0]["taskArn"])
+
+
+def wait_for_migration(ecs, cluster: str, migration: Migration, timeout: float, interval: float) -> None:
+    """Polls until the task stops; records its container's exit code (None on a timeout)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        task = ecs.describe_tasks(cluster=cluster, tasks=[migration.task])["tasks"][0]
+        if task["lastStatus"] == "STOPPED":
+            container = task["containers"][0]
+            migration.exit_code = container.get("exitCode")
+            migration.reason = container.get("reason") or task.get("stoppedReason", "")
+            return
+        time.sleep(interval)
+    migration.reason = f"still running after {timeout:.0f} s"
+
+
 def start(ecs, ssm, cluster: str, services: list[str], parameter: str, tag: str) -> list[Rollout]:
     # Recorded first: it states the tag that should run, so a Terraform apply that
     # starts during the rollout converges on the same image instead of reverting it.
-    ssm.put_parameter(Name=parameter, Value=tag, Type="String", Overwrite=True)
+    record(ssm, parameter, tag)
 
     current = ecs.describe_services(cluster=cluster, services=services)
     if current.get("failures"):
@@ -100,10 +163,7 @@ def start(ecs, ssm, cluster: str, services: list[str], parameter: str, tag: str)
     rollouts = []
     for service in current["services"]:
         family = service["taskDefinition"].split("/")[-1].rsplit(":", 1)[0]
-        # The newest revision of the family, which is what Terraform compares with.
-        described = ecs.describe_task_definition(taskDefinition=family, include=["TAGS"])
-        registered = ecs.register_task_definition(**next_revision(described, tag))
-        revision = registered["taskDefinition"]["taskDefinitionArn"]
+        revision = register(ecs, family, tag)
         ecs.update_service(cluster=cluster, service=service["serviceName"], taskDefinition=revision)
         rollouts.append(Rollout(service["serviceName"], service["taskDefinition"], revision))
     return rollouts
@@ -142,10 +202,7 @@ def restore(ecs, ssm, cluster: str, rollouts: list[Rollout], parameter: str, pre
             ecs.update_service(cluster=cluster, service=rollout.service, taskDefinition=rollout.previous)
         # The newest ACTIVE revision is what Terraform compares with.
         ecs.deregister_task_definition(taskDefinition=rollout.revision)
-    if previous_tag is None:
-        ssm.delete_parameter(Name=parameter)
-    else:
-        ssm.put_parameter(Name=parameter, Value=previous_tag, Type="String", Overwrite=True)
+    record(ssm, parameter, previous_tag)
 
 
 def main(argv: list[str]) -> int:
@@ -154,12 +211,29 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--service", action="append", required=True, dest="services")
     parser.add_argument("--tag-parameter", required=True, help="SSM parameter, e.g. /folio/dev/image-tag")
     parser.add_argument("--tag", required=True, help="image tag to deploy (the git SHA)")
-    parser.add_argument("--wait", action="store_true", help="follow the rollouts; undo the deploy if one fails")
-    parser.add_argument("--timeout", type=float, default=1200, help="seconds --wait allows (default 1200)")
+    parser.add_argument("--migration-family", help="task definition family run once before the services move (folio migrate)")
+    parser.add_argument("--migration-network-from", metavar="SERVICE", help="run the migration in this service's subnets and security groups")
+    parser.add_argument("--wait", action="store_true", help="wait for the migration, follow the rollouts; undo the deploy if one fails")
+    parser.add_argument("--timeout", type=float, default=1200, help="seconds --wait allows for each of them (default 1200)")
     args = parser.parse_args(argv)
+    if bool(args.migration_family) != bool(args.migration_network_from):
+        parser.error("--migration-family and --migration-network-from go together")
 
     ecs, ssm = boto3.client("ecs"), boto3.client("ssm")
     previous_tag = recorded_tag(ssm, args.tag_parameter)
+    if args.migration_family:
+        record(ssm, args.tag_parameter, args.tag)
+        migration = start_migration(ecs, args.cluster, args.migration_family, args.migration_network_from, args.tag)
+        print(json.dumps({"migration": migration.task, "revision": migration.revision}))
+        if args.wait:
+            wait_for_migration(ecs, args.cluster, migration, args.timeout, interval=10)
+            if migration.exit_code != 0:
+                # Nothing else moved: the services still run the previous release.
+                ecs.deregister_task_definition(taskDefinition=migration.revision)
+                record(ssm, args.tag_parameter, previous_tag)
+                print(f"migration of {args.tag} failed (exit code {migration.exit_code}: {migration.reason}); "
+                      "no service was changed", file=sys.stderr)
+                return 1
     rollouts = start(ecs, ssm, args.cluster, args.services, args.tag_parameter, args.tag)
     if args.wait:
         follow(ecs, args.cluster, rollouts, args.timeout, interval=15)

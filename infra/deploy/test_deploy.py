@@ -146,3 +146,94 @@ def test_undoing_the_first_deploy_removes_the_recorded_tag(aws):
     deploy.restore(ecs, ssm, CLUSTER, rollouts, PARAMETER, previous_tag=None)
 
     assert deploy.recorded_tag(ssm, PARAMETER) is None
+
+
+@pytest.fixture
+def with_migration(aws):
+    """The API service in a VPC, and a migration family as Terraform makes it."""
+    ecs, ssm = aws
+    ec2 = boto3.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="api", Description="api", VpcId=vpc)["GroupId"]
+    network = {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [group], "assignPublicIp": "DISABLED"}}
+    api = ecs.describe_services(cluster=CLUSTER, services=["folio-test-api"])["services"][0]
+    ecs.create_service(cluster=CLUSTER, serviceName="folio-test-api-vpc", taskDefinition=api["taskDefinition"],
+                       desiredCount=1, launchType="FARGATE", networkConfiguration=network)
+    ecs.register_task_definition(
+        family="folio-test-migrate", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+        containerDefinitions=[{"name": "migrate", "image": f"{REPOSITORY}:old", "essential": True, "memory": 512,
+                               "command": ["migrate"]}],
+    )
+    return ecs, ssm, network
+
+
+class RecordingEcs:
+    """moto's ECS, except RunTask: moto 5.2.5 crashes on an awsvpc RunTask (its network
+    interface has no private_dns_name), so the call is recorded and answered with a task."""
+
+    def __init__(self, ecs):
+        self.ecs, self.runs = ecs, []
+
+    def __getattr__(self, name):
+        return getattr(self.ecs, name)
+
+    def run_task(self, **request):
+        self.runs.append(request)
+        return {"tasks": [{"taskArn": f"arn:aws:ecs:us-east-1:123456789012:task/{CLUSTER}/1"}], "failures": []}
+
+
+def test_the_migration_runs_first_with_the_new_image_where_the_api_runs(with_migration):
+    ecs, _, network = with_migration
+    recording = RecordingEcs(ecs)
+    migration = deploy.start_migration(recording, CLUSTER, "folio-test-migrate", "folio-test-api-vpc", "new")
+
+    definition = ecs.describe_task_definition(taskDefinition=migration.revision)["taskDefinition"]
+    assert definition["revision"] == 2
+    assert definition["containerDefinitions"][0]["image"] == f"{REPOSITORY}:new"
+    [run] = recording.runs
+    assert run["taskDefinition"] == migration.revision
+    assert run["networkConfiguration"] == network
+    assert (run["cluster"], run["launchType"], run["count"]) == (CLUSTER, "FARGATE", 1)
+
+
+class StoppedTask:
+    """describe_tasks answering RUNNING, then STOPPED with the given exit code."""
+
+    def __init__(self, exit_code):
+        self.calls, self.exit_code = 0, exit_code
+
+    def describe_tasks(self, cluster, tasks):
+        self.calls += 1
+        if self.calls < 3:
+            return {"tasks": [{"lastStatus": "RUNNING", "containers": [{}]}]}
+        return {"tasks": [{"lastStatus": "STOPPED", "containers": [{"exitCode": self.exit_code, "reason": "exited"}]}]}
+
+
+def test_waiting_for_the_migration_reads_its_exit_code():
+    for code in (0, 1):
+        migration = deploy.Migration("migrate:2", "task/1")
+        deploy.wait_for_migration(StoppedTask(code), CLUSTER, migration, timeout=60, interval=0)
+        assert migration.exit_code == code
+
+
+def test_a_failed_migration_changes_no_service_and_restores_the_tag(with_migration, monkeypatch):
+    ecs, ssm, _ = with_migration
+    before = {s["serviceName"]: s["taskDefinition"] for s in ecs.describe_services(cluster=CLUSTER, services=services())["services"]}
+
+    def failed(ecs, cluster, migration, timeout, interval):
+        migration.exit_code, migration.reason = 1, "exited"
+
+    monkeypatch.setattr(deploy, "wait_for_migration", failed)
+    clients = {"ecs": RecordingEcs(ecs), "ssm": ssm}
+    monkeypatch.setattr(deploy.boto3, "client", clients.get)
+    code = deploy.main(["--cluster", CLUSTER, "--service", "folio-test-site", "--service", "folio-test-api",
+                        "--tag-parameter", PARAMETER, "--tag", "new", "--migration-family", "folio-test-migrate",
+                        "--migration-network-from", "folio-test-api-vpc", "--wait"])
+
+    assert code == 1
+    assert ssm.get_parameter(Name=PARAMETER)["Parameter"]["Value"] == "old"
+    after = {s["serviceName"]: s["taskDefinition"] for s in ecs.describe_services(cluster=CLUSTER, services=services())["services"]}
+    assert after == before
+    active = ecs.list_task_definitions(familyPrefix="folio-test-migrate", status="ACTIVE", sort="DESC")
+    assert active["taskDefinitionArns"][0].endswith("folio-test-migrate:1")

@@ -24,8 +24,13 @@ output "service_names" {
 }
 
 output "task_definition_families" {
-  description = "Task definition family per role."
+  description = "Task definition family per task: site, api, and migrate (run once per deploy, before the services move)."
   value       = module.platform.task_definition_families
+}
+
+output "admin_token_secret_arn" {
+  description = "Secret holding ADMIN_TOKEN: aws secretsmanager get-secret-value --secret-id <this> --query SecretString --output text"
+  value       = module.platform.admin_token_secret_arn
 }
 
 output "image_tag_parameter" {

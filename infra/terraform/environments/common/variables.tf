@@ -68,6 +68,12 @@ variable "origin_secret_generations" {
   default     = ["1"]
 }
 
+variable "db_app_password_version" {
+  description = "Raise to give the API's database role a new password; the next deploy's migration task sets it and the API tasks restart with it (docs/deploy.md)."
+  type        = number
+  default     = 1
+}
+
 variable "admin_token_version" {
   description = "Raise to generate a new ADMIN_TOKEN (takes effect on the next deployment)."
   type        = number

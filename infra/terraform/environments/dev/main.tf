@@ -54,6 +54,7 @@ module "platform" {
   smtp_url                          = var.smtp_url
   smtp_url_version                  = var.smtp_url_version
   admin_token_version               = var.admin_token_version
+  db_app_password_version           = var.db_app_password_version
   origin_secret_generations         = var.origin_secret_generations
   alarm_email                       = var.alarm_email
   domain_name                       = var.domain_name

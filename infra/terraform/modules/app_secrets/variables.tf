@@ -19,6 +19,18 @@ variable "admin_token_version" {
   default     = 1
 }
 
+variable "db_app_username" {
+  description = "Name of the API's own database role."
+  type        = string
+  default     = "folio_app"
+}
+
+variable "db_app_password_version" {
+  description = "Raise to generate a new password for the API's database role."
+  type        = number
+  default     = 1
+}
+
 variable "mail_enabled" {
   description = "Create the SMTP_URL secret (the API sends contact mail)."
   type        = bool

@@ -53,6 +53,32 @@ data "aws_iam_policy_document" "deploy" {
     resources = var.service_arns
   }
 
+  # The migrations, once per deploy, before the services move: start any revision of that one
+  # family in this cluster, and follow it to its exit code.
+  statement {
+    sid       = "RunMigrations"
+    actions   = ["ecs:RunTask"]
+    resources = ["${var.one_off_task_family_arn}:*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.cluster_arn]
+    }
+  }
+
+  statement {
+    sid       = "FollowMigrations"
+    actions   = ["ecs:DescribeTasks"]
+    resources = ["*"]
+
+    condition {
+      test     = "ArnEquals"
+      variable = "ecs:cluster"
+      values   = [var.cluster_arn]
+    }
+  }
+
   statement {
     sid       = "PassTaskRoles"
     actions   = ["iam:PassRole"]

@@ -14,7 +14,7 @@ variable "github_repository" {
 }
 
 variable "github_environment" {
-  description = "GitHub environment whose jobs may deploy (jobs on main without an environment may too)."
+  description = "GitHub environment whose jobs may deploy; its protection rules decide who may."
   type        = string
 }
 
@@ -32,6 +32,16 @@ variable "repository_arn" {
 variable "service_arns" {
   description = "ECS services the pipeline updates."
   type        = list(string)
+}
+
+variable "one_off_task_family_arn" {
+  description = "Task definition family (ARN without revision) the pipeline runs once per deploy: the migrations."
+  type        = string
+}
+
+variable "cluster_arn" {
+  description = "Cluster the one-off task runs in."
+  type        = string
 }
 
 variable "passable_role_arns" {

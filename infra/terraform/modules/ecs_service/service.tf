@@ -1,7 +1,7 @@
 resource "aws_ecs_service" "this" {
   name             = var.name
   cluster          = var.cluster_arn
-  task_definition  = aws_ecs_task_definition.this.arn
+  task_definition  = var.task.arn
   desired_count    = var.scaling.min_tasks
   launch_type      = "FARGATE"
   platform_version = "LATEST"
@@ -37,7 +37,7 @@ resource "aws_ecs_service" "this" {
 
   load_balancer {
     target_group_arn = var.target_group_arn
-    container_name   = var.container_name
+    container_name   = var.task.container_name
     container_port   = var.port
   }
 

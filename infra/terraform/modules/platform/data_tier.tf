@@ -19,11 +19,12 @@ module "database" {
 module "secrets" {
   source = "../app_secrets"
 
-  name                 = local.name
-  kms_key_arn          = module.encryption_key.key_arn
-  recovery_window_days = var.secret_recovery_window_days
-  admin_token_version  = var.admin_token_version
-  mail_enabled         = var.mail_enabled
-  smtp_url             = var.smtp_url
-  smtp_url_version     = var.smtp_url_version
+  name                    = local.name
+  kms_key_arn             = module.encryption_key.key_arn
+  recovery_window_days    = var.secret_recovery_window_days
+  admin_token_version     = var.admin_token_version
+  db_app_password_version = var.db_app_password_version
+  mail_enabled            = var.mail_enabled
+  smtp_url                = var.smtp_url
+  smtp_url_version        = var.smtp_url_version
 }

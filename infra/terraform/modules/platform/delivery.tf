@@ -18,6 +18,8 @@ module "deploy_role" {
   existing_oidc_provider_arn = var.existing_github_oidc_provider_arn
   repository_arn             = module.registry.repository_arn
   service_arns               = [for service in module.service : service.service_arn]
-  passable_role_arns         = flatten([for service in module.service : service.role_arns])
+  passable_role_arns         = flatten([for task in module.task : task.role_arns])
+  one_off_task_family_arn    = "arn:${data.aws_partition.current.partition}:ecs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:task-definition/${module.task["migrate"].family}"
+  cluster_arn                = module.cluster.arn
   image_tag_parameter_arn    = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter${local.image_tag_parameter}"
 }

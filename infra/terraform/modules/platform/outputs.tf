@@ -24,8 +24,13 @@ output "service_names" {
 }
 
 output "task_definition_families" {
-  description = "Task definition family per role."
-  value       = { for role, service in module.service : role => service.task_family }
+  description = "Task definition family per task: site, api, and migrate (the one-off migration task)."
+  value       = { for name, task in module.task : name => task.family }
+}
+
+output "admin_token_secret_arn" {
+  description = "Secrets Manager secret holding ADMIN_TOKEN (read it with aws secretsmanager get-secret-value)."
+  value       = module.secrets.admin_token_arn
 }
 
 output "image_tag_parameter" {

@@ -79,29 +79,47 @@ locals {
       PUBLIC_BASE_URL = module.cdn.public_url
     }
     api = merge(
-      {
-        DB_HOST        = module.database.address
-        DB_PORT        = tostring(module.database.port)
-        DB_NAME        = module.database.database_name
-        DB_SSLMODE     = "verify-full"
-        DB_SSLROOTCERT = "/etc/folio/rds-global-bundle.pem"
-        CORS_ORIGINS   = module.cdn.public_url
-      },
+      local.database_environment,
+      { CORS_ORIGINS = module.cdn.public_url },
       # The binary refuses CONTACT_TO or CONTACT_FROM without SMTP_URL (they would promise
       # mail that is never sent), so they travel together with the SMTP_URL secret.
       var.mail_enabled ? { CONTACT_TO = var.contact_to, CONTACT_FROM = var.contact_from } : {},
     )
   }
 
+  database_environment = {
+    DB_HOST        = module.database.address
+    DB_PORT        = tostring(module.database.port)
+    DB_NAME        = module.database.database_name
+    DB_SSLMODE     = "verify-full"
+    DB_SSLROOTCERT = "/etc/folio/rds-global-bundle.pem"
+  }
+
+  # The API logs in as its own role, made by the migration task (below). RDS rotates the
+  # master password on a schedule and ECS reads secrets only at task start; an API on the
+  # master user would have its new connections refused after each rotation.
   role_secrets = {
     site = {}
     api = merge(
       {
-        DB_USERNAME = { arn = module.database.master_secret_arn, key = "username" }
-        DB_PASSWORD = { arn = module.database.master_secret_arn, key = "password" }
+        DB_USERNAME = { arn = module.secrets.db_app_arn, key = "username" }
+        DB_PASSWORD = { arn = module.secrets.db_app_arn, key = "password" }
         ADMIN_TOKEN = { arn = module.secrets.admin_token_arn }
       },
       var.mail_enabled ? { SMTP_URL = { arn = module.secrets.smtp_url_arn } } : {},
     )
+  }
+
+  # `folio migrate`, run by the pipeline as a one-off task before each rollout: as the master
+  # user it creates (or updates) the API's role from the second secret, then migrates as it.
+  migrate_environment = merge(
+    { for name in ["APP_ENV", "LOG_FORMAT", "RUST_LOG"] : name => local.common_environment[name] },
+    local.database_environment,
+  )
+  migrate_secrets = {
+    DB_USERNAME     = { arn = module.database.master_secret_arn, key = "username" }
+    DB_PASSWORD     = { arn = module.database.master_secret_arn, key = "password" }
+    DB_APP_USERNAME = { arn = module.secrets.db_app_arn, key = "username" }
+    DB_APP_PASSWORD = { arn = module.secrets.db_app_arn, key = "password" }
   }
 }

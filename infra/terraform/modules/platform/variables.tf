@@ -157,6 +157,12 @@ variable "origin_secret_generations" {
   }
 }
 
+variable "db_app_password_version" {
+  description = "Raise to give the API's database role a new password (set by the next deploy's migration task)."
+  type        = number
+  default     = 1
+}
+
 variable "admin_token_version" {
   description = "Raise to generate a new ADMIN_TOKEN."
   type        = number

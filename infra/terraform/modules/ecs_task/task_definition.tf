@@ -1,24 +1,11 @@
 locals {
-  container = {
-    name                   = var.container_name
-    image                  = var.image
-    essential              = true
-    command                = var.command
-    readonlyRootFilesystem = true
-    stopTimeout            = var.stop_timeout_seconds
-
+  # A serving task has a port and a health check; a one-off task (migrations) has neither
+  # (merge skips the null).
+  serving = var.port == null ? null : {
     portMappings = [{
       containerPort = var.port
       hostPort      = var.port
       protocol      = "tcp"
-    }]
-
-    # Sorted by name: ECS returns them sorted, and a different order would show as a
-    # change on every plan.
-    environment = [for name in sort(keys(var.environment)) : { name = name, value = var.environment[name] }]
-    secrets = [for name in sort(keys(var.secrets)) : {
-      name      = name
-      valueFrom = var.secrets[name].key == null ? var.secrets[name].arn : "${var.secrets[name].arn}:${var.secrets[name].key}::"
     }]
 
     healthCheck = {
@@ -28,6 +15,26 @@ locals {
       retries     = 3
       startPeriod = 10
     }
+  }
+
+  container = merge(local.serving, {
+    name                   = var.container_name
+    image                  = var.image
+    essential              = true
+    command                = var.command
+    # The task's whole memory: one container per task. Stated rather than left implied, so
+    # ECS (and the emulator's RunTask) see the container's limit.
+    memory                 = var.memory
+    readonlyRootFilesystem = true
+    stopTimeout            = var.stop_timeout_seconds
+
+    # Sorted by name: ECS returns them sorted, and a different order would show as a
+    # change on every plan.
+    environment = [for name in sort(keys(var.environment)) : { name = name, value = var.environment[name] }]
+    secrets = [for name in sort(keys(var.secrets)) : {
+      name      = name
+      valueFrom = var.secrets[name].key == null ? var.secrets[name].arn : "${var.secrets[name].arn}:${var.secrets[name].key}::"
+    }]
 
     # The binary is PID 1 otherwise; a tiny init process reaps the health-check
     # processes ECS starts every 15 s and forwards SIGTERM.
@@ -41,7 +48,7 @@ locals {
         awslogs-stream-prefix = var.container_name
       }
     }
-  }
+  })
 }
 
 # The deploy pipeline registers new revisions of this family with a new image tag.
