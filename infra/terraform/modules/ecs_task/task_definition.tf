@@ -18,10 +18,10 @@ locals {
   }
 
   container = merge(local.serving, {
-    name                   = var.container_name
-    image                  = var.image
-    essential              = true
-    command                = var.command
+    name      = var.container_name
+    image     = var.image
+    essential = true
+    command   = var.command
     # The task's whole memory: one container per task. Stated rather than left implied, so
     # ECS (and the emulator's RunTask) see the container's limit.
     memory                 = var.memory
