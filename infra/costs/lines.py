@@ -55,7 +55,8 @@ def plural(count, noun):
     """1 day, 14 days, 2 task families."""
     if count == 1:
         return f"1 {noun}"
-    return f"{number(count)} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
+    consonant_y = noun.endswith("y") and noun[-2:-1] not in tuple("aeiou")
+    return f"{number(count)} {noun[:-1] + 'ies' if consonant_y else noun + 's'}"
 
 
 def number(value):

@@ -16,7 +16,7 @@ import bill
 import plan
 import prices
 import report
-from lines import PricingError
+from lines import PricingError, plural
 
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE.parent.parent / "scripts" / "costs"
@@ -226,7 +226,9 @@ class Pricing(unittest.TestCase):
 
     def test_the_document_does_not_depend_on_the_order_terraform_writes_resources_in(self):
         resources = [
-            resource("aws_vpc_endpoint.s3", {"vpc_endpoint_type": "Gateway", "service_name": "com.amazonaws.us-east-1.s3"}),
+            resource(
+                "aws_vpc_endpoint.s3", {"vpc_endpoint_type": "Gateway", "service_name": "com.amazonaws.us-east-1.s3"}
+            ),
             resource("aws_acm_certificate.site", {}),
             resource("aws_nat_gateway.a", {}),
             resource("aws_eip.a", {}),
@@ -260,6 +262,14 @@ class Pricing(unittest.TestCase):
         ]
         items = self.items(self.price(document))
         self.assertEqual(items["Fargate vCPU (x86, on-demand)"], round(2 * 0.5 * 730 * 0.04048, 2))
+
+
+class Wording(unittest.TestCase):
+    def test_counts_read_as_written(self):
+        self.assertEqual(
+            [plural(1, "day"), plural(14, "day"), plural(2, "task family"), plural(0.5, "task")],
+            ["1 day", "14 days", "2 task families", "0.5 tasks"],
+        )
 
 
 class PriceTable(unittest.TestCase):
