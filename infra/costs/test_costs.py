@@ -1,0 +1,344 @@
+"""Tests of scripts/costs on small synthetic plans (the real check is --check against the
+emulator's plans of dev and prod; see infra/COSTS.md for the command).
+
+Run: python3 -m unittest discover -s infra/costs   (or pytest infra/costs)
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+import bill
+import plan
+import prices
+import report
+from lines import PricingError, plural
+
+HERE = Path(__file__).resolve().parent
+SCRIPT = HERE.parent.parent / "scripts" / "costs"
+TABLE = HERE / "us-east-1.toml"
+
+
+def resource(address, values, mode="managed"):
+    kind, name = address.split(".")[-2:]
+    return {"address": address, "mode": mode, "type": kind, "name": name.split("[")[0], "values": values}
+
+
+def plan_document(*resources, data=(), changes=()):
+    """A minimal `terraform show -json PLANFILE` with these resources planned."""
+    return {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [*resources, *data]}},
+        "resource_changes": list(changes),
+        "configuration": {"root_module": {"resources": []}},
+    }
+
+
+def state_document(*resources):
+    return {"format_version": "1.0", "values": {"root_module": {"resources": list(resources)}}}
+
+
+def service(name, desired=2, **values):
+    return resource(
+        f"aws_ecs_service.{name}",
+        {
+            "name": name,
+            "desired_count": desired,
+            "launch_type": "FARGATE",
+            "task_definition": f"arn:aws:ecs:us-east-1:123456789012:task-definition/{name}:1",
+            "network_configuration": [{"assign_public_ip": False}],
+            "service_registries": [],
+            **values,
+        },
+    )
+
+
+def task_definition(name, cpu=256, memory=512, architecture="X86_64"):
+    return resource(
+        f"aws_ecs_task_definition.{name}",
+        {
+            "family": name,
+            "cpu": str(cpu),
+            "memory": str(memory),
+            "runtime_platform": [{"cpu_architecture": architecture, "operating_system_family": "LINUX"}],
+        },
+    )
+
+
+def database(**values):
+    return resource(
+        "aws_db_instance.this",
+        {
+            "identifier": "folio-test",
+            "engine": "postgres",
+            "engine_version": "15",
+            "instance_class": "db.t4g.micro",
+            "multi_az": False,
+            "storage_type": "gp3",
+            "allocated_storage": 20,
+            "backup_retention_period": 7,
+            "monitoring_interval": 0,
+            "manage_master_user_password": False,
+            **values,
+        },
+    )
+
+
+class Pricing(unittest.TestCase):
+    def setUp(self):
+        self.table = prices.load(TABLE)
+
+    def price(self, document, label="test"):
+        return bill.price(plan.from_document(label, document), self.table)
+
+    def items(self, priced):
+        return {line.item: round(line.monthly, 2) for line in priced.lines}
+
+    def test_an_unknown_resource_type_fails_naming_it(self):
+        document = plan_document(
+            resource("aws_vpc.this", {}), resource("aws_instance.web", {"instance_type": "t4g.nano"})
+        )
+        with self.assertRaises(PricingError) as raised:
+            self.price(document)
+        self.assertIn("aws_instance", str(raised.exception))
+        self.assertNotIn("aws_vpc", str(raised.exception))
+
+    def test_a_known_type_is_priced_and_a_free_one_is_counted_as_free(self):
+        priced = self.price(plan_document(resource("aws_nat_gateway.a", {}), resource("aws_vpc.this", {})))
+        self.assertEqual(self.items(priced)["NAT gateway"], round(0.045 * 730, 2))
+        self.assertEqual(self.items(priced)["NAT gateway data processed"], round(0.045 * 5, 2))
+        self.assertEqual(dict(priced.free), {"aws_vpc": 1})
+
+    def test_arm64_tasks_on_fargate_spot_with_public_addresses_take_those_prices(self):
+        document = plan_document(
+            service("site", desired=1, launch_type=None, network_configuration=[{"assign_public_ip": True}]),
+            task_definition("site", architecture="ARM64"),
+            resource(
+                "aws_ecs_cluster.this",
+                {"name": "folio", "setting": [{"name": "containerInsights", "value": "disabled"}]},
+            ),
+            resource(
+                "aws_ecs_cluster_capacity_providers.this",
+                {
+                    "cluster_name": "folio",
+                    "default_capacity_provider_strategy": [
+                        {"capacity_provider": "FARGATE_SPOT", "weight": 1, "base": 0}
+                    ],
+                },
+            ),
+        )
+        items = self.items(self.price(document))
+        self.assertEqual(items["Fargate vCPU (ARM64, Fargate Spot)"], round(0.25 * 730 * 0.00995, 2))
+        self.assertEqual(items["Fargate memory (ARM64, Fargate Spot)"], round(0.5 * 730 * 0.00109, 2))
+        self.assertEqual(items["Public IPv4: tasks with a public IP"], round(730 * 0.005, 2))
+        self.assertNotIn("Container Insights metrics", items)
+
+    def test_an_auto_scaling_minimum_above_the_desired_count_is_what_runs(self):
+        document = plan_document(
+            service("api", desired=0),
+            task_definition("api"),
+            resource(
+                "aws_appautoscaling_target.api",
+                {"service_namespace": "ecs", "resource_id": "service/folio/api", "min_capacity": 2},
+            ),
+        )
+        lines = [line for line in self.price(document).lines if line.item.startswith("Fargate vCPU")]
+        self.assertEqual([line.basis for line in lines], ["api: 2 tasks × 0.25 vCPU × 730 h"])
+
+    def test_container_insights_counts_only_services_with_running_tasks(self):
+        cluster = resource(
+            "aws_ecs_cluster.this", {"name": "folio", "setting": [{"name": "containerInsights", "value": "enabled"}]}
+        )
+        running = plan_document(
+            cluster, service("site"), task_definition("site"), service("api"), task_definition("api")
+        )
+        paused = plan_document(
+            cluster,
+            service("site", desired=0),
+            task_definition("site"),
+            service("api", desired=0),
+            task_definition("api"),
+        )
+        self.assertEqual(
+            self.items(self.price(running))["Container Insights metrics"], round((12 + 2 * 15 + 2 * 10) * 0.30, 2)
+        )
+        self.assertEqual(self.price(paused).lines, [])
+
+    def test_multi_az_doubles_the_instance_and_storage(self):
+        items = self.items(self.price(plan_document(database(multi_az=True, instance_class="db.t4g.small"))))
+        self.assertEqual(items["RDS PostgreSQL db.t4g.small, Multi-AZ"], round(0.064 * 730, 2))
+        self.assertEqual(items["RDS gp3 storage, Multi-AZ"], round(0.23 * 20, 2))
+
+    def test_an_instance_class_without_a_price_fails_naming_the_key(self):
+        with self.assertRaises(PricingError) as raised:
+            self.price(plan_document(database(instance_class="db.r7g.16xlarge")))
+        self.assertIn("rds_postgres_db_r7g_16xlarge", str(raised.exception))
+
+    def test_a_paused_plan_pays_for_the_snapshot_it_keeps(self):
+        kept = resource(
+            "data.aws_db_snapshot.latest",
+            {"db_snapshot_identifier": "folio-final", "allocated_storage": 20},
+            mode="data",
+        )
+        items = self.items(self.price(plan_document(resource("aws_vpc.this", {}), data=[kept])))
+        self.assertEqual(items["RDS backup and snapshot storage"], round(1 * 0.095, 2))
+
+    def test_a_plan_that_deletes_the_database_with_a_final_snapshot_pays_for_it(self):
+        change = {
+            "address": "aws_db_instance.this",
+            "mode": "managed",
+            "type": "aws_db_instance",
+            "name": "this",
+            "change": {
+                "actions": ["delete"],
+                "before": database(skip_final_snapshot=False, final_snapshot_identifier="folio-test-final")["values"],
+            },
+        }
+        priced = self.price(plan_document(resource("aws_vpc.this", {}), changes=[change]))
+        self.assertEqual(self.items(priced)["RDS backup and snapshot storage"], round(0.095, 2))
+        self.assertNotIn("RDS PostgreSQL db.t4g.micro, Single-AZ", self.items(priced))
+
+    def test_a_log_group_no_pattern_matches_fails_naming_it(self):
+        group = resource("aws_cloudwatch_log_group.other", {"name": "/somebody-else", "retention_in_days": 7})
+        with self.assertRaises(prices.TableError) as raised:
+            self.price(plan_document(group))
+        self.assertIn("/somebody-else", str(raised.exception))
+
+    def test_a_plan_and_a_state_of_the_same_resources_price_the_same(self):
+        resources = [
+            service("site"),
+            task_definition("site"),
+            database(monitoring_interval=60),
+            resource(
+                "aws_lb.this",
+                {"internal": False, "load_balancer_type": "application", "subnets": ["subnet-a", "subnet-b"]},
+            ),
+        ]
+        from_plan, from_state = self.price(plan_document(*resources)), self.price(state_document(*resources))
+        self.assertEqual(self.items(from_plan), self.items(from_state))
+        self.assertEqual(
+            self.items(from_plan)["Public IPv4: internet-facing load balancer, one per AZ"], round(2 * 730 * 0.005, 2)
+        )
+
+    def test_the_document_does_not_depend_on_the_order_terraform_writes_resources_in(self):
+        resources = [
+            resource(
+                "aws_vpc_endpoint.s3", {"vpc_endpoint_type": "Gateway", "service_name": "com.amazonaws.us-east-1.s3"}
+            ),
+            resource("aws_acm_certificate.site", {}),
+            resource("aws_nat_gateway.a", {}),
+            resource("aws_eip.a", {}),
+        ]
+        documents = [
+            report.render([self.price(plan_document(*order))], self.table, "scripts/costs --write test=PLAN.json")
+            for order in (resources, resources[::-1])
+        ]
+        self.assertEqual(documents[0], documents[1])
+
+    def test_an_unknown_task_definition_arn_is_found_through_the_configuration(self):
+        document = plan_document(service("api", task_definition=None), task_definition("api", cpu=512, memory=1024))
+        document["resource_changes"] = [
+            {
+                "address": "aws_ecs_service.api",
+                "mode": "managed",
+                "change": {"actions": ["create"], "after_unknown": {"task_definition": True}},
+            }
+        ]
+        document["configuration"]["root_module"]["resources"] = [
+            {
+                "mode": "managed",
+                "type": "aws_ecs_service",
+                "name": "api",
+                "expressions": {
+                    "task_definition": {
+                        "references": ["aws_ecs_task_definition.api.arn", "aws_ecs_task_definition.api"]
+                    }
+                },
+            }
+        ]
+        items = self.items(self.price(document))
+        self.assertEqual(items["Fargate vCPU (x86, on-demand)"], round(2 * 0.5 * 730 * 0.04048, 2))
+
+
+class Wording(unittest.TestCase):
+    def test_counts_read_as_written(self):
+        self.assertEqual(
+            [plural(1, "day"), plural(14, "day"), plural(2, "task family"), plural(0.5, "task")],
+            ["1 day", "14 days", "2 task families", "0.5 tasks"],
+        )
+
+
+class PriceTable(unittest.TestCase):
+    def test_a_price_without_its_page_is_refused_naming_it(self):
+        document = {
+            "meta": {"region": "us-east-1", "hours_per_month": 730, "read": "x", "fetched_live": False},
+            "price": {"nat_gateway_hour": {"usd": 0.045, "per": "hour", "read": prices.datetime.date(2026, 1, 1)}},
+        }
+        with self.assertRaises(prices.TableError) as raised:
+            prices.Table(document, "table.toml")
+        self.assertIn("[price.nat_gateway_hour] has no page", str(raised.exception))
+
+    def test_a_type_both_priced_and_free_is_refused(self):
+        table = prices.load(TABLE)
+        table.free["aws_nat_gateway"] = "wrongly free"
+        with self.assertRaises(prices.TableError) as raised:
+            bill.price(plan.from_document("test", plan_document()), table)
+        self.assertIn("aws_nat_gateway", str(raised.exception))
+
+
+class CommandLine(unittest.TestCase):
+    def setUp(self):
+        self.directory = tempfile.TemporaryDirectory()
+        self.addCleanup(self.directory.cleanup)
+        self.work = Path(self.directory.name)
+        self.plan = self.work / "plan.json"
+        self.plan.write_text(json.dumps(plan_document(resource("aws_nat_gateway.a", {}))))
+        self.document = self.work / "COSTS.md"
+
+    def run_costs(self, *args):
+        command = [sys.executable, str(SCRIPT), "--document", str(self.document), *args]
+        return subprocess.run(
+            command, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        )
+
+    def test_check_passes_after_write_and_fails_when_the_document_drifts(self):
+        self.assertEqual(self.run_costs("--write", f"dev={self.plan}").returncode, 0)
+        self.assertEqual(self.run_costs("--check", f"dev={self.plan}").returncode, 0)
+        self.document.write_text(self.document.read_text().replace("$32.85", "$30.00"))
+        drifted = self.run_costs("--check", f"dev={self.plan}")
+        self.assertEqual(drifted.returncode, 1)
+        self.assertIn("differs from what the plans give", drifted.stderr)
+        self.assertIn("-| NAT gateway | 730 h | $0.045 per NAT gateway-hour | $30.00 |", drifted.stderr)
+
+    def test_check_fails_when_another_profile_is_added(self):
+        self.run_costs("--write", f"dev={self.plan}")
+        self.assertEqual(self.run_costs("--check", f"dev={self.plan}", f"personal={self.plan}").returncode, 1)
+
+    def test_a_total_above_its_limit_fails(self):
+        over = self.run_costs(f"dev={self.plan}", "--limit", "dev=30")
+        self.assertEqual(over.returncode, 1)
+        self.assertIn("dev costs $33.08 a month, above its limit of $30.00", over.stderr)
+        self.assertEqual(self.run_costs(f"dev={self.plan}", "--limit", "dev=40").returncode, 0)
+
+    def test_an_unknown_type_stops_the_command_naming_it(self):
+        self.plan.write_text(json.dumps(plan_document(resource("aws_instance.web", {}))))
+        failed = self.run_costs(f"dev={self.plan}")
+        self.assertEqual(failed.returncode, 1)
+        self.assertIn("aws_instance", failed.stderr)
+
+    def test_bad_labels_and_files_are_refused_with_the_reason(self):
+        self.assertIn("label 'Dev'", self.run_costs(f"Dev={self.plan}").stderr)
+        self.assertIn("given twice", self.run_costs(f"dev={self.plan}", f"dev={self.plan}").stderr)
+        missing = self.run_costs(f"dev={self.work / 'missing.json'}")
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn("cannot read", missing.stderr)
+        self.plan.write_text("{}")
+        self.assertIn("not the output of `terraform show -json`", self.run_costs(f"dev={self.plan}").stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
