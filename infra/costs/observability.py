@@ -67,6 +67,14 @@ def metric_alarm(alarm, ctx):
     ]
 
 
+@rule("aws_cloudwatch_log_metric_filter")
+def log_metric_filter(metric_filter, ctx):
+    """The filter itself is free; the metric it publishes is a custom metric."""
+    count = len(metric_filter.values.get("metric_transformation") or [])
+    return [ctx.line("observability", "Custom metrics from log metric filters", "custom_metric", count,
+                     "metric", counted=True)]
+
+
 @rule("aws_cloudwatch_composite_alarm")
 def composite_alarm(alarm, ctx):
     return [ctx.line("observability", "CloudWatch composite alarms", "alarm_composite", 1, "alarm", counted=True)]

@@ -113,6 +113,12 @@ class Pricing(unittest.TestCase):
         self.assertEqual(self.items(priced)["NAT gateway data processed"], round(0.045 * 5, 2))
         self.assertEqual(dict(priced.free), {"aws_vpc": 1})
 
+    def test_a_log_metric_filter_pays_for_the_custom_metric_it_publishes(self):
+        document = plan_document(
+            resource("aws_cloudwatch_log_metric_filter.db", {"metric_transformation": [{"name": "DatabaseUnavailable"}]})
+        )
+        self.assertEqual(self.items(self.price(document))["Custom metrics from log metric filters"], 0.30)
+
     def test_arm64_tasks_on_fargate_spot_with_public_addresses_take_those_prices(self):
         document = plan_document(
             service("site", desired=1, launch_type=None, network_configuration=[{"assign_public_ip": True}]),

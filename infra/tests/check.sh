@@ -63,6 +63,8 @@ if require_tool pytest "pip install -r requirements-dev.txt into .venv"; then
   check "deploy.py tests" env -u AWS_ENDPOINT_URL PYTHONDONTWRITEBYTECODE=1 AWS_DEFAULT_REGION=us-east-1 \
     AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
     pytest -q -p no:cacheprovider "$INFRA_DIR/deploy"
+  say "pytest infra/costs (scripts/costs on synthetic plans)"
+  check "costs tests" env PYTHONDONTWRITEBYTECODE=1 pytest -q -p no:cacheprovider "$INFRA_DIR/costs"
 else
   skipped=$((skipped + 1))
 fi

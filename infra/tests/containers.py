@@ -40,10 +40,12 @@ import json
 import os
 import re
 import signal
+import ssl
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -327,6 +329,7 @@ class LoadBalancer:
         self.groups = {tg["values"]["arn"]: TargetGroup(tg["values"]) for tg in state.of_type("aws_lb_target_group")}
         self.distribution = state.one("aws_cloudfront_distribution")
         self.alb_port, self.cdn_port = harness.free_port(), harness.free_port()
+        self.origin_tls = self.check_origin_protocol()
         (self.dir / "nginx.conf").write_text(self.config())
         self.write_upstreams()
         self.cmd = ["nginx", "-p", str(self.dir), "-c", str(self.dir / "nginx.conf")]
@@ -336,13 +339,43 @@ class LoadBalancer:
         self.proc = subprocess.Popen(self.cmd, stderr=subprocess.PIPE)
         time.sleep(0.3)
 
+    def check_origin_protocol(self):
+        """CloudFront's origin protocol must be what the listener speaks. With HTTPS the ALB
+        layer gets a certificate for the origin's name (from a CA of the test's own) and the
+        CloudFront layer verifies it against that name, as CloudFront does."""
+        policy = self.distribution["origin"][0]["custom_origin_config"][0]["origin_protocol_policy"]
+        protocol = self.listener["protocol"]
+        if (policy, protocol) not in (("http-only", "HTTP"), ("https-only", "HTTPS")):
+            die(f"CloudFront connects to the origin with {policy} but the ALB listener speaks {protocol}")
+        if protocol != "HTTPS":
+            return None
+        name = self.distribution["origin"][0]["domain_name"]
+        key, cert = self.dir / "origin.key", self.dir / "origin.crt"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
+                        "-addext", f"subjectAltName=DNS:{name}", "-keyout", str(key), "-out", str(cert)],
+                       check=True, capture_output=True)
+        return {"name": name, "key": key, "cert": cert}
+
     @property
     def cdn_url(self):
         return f"http://127.0.0.1:{self.cdn_port}"
 
+    def client_tls(self):
+        """For a request straight to the ALB layer: its certificate, without the name check
+        (the request goes to 127.0.0.1, not to the origin's name)."""
+        if not self.origin_tls:
+            return None
+        context = ssl.create_default_context(cafile=str(self.origin_tls["cert"]))
+        context.check_hostname = False
+        return context
+
+    @property
+    def origin(self):
+        return "https" if self.origin_tls else "http"
+
     @property
     def alb_url(self):
-        return f"http://127.0.0.1:{self.alb_port}"
+        return f"{self.origin}://127.0.0.1:{self.alb_port}"
 
     def upstream(self, arn):
         return "tg_" + re.sub(r"[^a-z0-9]", "_", self.groups[arn].name.lower())
@@ -394,7 +427,10 @@ class LoadBalancer:
             if len(action) != 1:
                 die(f"the test handles ALB rules with one action ({name} has {len(action)})")
             locations.append(f"    location = /__alb/{name} {{ internal; {self.action(action[0])} }}\n")
-        return (f"  server {{\n    listen 127.0.0.1:{self.alb_port};\n"
+        tls = ""
+        if self.origin_tls:
+            tls = f" ssl;\n    ssl_certificate {self.origin_tls['cert']}; ssl_certificate_key {self.origin_tls['key']}"
+        return (f"  server {{\n    listen 127.0.0.1:{self.alb_port}{tls};\n"
                 "    proxy_http_version 1.1; proxy_set_header Connection \"\";\n"
                 "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
                 "    proxy_set_header X-Forwarded-Proto $scheme;\n"
@@ -417,9 +453,13 @@ class LoadBalancer:
                      f"      proxy_cache edge; proxy_cache_key $uri; proxy_cache_valid 200 {policy['default']}s;\n")
             pattern = behaviour.get("path_pattern")
             match = f"~ {glob_regex(pattern)}" if pattern else "/"
-            locations.append(f"    location {match} {{\n      proxy_pass http://127.0.0.1:{self.alb_port};\n{headers}{cache}"
+            locations.append(f"    location {match} {{\n      proxy_pass {self.origin}://127.0.0.1:{self.alb_port};\n{headers}{cache}"
                              "      add_header X-Cache $upstream_cache_status always;\n    }\n")
-        return (f"  server {{\n    listen 127.0.0.1:{self.cdn_port};\n"
+        verify = ""
+        if self.origin_tls:
+            verify = (f"    proxy_ssl_verify on; proxy_ssl_trusted_certificate {self.origin_tls['cert']};\n"
+                      f"    proxy_ssl_name {self.origin_tls['name']}; proxy_ssl_server_name on;\n")
+        return (f"  server {{\n    listen 127.0.0.1:{self.cdn_port};\n{verify}"
                 "    proxy_http_version 1.1; proxy_set_header Connection \"\";\n"
                 "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
                 "    proxy_set_header Host $host;\n" + "".join(locations) + "  }\n")
@@ -481,6 +521,74 @@ class LoadBalancer:
         self.proc.wait()
 
 
+# --- CloudWatch Logs filter patterns ----------------------------------------------------------
+
+class LogPattern:
+    """A CloudWatch Logs JSON filter pattern, as far as the alarms use it: `{ $.a.b = "x" }`
+    terms (`=` and `!=`, strings with `*` wildcards, numbers) joined by `&&` and `||`, with
+    parentheses. Anything else fails loudly, so a pattern the test cannot read is never
+    taken as matching."""
+
+    TOKEN = re.compile(r'\s*(\(|\)|&&|\|\||!=|=|"(?:[^"\\]|\\.)*"|\$[.\w\[\]]+|-?\d+(?:\.\d+)?)')
+
+    def __init__(self, text):
+        body = text.strip()
+        if not (body.startswith("{") and body.endswith("}")):
+            die(f"the test reads JSON filter patterns only ({{ ... }}), not {text!r}")
+        self.tokens, rest = [], body[1:-1].strip()
+        while rest:
+            m = self.TOKEN.match(rest)
+            if not m:
+                die(f"cannot read the filter pattern {text!r} at {rest!r}")
+            self.tokens.append(m.group(1))
+            rest = rest[m.end():].strip()
+        self.text = text
+
+    def matches(self, event):
+        self.at = 0
+        result = self._expr(event)
+        if self.at != len(self.tokens):
+            die(f"trailing tokens in the filter pattern {self.text!r}")
+        return result
+
+    def _expr(self, event):
+        result = self._term(event)
+        while self.at < len(self.tokens) and self.tokens[self.at] in ("&&", "||"):
+            op = self.tokens[self.at]
+            self.at += 1
+            right = self._term(event)
+            result = (result and right) if op == "&&" else (result or right)
+        return result
+
+    def _term(self, event):
+        if self.tokens[self.at] == "(":
+            self.at += 1
+            result = self._expr(event)
+            self.at += 1  # ")"
+            return result
+        selector, op, value = self.tokens[self.at:self.at + 3]
+        self.at += 3
+        actual = event
+        for key in selector[2:].split("."):
+            actual = actual.get(key) if isinstance(actual, dict) else None
+        if value.startswith('"'):
+            wanted = json.loads(value)
+            equal = isinstance(actual, str) and re.fullmatch(".*".join(map(re.escape, wanted.split("*"))), actual) is not None
+        else:
+            equal = isinstance(actual, (int, float)) and float(actual) == float(value)
+        return equal if op == "=" else not equal
+
+
+def json_events(path):
+    events = []
+    for line in Path(path).read_text().splitlines():
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
+    return events
+
+
 # --- ECS, as far as running the tasks goes ---------------------------------------------------
 
 class Context:
@@ -497,12 +605,25 @@ class Context:
         self.rds = state.one("aws_db_instance")
         self.vpc_cidr = state.one("aws_vpc")["cidr_block"]
         self.shown = set()
+        self.smtp, self.smtp_file = None, self.work / "smtp.jsonl"
+
+    def start_smtp_sink(self, url):
+        """A local SMTP server where a loopback SMTP_URL points (the test's own mail server)."""
+        parsed = urllib.parse.urlsplit(url)
+        if self.smtp is None and parsed.hostname and ipaddress.ip_address(parsed.hostname).is_loopback:
+            self.smtp_file.touch()
+            self.smtp = subprocess.Popen([harness.tool("test-smtp"), f"{parsed.hostname}:{smtp_port(url)}", str(self.smtp_file)],
+                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            if not self.smtp.stdout.readline():
+                die(f"the SMTP sink could not listen: {self.smtp.stderr.read().decode()}")
 
     def environment_of(self, container, address):
         """The container's environment as ECS hands it over, then the replacements."""
         env = {e["name"]: e["value"] for e in container.get("environment", [])}
         for secret in container.get("secrets", []):
             env[secret["name"]] = self.secrets.resolve(secret["valueFrom"])
+        if "SMTP_URL" in env:
+            self.start_smtp_sink(env["SMTP_URL"])
         replaced = []
 
         def replace(name, new, why):
@@ -611,13 +732,13 @@ def one_off_definitions(state):
     return [t["values"] for t in state.of_type("aws_ecs_task_definition") if t["values"]["arn"] not in used]
 
 
-def get(url, headers=None):
+def get(url, headers=None, context=None):
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as r:
-            return r.status, dict(r.headers), r.read().decode(errors="replace")
+        with urllib.request.urlopen(request, timeout=10, context=context) as r:
+            return r.status, r.headers, r.read().decode(errors="replace")
     except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read().decode(errors="replace")
+        return e.code, e.headers, e.read().decode(errors="replace")
 
 
 def post(url, body, headers):
@@ -677,7 +798,7 @@ def check_through_the_edge(args, ctx, lb, services):
     status, _, body = get(lb.cdn_url + "/")
     expect(status == 200 and OWNER in body, f"the home page through the edge shows the owner's name ({OWNER}), not the demo's")
     expect("Jordan Avery" not in body, "and nothing of the built-in demo owner")
-    status, _, body = get(lb.alb_url + "/")
+    status, _, body = get(lb.alb_url + "/", context=lb.client_tls())
     expect(status == 403, f"the ALB answers a request without the origin header with 403 (got {status})")
     status, _, _ = get(lb.cdn_url + "/api/metrics")
     expect(status == 404, f"/api/metrics through the edge is 404 (got {status})")
@@ -744,6 +865,90 @@ def rollout(args, ctx, lb, services, tag, what):
     expect(summary["failed"] == 0 and summary["errors"] == 0, f"{what}: zero failed requests through the edge")
 
 
+def database_outage(ctx, lb, services):
+    """The database stops. The API must stay in rotation (its target group accepts 503, its
+    container check is --liveness), answer 503 fast, and log the line the database-unavailable
+    alarm's metric filter counts; the site keeps serving. Then the database returns."""
+    api = next(s for s in services.values() if s.dns_name)
+    group = lb.groups[api.target_group]
+    alarm_filters = [f["values"] for f in ctx.state.of_type("aws_cloudwatch_log_metric_filter")]
+    if not expect(len(alarm_filters) == 1, f"one log metric filter (the database-unavailable alarm's), found {len(alarm_filters)}"):
+        return
+    pattern = LogPattern(alarm_filters[0]["pattern"])
+    before = sum(pattern.matches(e) for t in api.tasks for e in json_events(t.log_path))
+    ctx.cluster.halt()
+    try:
+        deadline = time.monotonic() + 20
+        answers = []
+        while time.monotonic() < deadline:
+            answers = [group.probe(t) for t in api.tasks]
+            if all(status == 503 for _, status in answers):
+                break
+            time.sleep(0.3)
+        expect(all(ok and status == 503 for ok, status in answers),
+               f"database down: the API target group's check gets 503 and keeps every API task in rotation ({answers})")
+        checks = [t.health_check() for t in api.tasks]
+        expect(all(ok for ok, _ in checks), f"and each API container's own health check passes (alive): {checks}")
+        status, headers, _ = get(lb.cdn_url + "/api/projects")
+        expect(status == 503 and "Retry-After" in headers, f"/api/projects through the edge answers 503 with Retry-After (got {status})")
+        status, _, body = get(lb.cdn_url + "/")
+        expect(status == 200 and OWNER in body, f"the site's home page still answers 200 (got {status})")
+        time.sleep(1)
+        for task in api.tasks:
+            task.log.flush()
+        during = sum(pattern.matches(e) for t in api.tasks for e in json_events(t.log_path)) - before
+        expect(before == 0, f"no API log line matched {pattern.text} while the database was up ({before})")
+        expect(during > 0, f"the API logged {during} lines the database-unavailable metric filter counts")
+    finally:
+        ctx.cluster.resume()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and get(lb.cdn_url + "/api/health")[0] != 200:
+        time.sleep(0.3)
+    expect(get(lb.cdn_url + "/api/health")[0] == 200, "the database is back: /api/health answers 200 again, no task replaced")
+
+
+def smtp_port(url):
+    """The port the mailer connects to for `url` (lettre's defaults when none is given)."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.port:
+        return parsed.port
+    if parsed.scheme == "smtps":
+        return 465
+    return 587 if "tls=required" in (parsed.query or "") else 25
+
+
+def contact_mail(ctx, lb, services):
+    """With mail enabled: the SMTP_URL's port is one the API's security group lets out, and a
+    message sent with the site's contact form reaches the mail server (a local SMTP sink
+    standing where the provider would be) addressed to CONTACT_TO."""
+    api = next(s for s in services.values() if s.dns_name)
+    env = api.tasks[0].env
+    if "SMTP_URL" not in env:
+        expect("CONTACT_TO" not in env and "CONTACT_FROM" not in env,
+               "mail disabled: no SMTP_URL, and no CONTACT_TO or CONTACT_FROM either (the binary refuses them alone)")
+        return
+    port = smtp_port(env["SMTP_URL"])
+    groups = set(ctx.state.one("aws_ecs_service", name=api.name)["network_configuration"][0]["security_groups"])
+    egress = [r["values"] for r in ctx.state.of_type("aws_vpc_security_group_egress_rule") if r["values"]["security_group_id"] in groups]
+    open_ports = sorted({r["from_port"] for r in egress if r.get("cidr_ipv4") == "0.0.0.0/0"})
+    expect(any(r.get("cidr_ipv4") == "0.0.0.0/0" and r["from_port"] <= port <= r["to_port"] for r in egress),
+           f"the mailer's port {port} (from SMTP_URL) is open in the API's security group (open to the internet: {open_ports})")
+    if ctx.smtp is None:
+        print(f"  SMTP_URL names {urllib.parse.urlsplit(env['SMTP_URL']).hostname}, not a local sink: no mail sent")
+        return
+    subject = f"Deployed {ctx.work.name}"
+    form = urllib.parse.urlencode({"name": "Visitor", "email": "visitor@example.com", "subject": subject,
+                                   "message": "Sent through the edge to the owner's mail server.", "website": ""})
+    status, _ = post(lb.cdn_url + "/contact", form, {"Content-Type": "application/x-www-form-urlencoded"})
+    expect(status == 200, f"the contact form through the edge ends on the thanks page (got {status})")
+    deadline, mails = time.monotonic() + 20, []
+    while time.monotonic() < deadline and not mails:
+        time.sleep(0.3)
+        mails = [json.loads(line) for line in ctx.smtp_file.read_text().splitlines() if subject in line]
+    expect(len(mails) == 1 and env["CONTACT_TO"] in " ".join(mails[0]["to"]) if mails else False,
+           f"the outbox e-mailed the owner ({env['CONTACT_TO']}) through the SMTP server in SMTP_URL")
+
+
 def rotate_master_password(args, ctx, lb, services):
     """What RDS does every week: a new master password in the database and in its secret.
     The API logs in as its own role, so it loses nothing, even when its pool must open new
@@ -791,7 +996,7 @@ def main(argv):
     started = time.monotonic()
     harness.say(f"{args.label}: every container of every task definition, run by the release binary")
     cluster = harness.Cluster(args.work)
-    dns = lb = None
+    ctx = dns = lb = None
     services = {}
     try:
         ctx = Context(args, state, cluster)
@@ -808,6 +1013,8 @@ def main(argv):
             services[service.name] = service
             service.start_tasks(service.task_definition, service.desired, "t")
         check_through_the_edge(args, ctx, lb, services)
+        contact_mail(ctx, lb, services)
+        database_outage(ctx, lb, services)
         previous = boto3.client("ssm").get_parameter(Name=args.tag_parameter)["Parameter"]["Value"] \
             if args.tag_parameter in [p["Name"] for p in boto3.client("ssm").describe_parameters()["Parameters"]] else "initial"
         new_tag = f"rollout{int(time.time())}"
@@ -828,6 +1035,8 @@ def main(argv):
         for part in (lb, dns):
             if part:
                 part.close()
+        if ctx and ctx.smtp:
+            ctx.smtp.kill()
         cluster.close()
     print(f"{args.label}: containers test took {time.monotonic() - started:.0f} s; {len(FAILURES)} failed")
     return 1 if FAILURES else 0

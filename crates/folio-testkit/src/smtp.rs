@@ -9,7 +9,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 /// One message as the sink received it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ReceivedMail {
     pub from: String,
     pub to: Vec<String>,
@@ -28,7 +28,12 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts on a free port on 127.0.0.1.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind the SMTP sink");
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    }
+
+    /// Starts on `address` (port 0 picks a free one).
+    pub async fn start_on(address: SocketAddr) -> Self {
+        let listener = TcpListener::bind(address).await.expect("bind the SMTP sink");
         let address = listener.local_addr().expect("address");
         let received = Arc::default();
         let server = Some(tokio::spawn(serve(listener, Arc::clone(&received))));

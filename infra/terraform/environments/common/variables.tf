@@ -30,6 +30,12 @@ variable "initial_image_tag" {
   default     = "initial"
 }
 
+variable "allow_demo_content" {
+  description = "Let the site show the built-in demo owner when the image was built without content/ (a trial; see docs/deploy.md, \"Your content\")."
+  type        = bool
+  default     = false
+}
+
 variable "contact_to" {
   description = "CONTACT_TO: recipient of contact-form mail (with mail_enabled)."
   type        = string

@@ -48,6 +48,7 @@ module "platform" {
   initial_image_tag                 = var.initial_image_tag
   github_repository                 = var.github_repository
   existing_github_oidc_provider_arn = var.existing_github_oidc_provider_arn
+  allow_demo_content                = var.allow_demo_content
   contact_to                        = var.contact_to
   contact_from                      = var.contact_from
   mail_enabled                      = var.mail_enabled

@@ -36,3 +36,24 @@ module "alerts" {
   kms_key_arn = module.encryption_key.key_arn
   email       = var.alarm_email
 }
+
+module "service_alarms" {
+  source = "../service_alarms"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  name                      = local.name
+  topic_arn                 = module.alerts.topic_arn
+  email                     = var.alarm_email
+  load_balancer_arn_suffix  = module.load_balancer.arn_suffix
+  target_group_arn_suffixes = module.load_balancer.target_group_arn_suffixes
+  cluster_name              = module.cluster.name
+  service_names             = { for role, service in module.service : role => service.service_name }
+  distribution_id           = module.cdn.distribution_id
+  api_log_group_name        = module.task["api"].log_group_name
+  # The line the API logs for each health check that finds the database unavailable
+  # (crates/folio-api/src/routes/health.rs); JSON logs, so a field selector.
+  database_unavailable_pattern = "{ $.message = \"health check: database not answering\" }"
+}

@@ -74,10 +74,15 @@ locals {
   }
 
   role_environment = {
-    site = {
-      API_URL         = "http://${local.roles.api.cli_role}.${module.cluster.namespace}:${local.roles.api.port}"
-      PUBLIC_BASE_URL = module.cdn.public_url
-    }
+    site = merge(
+      {
+        API_URL         = "http://${local.roles.api.cli_role}.${module.cluster.namespace}:${local.roles.api.port}"
+        PUBLIC_BASE_URL = module.cdn.public_url
+      },
+      # Without the owner's content/ in the image, the site refuses to start outside
+      # development rather than show the built-in demo owner, unless this says otherwise.
+      var.allow_demo_content ? { ALLOW_DEMO_CONTENT = "true" } : {},
+    )
     api = merge(
       local.database_environment,
       { CORS_ORIGINS = module.cdn.public_url },

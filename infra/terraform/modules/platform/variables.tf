@@ -169,6 +169,12 @@ variable "admin_token_version" {
   default     = 1
 }
 
+variable "allow_demo_content" {
+  description = "Let the site show the built-in demo owner when the image carries no content/ of the owner's (a trial)."
+  type        = bool
+  default     = false
+}
+
 variable "contact_to" {
   description = "CONTACT_TO: where contact-form mail goes; required when mail_enabled."
   type        = string
