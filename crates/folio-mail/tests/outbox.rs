@@ -148,15 +148,15 @@ async fn the_backlog_and_every_attempt_are_in_the_metrics() {
     setup.metrics.outbox.started();
     outbox.deliver_due().await;
     outbox.report_backlog().await;
-    let text = setup.metrics.render();
-    for needle in [
-        "contact_notification_attempts_total{outcome=\"failed\"} 2",
-        "contact_notification_attempts_total{outcome=\"sent\"} 0",
-        "contact_outbox_messages{state=\"pending\"} 2",
-        "contact_outbox_messages{state=\"sent\"} 0",
-    ] {
-        assert!(text.contains(needle), "missing {needle} in\n{text}");
-    }
+    let text = rendered(
+        &setup,
+        &[
+            "contact_notification_attempts_total{outcome=\"failed\"} 2",
+            "contact_notification_attempts_total{outcome=\"sent\"} 0",
+            "contact_outbox_messages{state=\"pending\"} 2",
+            "contact_outbox_messages{state=\"sent\"} 0",
+        ],
+    );
     let age: f64 = text
         .lines()
         .find_map(|l| l.strip_prefix("contact_outbox_oldest_pending_age_seconds "))
@@ -168,13 +168,22 @@ async fn the_backlog_and_every_attempt_are_in_the_metrics() {
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(outbox.deliver_due().await, 2);
     outbox.report_backlog().await;
+    rendered(
+        &setup,
+        &[
+            "contact_notification_attempts_total{outcome=\"sent\"} 2",
+            "contact_outbox_messages{state=\"pending\"} 0",
+            "contact_outbox_messages{state=\"sent\"} 2",
+            "contact_outbox_oldest_pending_age_seconds 0",
+        ],
+    );
+}
+
+/// The metrics text, once it holds every needle.
+fn rendered(setup: &Setup, needles: &[&str]) -> String {
     let text = setup.metrics.render();
-    for needle in [
-        "contact_notification_attempts_total{outcome=\"sent\"} 2",
-        "contact_outbox_messages{state=\"pending\"} 0",
-        "contact_outbox_messages{state=\"sent\"} 2",
-        "contact_outbox_oldest_pending_age_seconds 0",
-    ] {
+    for needle in needles {
         assert!(text.contains(needle), "missing {needle} in\n{text}");
     }
+    text
 }

@@ -9,6 +9,8 @@ mod pool;
 mod runtime;
 mod service;
 mod site;
+#[cfg(test)]
+mod testing;
 
 use std::time::{Duration, Instant};
 

@@ -111,16 +111,16 @@ mod tests {
         outbox.started();
         outbox.record_attempt(AttemptOutcome::Sent);
         outbox.set_backlog(Backlog { pending: 2, sent: 5, failed: 1, oldest_pending_age: Duration::from_secs(90) });
-        let text = render();
-        for needle in [
-            "contact_notification_attempts_total{outcome=\"sent\"} 1",
-            "contact_notification_attempts_total{outcome=\"failed\"} 0",
-            "contact_outbox_messages{state=\"pending\"} 2",
-            "contact_outbox_messages{state=\"sent\"} 5",
-            "contact_outbox_messages{state=\"failed\"} 1",
-            "contact_outbox_oldest_pending_age_seconds 90",
-        ] {
-            assert!(text.contains(needle), "missing {needle} in\n{text}");
-        }
+        crate::testing::assert_renders(
+            &registry,
+            &[
+                "contact_notification_attempts_total{outcome=\"sent\"} 1",
+                "contact_notification_attempts_total{outcome=\"failed\"} 0",
+                "contact_outbox_messages{state=\"pending\"} 2",
+                "contact_outbox_messages{state=\"sent\"} 5",
+                "contact_outbox_messages{state=\"failed\"} 1",
+                "contact_outbox_oldest_pending_age_seconds 90",
+            ],
+        );
     }
 }

@@ -173,18 +173,18 @@ mod tests {
         });
         pools.record_acquire(PoolName::Requests, Duration::from_millis(3), true);
         pools.set_up(false);
-        let text = super::super::render_registry(&registry);
-        for needle in [
-            "db_pool_max_connections{pool=\"requests\"} 10",
-            "db_pool_connections{pool=\"requests\",state=\"idle\"} 1",
-            "db_pool_connections{pool=\"requests\",state=\"in_use\"} 2",
-            "db_pool_waiting{pool=\"requests\"} 4",
-            "db_pool_acquire_duration_seconds_count{pool=\"requests\"} 1",
-            "db_pool_acquire_timeouts_total{pool=\"requests\"} 1",
-            "db_up 0",
-        ] {
-            assert!(text.contains(needle), "missing {needle} in\n{text}");
-        }
+        crate::testing::assert_renders(
+            &registry,
+            &[
+                "db_pool_max_connections{pool=\"requests\"} 10",
+                "db_pool_connections{pool=\"requests\",state=\"idle\"} 1",
+                "db_pool_connections{pool=\"requests\",state=\"in_use\"} 2",
+                "db_pool_waiting{pool=\"requests\"} 4",
+                "db_pool_acquire_duration_seconds_count{pool=\"requests\"} 1",
+                "db_pool_acquire_timeouts_total{pool=\"requests\"} 1",
+                "db_up 0",
+            ],
+        );
         alive.store(false, Ordering::SeqCst);
         let text = super::super::render_registry(&registry);
         assert!(!text.contains("db_pool_connections{"), "{text}");

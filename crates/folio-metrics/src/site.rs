@@ -150,15 +150,15 @@ mod tests {
         site.serving();
         site.record_lookup(CacheResult::Hit);
         site.record_call(ApiEndpoint::Projects, ApiOutcome::Ok, Duration::from_millis(4));
-        let text = super::super::render_registry(&registry);
-        for needle in [
-            "frontend_project_cache_lookups_total{result=\"hit\"} 1",
-            "frontend_project_cache_lookups_total{result=\"error\"} 0",
-            "frontend_api_calls_total{endpoint=\"/api/projects\",method=\"GET\",outcome=\"ok\"} 1",
-            "frontend_api_calls_total{endpoint=\"/api/contact\",method=\"POST\",outcome=\"unavailable\"} 0",
-            "frontend_api_call_duration_seconds_count{endpoint=\"/api/projects\",method=\"GET\"} 1",
-        ] {
-            assert!(text.contains(needle), "missing {needle} in\n{text}");
-        }
+        crate::testing::assert_renders(
+            &registry,
+            &[
+                "frontend_project_cache_lookups_total{result=\"hit\"} 1",
+                "frontend_project_cache_lookups_total{result=\"error\"} 0",
+                "frontend_api_calls_total{endpoint=\"/api/projects\",method=\"GET\",outcome=\"ok\"} 1",
+                "frontend_api_calls_total{endpoint=\"/api/contact\",method=\"POST\",outcome=\"unavailable\"} 0",
+                "frontend_api_call_duration_seconds_count{endpoint=\"/api/projects\",method=\"GET\"} 1",
+            ],
+        );
     }
 }
