@@ -4,12 +4,16 @@
 //!
 //! Replicas may all run the worker: messages are claimed under a lease, so each notification
 //! is sent by one replica at a time.
+//!
+//! After each pass the worker reads the backlog (messages per state, the oldest pending one's
+//! wait) into the `contact_outbox_*` metrics, and counts every attempt by outcome.
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
 use folio_domain::{ContactMessage, DeliveryOutcome, Timestamp};
+use folio_metrics::{AttemptOutcome, Backlog, OutboxMetrics};
 use folio_store::Store;
 pub use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
@@ -57,6 +61,7 @@ pub struct Outbox {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     settings: MailSettings,
     wake: Arc<Notify>,
+    metrics: OutboxMetrics,
 }
 
 impl std::fmt::Debug for Outbox {
@@ -66,13 +71,13 @@ impl std::fmt::Debug for Outbox {
 }
 
 impl Outbox {
-    /// A worker delivering through the server in `settings`.
-    pub fn new(store: Arc<dyn Store>, settings: MailSettings) -> Result<Self, MailError> {
+    /// A worker delivering through the server in `settings`, reporting into `metrics`.
+    pub fn new(store: Arc<dyn Store>, settings: MailSettings, metrics: OutboxMetrics) -> Result<Self, MailError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose_secret())
             .map_err(|e| MailError::Url(e.to_string()))?
             .timeout(Some(SMTP_TIMEOUT))
             .build();
-        Ok(Self { store, transport, settings, wake: Arc::new(Notify::new()) })
+        Ok(Self { store, transport, settings, wake: Arc::new(Notify::new()), metrics })
     }
 
     /// Notify this after storing a message so it is sent at once rather than at the next poll.
@@ -83,9 +88,11 @@ impl Outbox {
     /// Delivers due notifications until `shutdown` completes.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
         tracing::info!(to = %self.settings.to, "contact outbox started");
+        self.metrics.started();
         tokio::pin!(shutdown);
         loop {
             self.deliver_due().await;
+            self.report_backlog().await;
             tokio::select! {
                 () = &mut shutdown => break,
                 () = self.wake.notified() => {}
@@ -117,6 +124,20 @@ impl Outbox {
         }
     }
 
+    /// Reads the backlog into the metrics. A failure to read it is already counted in
+    /// `db_query_errors_total`; the last figures stay until the next pass.
+    pub async fn report_backlog(&self) {
+        match self.store.outbox_counts().await {
+            Ok(counts) => {
+                let waited = |stored: Timestamp| (Timestamp::now().as_datetime() - stored.as_datetime()).to_std();
+                let oldest_pending_age = counts.oldest_pending.and_then(|t| waited(t).ok()).unwrap_or_default();
+                let (pending, sent, failed) = (counts.pending, counts.sent, counts.failed);
+                self.metrics.set_backlog(Backlog { pending, sent, failed, oldest_pending_age });
+            }
+            Err(error) => tracing::debug!(error = %error.chain(), "contact outbox: cannot read the backlog"),
+        }
+    }
+
     /// Sends one notification and records the outcome; true when sent.
     async fn attempt(&self, message: &ContactMessage) -> bool {
         let result = match self.notification(message) {
@@ -124,6 +145,7 @@ impl Outbox {
             Err(e) => Err(e),
         };
         let attempts = message.delivery.attempts + 1;
+        self.metrics.record_attempt(if result.is_ok() { AttemptOutcome::Sent } else { AttemptOutcome::Failed });
         let outcome = match &result {
             Ok(()) => {
                 tracing::info!(id = %message.id, attempts, "contact notification sent");

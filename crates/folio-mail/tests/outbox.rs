@@ -1,5 +1,6 @@
 //! The outbox against a local SMTP sink: delivery, a mail server that is down and comes back,
-//! giving up after the last attempt, and waking on new messages. Nothing is ever lost.
+//! giving up after the last attempt, waking on new messages, and the metrics of it all.
+//! Nothing is ever lost.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,6 +15,7 @@ use serde_json::json;
 
 struct Setup {
     store: Arc<dyn Store>,
+    metrics: Metrics,
     sink: SmtpSink,
     _dir: tempfile::TempDir,
 }
@@ -24,7 +26,7 @@ async fn setup() -> Setup {
     let settings = DatabaseSettings::Sqlite(SqliteSettings::at(dir.path().join("folio.db")));
     let store = folio_store::connect(&settings, metrics.db.clone()).await.expect("open");
     store.migrate().await.expect("migrate");
-    Setup { store, sink: SmtpSink::start().await, _dir: dir }
+    Setup { store, metrics, sink: SmtpSink::start().await, _dir: dir }
 }
 
 fn outbox(setup: &Setup, max_attempts: i32) -> Outbox {
@@ -35,7 +37,7 @@ fn outbox(setup: &Setup, max_attempts: i32) -> Outbox {
         retry_base: Duration::from_millis(100),
         max_attempts,
     };
-    Outbox::new(setup.store.clone(), settings).expect("valid settings")
+    Outbox::new(setup.store.clone(), settings, setup.metrics.outbox.clone()).expect("valid settings")
 }
 
 async fn submit(store: &dyn Store, subject: &str) -> ContactMessage {
@@ -134,4 +136,54 @@ async fn the_worker_sends_at_once_when_woken() {
     }
     let _ = stop.send(());
     worker.await.expect("worker stops");
+}
+
+#[tokio::test]
+async fn the_backlog_and_every_attempt_are_in_the_metrics() {
+    let mut setup = setup().await;
+    setup.sink.stop().await;
+    submit(setup.store.as_ref(), "first").await;
+    submit(setup.store.as_ref(), "second").await;
+    let outbox = outbox(&setup, 10);
+    setup.metrics.outbox.started();
+    outbox.deliver_due().await;
+    outbox.report_backlog().await;
+    let text = rendered(
+        &setup,
+        &[
+            "contact_notification_attempts_total{outcome=\"failed\"} 2",
+            "contact_notification_attempts_total{outcome=\"sent\"} 0",
+            "contact_outbox_messages{state=\"pending\"} 2",
+            "contact_outbox_messages{state=\"sent\"} 0",
+        ],
+    );
+    let age: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("contact_outbox_oldest_pending_age_seconds "))
+        .and_then(|v| v.parse().ok())
+        .expect("the oldest pending message's wait is reported");
+    assert!((0.0..60.0).contains(&age), "{age}");
+
+    setup.sink.restart().await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(outbox.deliver_due().await, 2);
+    outbox.report_backlog().await;
+    rendered(
+        &setup,
+        &[
+            "contact_notification_attempts_total{outcome=\"sent\"} 2",
+            "contact_outbox_messages{state=\"pending\"} 0",
+            "contact_outbox_messages{state=\"sent\"} 2",
+            "contact_outbox_oldest_pending_age_seconds 0",
+        ],
+    );
+}
+
+/// The metrics text, once it holds every needle.
+fn rendered(setup: &Setup, needles: &[&str]) -> String {
+    let text = setup.metrics.render();
+    for needle in needles {
+        assert!(text.contains(needle), "missing {needle} in\n{text}");
+    }
+    text
 }

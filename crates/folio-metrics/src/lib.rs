@@ -1,9 +1,16 @@
 //! Folio's Prometheus metrics, under the names the earlier platform's Grafana dashboards query.
 //!
-//! One [`Metrics`] value is shared by the whole process; the HTTP middleware, the storage layer
-//! and the site record into it, and `GET /api/metrics` renders it.
+//! One [`Metrics`] value is shared by the whole process; the HTTP middleware, the storage layer,
+//! the site and the outbox record into it, and `GET /api/metrics` renders it. Every label value
+//! comes from a closed set.
 
+mod outbox;
+mod pool;
+mod runtime;
 mod service;
+mod site;
+#[cfg(test)]
+mod testing;
 
 use std::time::{Duration, Instant};
 
@@ -12,7 +19,10 @@ use prometheus::{
     process_collector::ProcessCollector,
 };
 
+pub use outbox::{AttemptOutcome, Backlog, OutboxMetrics};
+pub use pool::{PoolMetrics, PoolName, PoolStatus};
 pub use service::Service;
+pub use site::{ApiEndpoint, ApiOutcome, CacheResult, SiteMetrics};
 
 /// The content type Prometheus expects from a text exposition.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -30,6 +40,10 @@ pub struct Metrics {
     pub db: DbMetrics,
     /// Page views of the site.
     pub pages: PageMetrics,
+    /// The site's project cache and its calls to the API.
+    pub site: SiteMetrics,
+    /// The contact outbox: backlog by state, delivery attempts.
+    pub outbox: OutboxMetrics,
 }
 
 /// HTTP request metrics.
@@ -46,6 +60,8 @@ pub struct DbMetrics {
     duration: HistogramVec,
     queries: IntCounterVec,
     errors: IntCounterVec,
+    /// The connection pools and database reachability.
+    pub pool: PoolMetrics,
 }
 
 /// Site page views (`frontend_page_views_total`).
@@ -56,7 +72,7 @@ pub struct PageMetrics {
 
 impl Metrics {
     /// A registry carrying the uptime and info series of each given service, plus the HTTP,
-    /// database, page-view and `process_*` metrics.
+    /// database, pool, page-view, site, outbox, `tokio_*` and `process_*` metrics.
     pub fn new(services: &[Service], version: &str, environment: &str) -> Self {
         let registry = Registry::new();
         let started = Instant::now();
@@ -64,6 +80,7 @@ impl Metrics {
             service.register(&registry, started, version, environment);
         }
         register(&registry, ProcessCollector::for_self());
+        register(&registry, runtime::Runtime::new());
         let http = HttpMetrics {
             requests: counter(
                 &registry,
@@ -98,21 +115,28 @@ impl Metrics {
                 "Database queries that failed",
                 &["query_type", "table", "error_type"],
             ),
+            pool: PoolMetrics::new(&registry),
         };
         let pages = PageMetrics {
             views: counter(&registry, "frontend_page_views_total", "Site page views", &["page", "method"]),
         };
-        Self { registry, http, db, pages }
+        let site = SiteMetrics::new(&registry);
+        let outbox = OutboxMetrics::new(&registry);
+        Self { registry, http, db, pages, site, outbox }
     }
 
     /// The Prometheus text exposition of every metric.
     pub fn render(&self) -> String {
-        let mut out = Vec::new();
-        TextEncoder::new()
-            .encode(&self.registry.gather(), &mut out)
-            .expect("encoding metrics gathered from our own registry cannot fail");
-        String::from_utf8(out).expect("the text encoder writes UTF-8")
+        render_registry(&self.registry)
     }
+}
+
+fn render_registry(registry: &Registry) -> String {
+    let mut out = Vec::new();
+    TextEncoder::new()
+        .encode(&registry.gather(), &mut out)
+        .expect("encoding metrics gathered from our own registry cannot fail");
+    String::from_utf8(out).expect("the text encoder writes UTF-8")
 }
 
 impl HttpMetrics {

@@ -4,10 +4,11 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use folio_domain::Project;
+use folio_metrics::{ApiEndpoint, ApiOutcome, SiteMetrics};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -137,5 +138,48 @@ impl Backend for HttpBackend {
             }
             other => Err(SubmitError::Unavailable(format!("POST /api/contact answered {other}"))),
         }
+    }
+}
+
+/// Any backend, with each call counted and timed (`frontend_api_calls_total`,
+/// `frontend_api_call_duration_seconds`): in `web` mode these are the site's HTTP calls to the
+/// API, in `serve` mode the same calls answered in-process.
+#[derive(Debug)]
+pub struct MeteredBackend {
+    inner: Arc<dyn Backend>,
+    metrics: SiteMetrics,
+}
+
+impl MeteredBackend {
+    /// Wraps `inner`, recording into `metrics`.
+    pub fn new(inner: Arc<dyn Backend>, metrics: SiteMetrics) -> Self {
+        Self { inner, metrics }
+    }
+}
+
+#[async_trait]
+impl Backend for MeteredBackend {
+    async fn projects(&self) -> Result<Arc<Vec<Project>>, BackendError> {
+        let started = Instant::now();
+        let result = self.inner.projects().await;
+        let outcome = match &result {
+            Ok(_) => ApiOutcome::Ok,
+            Err(BackendError::Timeout(_)) => ApiOutcome::Timeout,
+            Err(BackendError::Unavailable(_)) => ApiOutcome::Unavailable,
+        };
+        self.metrics.record_call(ApiEndpoint::Projects, outcome, started.elapsed());
+        result
+    }
+
+    async fn submit_contact(&self, fields: ContactFields, client: IpAddr) -> Result<(), SubmitError> {
+        let started = Instant::now();
+        let result = self.inner.submit_contact(fields, client).await;
+        let outcome = match &result {
+            Ok(()) => ApiOutcome::Ok,
+            Err(SubmitError::Invalid(_) | SubmitError::RateLimited(_)) => ApiOutcome::Refused,
+            Err(SubmitError::Unavailable(_)) => ApiOutcome::Unavailable,
+        };
+        self.metrics.record_call(ApiEndpoint::Contact, outcome, started.elapsed());
+        result
     }
 }

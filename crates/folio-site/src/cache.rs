@@ -6,6 +6,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use folio_domain::Project;
+use folio_metrics::{CacheResult, SiteMetrics};
 use tokio::sync::Mutex;
 
 use crate::backend::{Backend, BackendError};
@@ -32,6 +33,7 @@ pub struct ProjectCache {
     entry: RwLock<Option<Entry>>,
     last_failure: RwLock<Option<(Instant, BackendError)>>,
     refresh: Mutex<()>,
+    metrics: SiteMetrics,
 }
 
 impl std::fmt::Debug for ProjectCache {
@@ -41,8 +43,8 @@ impl std::fmt::Debug for ProjectCache {
 }
 
 impl ProjectCache {
-    /// A cache over `backend` keeping lists for `ttl`.
-    pub fn new(backend: Arc<dyn Backend>, ttl: Duration, version: Version) -> Self {
+    /// A cache over `backend` keeping lists for `ttl`, counting how it answers into `metrics`.
+    pub fn new(backend: Arc<dyn Backend>, ttl: Duration, version: Version, metrics: SiteMetrics) -> Self {
         Self {
             backend,
             ttl,
@@ -50,6 +52,7 @@ impl ProjectCache {
             entry: RwLock::default(),
             last_failure: RwLock::default(),
             refresh: Mutex::new(()),
+            metrics,
         }
     }
 
@@ -60,12 +63,18 @@ impl ProjectCache {
 
     /// Active projects: cached when fresh, fetched otherwise, stale if the API fails.
     pub async fn projects(&self) -> Result<Arc<Vec<Project>>, BackendError> {
+        let (result, how) = self.lookup().await;
+        self.metrics.record_lookup(how);
+        result
+    }
+
+    async fn lookup(&self) -> (Result<Arc<Vec<Project>>, BackendError>, CacheResult) {
         if let Some(fresh) = self.fresh() {
-            return Ok(fresh);
+            return (Ok(fresh), CacheResult::Hit);
         }
         let _turn = self.refresh.lock().await;
         if let Some(fresh) = self.fresh() {
-            return Ok(fresh);
+            return (Ok(fresh), CacheResult::Hit);
         }
         // After a failure, wait one TTL before asking the API again.
         let recent_failure = self.last_failure.read().expect("lock").clone().filter(|(at, _)| at.elapsed() < self.ttl);
@@ -81,7 +90,7 @@ impl ProjectCache {
                 *self.entry.write().expect("lock") =
                     Some(Entry { fetched: Instant::now(), version, projects: projects.clone() });
                 *self.last_failure.write().expect("lock") = None;
-                Ok(projects)
+                (Ok(projects), CacheResult::Miss)
             }
             Err(error) => {
                 if self.last_failure.read().expect("lock").is_none() {
@@ -89,7 +98,10 @@ impl ProjectCache {
                 }
                 *self.last_failure.write().expect("lock") = Some((Instant::now(), error.clone()));
                 let stale = self.entry.read().expect("lock").clone().filter(|e| e.fetched.elapsed() < STALE_FOR);
-                stale.map(|e| e.projects).ok_or(error)
+                match stale {
+                    Some(entry) => (Ok(entry.projects), CacheResult::Stale),
+                    None => (Err(error), CacheResult::Error),
+                }
             }
         }
     }
@@ -109,6 +121,7 @@ mod tests {
     use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
     use async_trait::async_trait;
+    use folio_metrics::{Metrics, Service};
 
     use super::*;
     use crate::backend::{ContactFields, SubmitError};
@@ -135,26 +148,35 @@ mod tests {
         }
     }
 
-    fn cache(fake: &Arc<Fake>, ttl_ms: u64, version: Arc<AtomicU64>) -> ProjectCache {
+    fn cache(fake: &Arc<Fake>, ttl_ms: u64, version: Arc<AtomicU64>) -> (ProjectCache, Metrics) {
         let backend: Arc<dyn Backend> = fake.clone();
-        ProjectCache::new(backend, Duration::from_millis(ttl_ms), Arc::new(move || version.load(Ordering::SeqCst)))
+        let metrics = Metrics::new(&[Service::Frontend], "test", "test");
+        let version = Arc::new(move || version.load(Ordering::SeqCst));
+        (ProjectCache::new(backend, Duration::from_millis(ttl_ms), version, metrics.site.clone()), metrics)
+    }
+
+    /// `frontend_project_cache_lookups_total` for `result`.
+    fn lookups(metrics: &Metrics, result: &str) -> u64 {
+        let prefix = format!("frontend_project_cache_lookups_total{{result=\"{result}\"}} ");
+        metrics.render().lines().find_map(|l| l.strip_prefix(&prefix)?.parse().ok()).unwrap_or(0)
     }
 
     #[tokio::test]
     async fn a_fresh_list_is_served_without_asking_the_api() {
         let fake = Arc::new(Fake::default());
-        let cache = cache(&fake, 60_000, Arc::default());
+        let (cache, metrics) = cache(&fake, 60_000, Arc::default());
         for _ in 0..5 {
             cache.projects().await.expect("projects");
         }
         assert_eq!(fake.calls.load(Ordering::SeqCst), 1);
+        assert_eq!((lookups(&metrics, "miss"), lookups(&metrics, "hit")), (1, 4));
     }
 
     #[tokio::test]
     async fn a_version_change_refetches_at_once() {
         let fake = Arc::new(Fake::default());
         let version = Arc::new(AtomicU64::new(0));
-        let cache = cache(&fake, 60_000, version.clone());
+        let (cache, _metrics) = cache(&fake, 60_000, version.clone());
         cache.projects().await.expect("projects");
         version.fetch_add(1, Ordering::SeqCst);
         cache.projects().await.expect("projects");
@@ -164,7 +186,7 @@ mod tests {
     #[tokio::test]
     async fn when_the_api_is_down_the_last_list_is_served_and_it_is_not_hammered() {
         let fake = Arc::new(Fake::default());
-        let cache = cache(&fake, 50, Arc::default());
+        let (cache, metrics) = cache(&fake, 50, Arc::default());
         cache.projects().await.expect("projects");
         fake.down.store(true, Ordering::SeqCst);
         tokio::time::sleep(Duration::from_millis(60)).await;
@@ -172,12 +194,14 @@ mod tests {
             cache.projects().await.expect("stale list served");
         }
         assert_eq!(fake.calls.load(Ordering::SeqCst), 2, "one failed refresh per TTL");
+        assert_eq!((lookups(&metrics, "miss"), lookups(&metrics, "stale")), (1, 10));
     }
 
     #[tokio::test]
     async fn with_nothing_cached_a_failure_is_reported() {
         let fake = Arc::new(Fake { down: AtomicBool::new(true), ..Fake::default() });
-        let cache = cache(&fake, 50, Arc::default());
+        let (cache, metrics) = cache(&fake, 50, Arc::default());
         assert!(cache.projects().await.is_err());
+        assert_eq!(lookups(&metrics, "error"), 1);
     }
 }

@@ -66,6 +66,7 @@ impl SiteState {
         let assets = Assets::default();
         let base_url = config.base_url.trim_end_matches('/').to_owned();
         let pages = Prerendered::render(&config.content, &assets, &base_url);
+        metrics.site.serving();
         Self {
             content: Arc::new(config.content),
             assets: Arc::new(assets),

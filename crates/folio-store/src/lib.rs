@@ -19,7 +19,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use folio_domain::Timestamp;
-use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch};
+use folio_domain::{
+    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch,
+};
 use folio_metrics::DbMetrics;
 use uuid::Uuid;
 
@@ -39,6 +41,30 @@ impl DatabaseKind {
         match self {
             DatabaseKind::Postgres => "postgresql",
             DatabaseKind::Sqlite => "sqlite",
+        }
+    }
+}
+
+/// The stored contact messages by notification state, for the outbox's metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxCounts {
+    pub pending: u64,
+    pub sent: u64,
+    pub failed: u64,
+    /// When the oldest message whose notification is still pending was stored.
+    pub oldest_pending: Option<Timestamp>,
+}
+
+impl OutboxCounts {
+    /// Adds one `GROUP BY delivery_state` row: its state, count and oldest `created_at`.
+    pub(crate) fn add(&mut self, state: DeliveryState, count: u64, oldest: Option<Timestamp>) {
+        match state {
+            DeliveryState::Pending => {
+                self.pending = count;
+                self.oldest_pending = oldest;
+            }
+            DeliveryState::Sent => self.sent = count,
+            DeliveryState::Failed => self.failed = count,
         }
     }
 }
@@ -95,6 +121,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Records the outcome of one delivery attempt.
     async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError>;
+
+    /// How many stored messages are in each notification state, and when the oldest pending
+    /// one was stored.
+    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError>;
 
     /// Completes, with the reason, once the store has met an error only a restart with fresh
     /// configuration can fix (PostgreSQL refusing the password after RDS rotated it, say).

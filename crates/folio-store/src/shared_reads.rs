@@ -8,7 +8,7 @@ use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProjec
 use uuid::Uuid;
 
 use crate::coalesce::Coalescer;
-use crate::{DatabaseKind, MigrationReport, Store, StoreError};
+use crate::{DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
 
 /// A store whose reads of projects are shared between concurrent callers.
 #[derive(Debug)]
@@ -84,6 +84,10 @@ impl Store for SharedReads {
 
     async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
         self.inner.record_delivery(id, outcome).await
+    }
+
+    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        self.inner.outbox_counts().await
     }
 
     async fn fatal(&self) -> String {

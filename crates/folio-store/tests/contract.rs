@@ -8,7 +8,7 @@ use std::time::Duration;
 use folio_domain::{
     DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, ProjectPatch, Submission, Timestamp,
 };
-use folio_store::Store;
+use folio_store::{OutboxCounts, Store};
 use futures::future::join_all;
 use serde_json::json;
 use uuid::Uuid;
@@ -196,6 +196,25 @@ async fn concurrent_claims_never_hand_out_a_message_twice(store: &dyn Store) {
     assert_eq!((claimed, ids.len()), (12, 12), "every message claimed exactly once");
 }
 
+async fn outbox_counts_follow_each_state_and_the_oldest_pending_message(store: &dyn Store) {
+    assert_eq!(store.outbox_counts().await.expect("counts"), OutboxCounts::default());
+    let sent = store.insert_contact_message(contact("sent")).await.expect("insert");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let oldest_pending = store.insert_contact_message(contact("waiting")).await.expect("insert");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let abandoned = store.insert_contact_message(contact("abandoned")).await.expect("insert");
+    store.insert_contact_message(contact("newest")).await.expect("insert");
+    store.record_delivery(sent.id, DeliveryOutcome::Sent { at: Timestamp::now() }).await.expect("record");
+    let give_up = DeliveryOutcome::Failed { error: "550 mailbox unavailable".into(), retry_at: None };
+    store.record_delivery(abandoned.id, give_up).await.expect("record");
+    let retry = DeliveryOutcome::Failed { error: "connection refused".into(), retry_at: Some(in_ms(60_000)) };
+    store.record_delivery(oldest_pending.id, retry).await.expect("record");
+
+    let counts = store.outbox_counts().await.expect("counts");
+    let expected = OutboxCounts { pending: 2, sent: 1, failed: 1, oldest_pending: Some(oldest_pending.created_at) };
+    assert_eq!(counts, expected, "a retried message is still pending");
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -234,4 +253,5 @@ contract!(
     a_due_notification_is_claimed_once_until_its_lease_passes,
     delivery_outcomes_are_recorded_and_sent_mail_is_never_claimed_again,
     concurrent_claims_never_hand_out_a_message_twice,
+    outbox_counts_follow_each_state_and_the_oldest_pending_message,
 );

@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use folio_api::{AdminAuth, ApiState, ContactService, RateLimiter, ServiceInfo};
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
-use folio_site::backend::{Backend, HttpBackend};
+use folio_site::backend::{Backend, HttpBackend, MeteredBackend};
 use folio_site::cache::ProjectCache;
 use folio_site::{SiteConfig, SiteState};
 use folio_store::postgres::{PgSettings, PgStore, SslMode};
@@ -130,7 +130,7 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
         tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
     }
     let outbox = match &data.contact.mail {
-        Some(mail) => Some(Outbox::new(store.clone(), mail.clone())?),
+        Some(mail) => Some(Outbox::new(store.clone(), mail.clone(), metrics.outbox.clone())?),
         None => {
             tracing::warn!("SMTP_URL is not set: contact messages are stored, but nobody is notified");
             None
@@ -160,7 +160,8 @@ fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metri
         (None, Some(remote)) => (Arc::new(HttpBackend::new(remote.url.clone(), remote.timeout)), Arc::new(|| 0)),
         (None, None) => unreachable!("configuration requires API_URL for a site without the API"),
     };
-    let cache = Arc::new(ProjectCache::new(backend, settings.cache_ttl, version));
+    let backend = Arc::new(MeteredBackend::new(backend, metrics.site.clone()));
+    let cache = Arc::new(ProjectCache::new(backend, settings.cache_ttl, version, metrics.site.clone()));
     let site = SiteConfig {
         content: settings.content.clone(),
         base_url: settings.public_base_url.clone(),

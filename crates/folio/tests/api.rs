@@ -313,6 +313,30 @@ async fn metrics_use_the_dashboard_names_and_route_templates(backend: Backend) {
     assert!(!text.contains("route=\"/api/metrics\""), "the metrics endpoint measures itself");
 }
 
+async fn pools_reachability_and_the_runtime_are_measured(backend: Backend) {
+    let app = spawn(backend, &[("DB_POOL_MAX", "3")]).await;
+    json_with_status(app.get("/api/health").await, 200).await;
+    json_with_status(app.get("/api/projects").await, 200).await;
+    let text = app.get("/api/metrics").await.text().await.expect("body");
+    let requests_max = if backend == Backend::Postgres { "3" } else { "4" };
+    for needle in [
+        "db_up 1".to_owned(),
+        format!("db_pool_max_connections{{pool=\"requests\"}} {requests_max}"),
+        "db_pool_max_connections{pool=\"health\"} 1".to_owned(),
+        "db_pool_connections{pool=\"health\",state=\"idle\"} 1".to_owned(),
+        "db_pool_connections{pool=\"health\",state=\"in_use\"} 0".to_owned(),
+        "db_pool_waiting{pool=\"requests\"} 0".to_owned(),
+        "db_pool_acquire_duration_seconds_count{pool=\"health\"} 1".to_owned(),
+        "db_pool_acquire_timeouts_total{pool=\"requests\"} 0".to_owned(),
+        "tokio_workers ".to_owned(),
+        "tokio_alive_tasks ".to_owned(),
+        "tokio_worker_busy_seconds_total ".to_owned(),
+    ] {
+        assert!(text.contains(&needle), "missing {needle:?} in:\n{text}");
+    }
+    assert!(!text.contains("contact_outbox_messages"), "without SMTP_URL no outbox figures are made up");
+}
+
 async fn admin_requests_are_rate_limited_per_client_before_the_token_is_checked(backend: Backend) {
     let app = spawn(backend, &[("ADMIN_RATE_LIMIT_PER_MINUTE", "2")]).await;
     let guess =
@@ -350,4 +374,5 @@ on_both_databases!(
     responses_carry_a_request_id_and_security_headers,
     cors_allows_only_the_configured_origins,
     metrics_use_the_dashboard_names_and_route_templates,
+    pools_reachability_and_the_runtime_are_measured,
 );

@@ -263,6 +263,19 @@ async fn web_reads_a_separate_api_forwards_the_form_and_survives_the_api_going_a
     let down = no_redirects().post(web.url("/contact")).form(&form).send().await.expect("send");
     assert_eq!(down.status(), 503);
     assert!(down.text().await.expect("body").contains("could not be sent right now"));
+
+    let metrics = text(&web, "/api/metrics", 200).await;
+    for needle in [
+        "frontend_project_cache_lookups_total{result=\"miss\"} 1",
+        "frontend_project_cache_lookups_total{result=\"stale\"} 1",
+        "frontend_api_calls_total{endpoint=\"/api/projects\",method=\"GET\",outcome=\"ok\"} 1",
+        "frontend_api_calls_total{endpoint=\"/api/projects\",method=\"GET\",outcome=\"unavailable\"} 1",
+        "frontend_api_calls_total{endpoint=\"/api/contact\",method=\"POST\",outcome=\"ok\"} 1",
+        "frontend_api_calls_total{endpoint=\"/api/contact\",method=\"POST\",outcome=\"unavailable\"} 1",
+        "frontend_api_call_duration_seconds_count{endpoint=\"/api/projects\",method=\"GET\"} 2",
+    ] {
+        assert!(metrics.contains(needle), "missing {needle} in\n{metrics}");
+    }
 }
 
 #[tokio::test]

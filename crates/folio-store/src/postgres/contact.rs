@@ -1,5 +1,6 @@
 //! The SQL for contact messages and their outbox, and the mapping of rows.
 
+use crate::OutboxCounts;
 use crate::columns::contact_columns;
 use chrono::{DateTime, Utc};
 use folio_domain::{ContactMessage, Delivery, DeliveryState};
@@ -25,6 +26,9 @@ pub(crate) const RECORD_SENT: &str = "UPDATE contact_messages SET delivery_state
 pub(crate) const RECORD_FAILED: &str = "UPDATE contact_messages SET delivery_state = $4, attempts = attempts + 1, \
      last_error = $2, next_attempt_at = $3 WHERE id = $1";
 
+pub(crate) const COUNTS: &str =
+    "SELECT delivery_state, count(*), min(created_at) FROM contact_messages GROUP BY delivery_state";
+
 /// A row selected with the contact columns, in order.
 pub(crate) fn message(row: &Row) -> ContactMessage {
     let state: String = row.get(6);
@@ -44,5 +48,16 @@ pub(crate) fn message(row: &Row) -> ContactMessage {
             last_error: row.get(9),
             sent_at: at(10),
         },
+    }
+}
+
+/// Adds one row of [`COUNTS`] to `counts`.
+pub(crate) fn add_count(counts: &mut OutboxCounts, row: &Row) {
+    let state: String = row.get(0);
+    let count: i64 = row.get(1);
+    let oldest = row.get::<_, Option<DateTime<Utc>>>(2).map(Into::into);
+    // The CHECK constraint admits only the three known states.
+    if let Some(state) = DeliveryState::parse(&state) {
+        counts.add(state, u64::try_from(count).unwrap_or(0), oldest);
     }
 }

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType};
 use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp};
-use folio_metrics::DbMetrics;
+use folio_metrics::{DbMetrics, PoolName};
 use tokio_postgres::Row;
 use tokio_postgres::config::SslMode as PgSslMode;
 use tokio_postgres::types::ToSql;
@@ -25,8 +25,8 @@ use uuid::Uuid;
 pub use app_role::{AppRole, Provisioned};
 pub use settings::{PgSettings, PgUrl, PoolSettings, RootCerts, SslMode};
 
-use crate::instrument::timed;
-use crate::{DatabaseKind, MigrationReport, Store, StoreError};
+use crate::instrument::{acquire, pool_status, timed, timed_ping};
+use crate::{DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
 
 /// How long the health check waits for its reserved connection and its `SELECT 1`.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(1);
@@ -56,6 +56,10 @@ impl PgStore {
             settings.pool.connect_timeout,
         )?;
         let health = build_pool(&config, &tls, 1, HEALTH_TIMEOUT, HEALTH_TIMEOUT)?;
+        for (name, pool) in [(PoolName::Requests, &pool), (PoolName::Health, &health)] {
+            let pool = pool.weak();
+            metrics.pool.watch(name, move || pool.upgrade().map(|p| pool_status(p.status())));
+        }
         let roots_hint = match &settings.ssl_root_cert {
             Some(RootCerts::File(path)) => format!(" (the certificate must chain to a CA in {})", path.display()),
             Some(RootCerts::System) => " (the certificate must chain to a public CA)".to_owned(),
@@ -65,7 +69,15 @@ impl PgStore {
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.pool.get().await.map_err(|e| self.noticed(errors::classify_pool(e, &self.roots_hint)))
+        self.connection(&self.pool, PoolName::Requests).await
+    }
+
+    /// A connection from `pool`, its wait recorded.
+    async fn connection(&self, pool: &Pool, name: PoolName) -> Result<deadpool_postgres::Object, StoreError> {
+        let wait_timed_out = |e: &PoolError| matches!(e, PoolError::Timeout(TimeoutType::Wait));
+        acquire(&self.metrics, name, pool.get(), wait_timed_out)
+            .await
+            .map_err(|e| self.noticed(errors::classify_pool(e, &self.roots_hint)))
     }
 
     fn classify(&self, error: tokio_postgres::Error) -> StoreError {
@@ -189,9 +201,8 @@ impl Store for PgStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        timed(&self.metrics, "ping", "none", async {
-            let client =
-                self.health.get().await.map_err(|e| self.noticed(errors::classify_pool(e, &self.roots_hint)))?;
+        timed_ping(&self.metrics, async {
+            let client = self.connection(&self.health, PoolName::Health).await?;
             match tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await {
                 Ok(result) => result.map(drop).map_err(|e| self.classify(e)),
                 Err(_) => Err(StoreError::Timeout("the health query took longer than 1 s".into())),
@@ -306,6 +317,17 @@ impl Store for PgStore {
                 }
             }
             Ok(())
+        })
+        .await
+    }
+
+    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        timed(&self.metrics, "select", "contact_messages", async {
+            let mut counts = OutboxCounts::default();
+            for row in self.query(contact::COUNTS, &[]).await? {
+                contact::add_count(&mut counts, &row);
+            }
+            Ok(counts)
         })
         .await
     }

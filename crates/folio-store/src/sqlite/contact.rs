@@ -26,6 +26,9 @@ pub(crate) const RECORD_SENT: &str = "UPDATE contact_messages SET delivery_state
 pub(crate) const RECORD_FAILED: &str = "UPDATE contact_messages SET delivery_state = ?4, attempts = attempts + 1, \
      last_error = ?2, next_attempt_at = ?3 WHERE id = ?1";
 
+pub(crate) const COUNTS: &str =
+    "SELECT delivery_state, count(*), min(created_at) FROM contact_messages GROUP BY delivery_state";
+
 /// A row selected with the contact columns, in order.
 pub(crate) fn message(row: &Row<'_>) -> rusqlite::Result<ContactMessage> {
     Ok(ContactMessage {
@@ -43,6 +46,14 @@ pub(crate) fn message(row: &Row<'_>) -> rusqlite::Result<ContactMessage> {
             sent_at: parse_optional(row, 10, Timestamp::parse)?,
         },
     })
+}
+
+/// One row of [`COUNTS`]: a state, its count, and its oldest `created_at` (RFC 3339 text in
+/// one fixed format, so the smallest text is the earliest time).
+pub(crate) fn count(row: &Row<'_>) -> rusqlite::Result<(DeliveryState, u64, Option<Timestamp>)> {
+    let state = parse(row, 0, |s| DeliveryState::parse(s).ok_or(UnknownState))?;
+    let count: i64 = row.get(1)?;
+    Ok((state, u64::try_from(count).unwrap_or(0), parse_optional(row, 2, Timestamp::parse)?))
 }
 
 /// A `delivery_state` outside the three the CHECK constraint admits.

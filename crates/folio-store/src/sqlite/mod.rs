@@ -11,14 +11,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use deadpool_sqlite::{Config, Hook, HookError, Pool, Runtime};
+use deadpool_sqlite::{Config, Hook, HookError, Pool, PoolError, Runtime, TimeoutType};
 use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp};
-use folio_metrics::DbMetrics;
+use folio_metrics::{DbMetrics, PoolName};
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use crate::instrument::timed;
-use crate::{DatabaseKind, MigrationReport, Store, StoreError};
+use crate::instrument::{acquire, pool_status, timed, timed_ping};
+use crate::{DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
 
 /// Where the file is and how long a write waits for the lock.
 #[derive(Debug, Clone)]
@@ -55,16 +55,25 @@ impl SqliteStore {
         check_writable(&settings.path)?;
         let pool = build_pool(settings, settings.max_connections)?;
         let health = build_pool(settings, 1)?;
+        for (name, pool) in [(PoolName::Requests, &pool), (PoolName::Health, &health)] {
+            let pool = pool.weak();
+            metrics.pool.watch(name, move || pool.upgrade().map(|p| pool_status(p.status())));
+        }
         Ok(Self { pool, health, path: settings.path.clone(), metrics })
     }
 
-    /// Runs `work` on a pooled connection on a blocking thread.
-    async fn with_conn<T, F>(&self, pool: &Pool, work: F) -> Result<T, StoreError>
+    /// Runs `work` on a connection of the named pool, on a blocking thread.
+    async fn with_conn<T, F>(&self, pool: PoolName, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<T> + Send + 'static,
     {
-        let conn = pool.get().await.map_err(|e| self.pool_error(e))?;
+        let get = match pool {
+            PoolName::Requests => self.pool.get(),
+            PoolName::Health => self.health.get(),
+        };
+        let wait_timed_out = |e: &PoolError| matches!(e, PoolError::Timeout(TimeoutType::Wait));
+        let conn = acquire(&self.metrics, pool, get, wait_timed_out).await.map_err(|e| self.pool_error(e))?;
         match conn.interact(work).await {
             Ok(result) => result.map_err(|e| classify(e, &self.path)),
             Err(e) => Err(StoreError::Query(e.to_string().into())),
@@ -172,15 +181,15 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        timed(&self.metrics, "ping", "none", async {
-            self.with_conn(&self.health, |c| c.query_row("SELECT 1", [], |_| Ok(()))).await
+        timed_ping(&self.metrics, async {
+            self.with_conn(PoolName::Health, |c| c.query_row("SELECT 1", [], |_| Ok(()))).await
         })
         .await
     }
 
     async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
-            self.with_conn(&self.pool, |c| {
+            self.with_conn(PoolName::Requests, |c| {
                 let mut statement = c.prepare_cached(rows::LIST_ACTIVE)?;
                 statement.query_map([], rows::project)?.collect::<Result<Vec<_>, _>>().map(Arc::new)
             })
@@ -191,7 +200,7 @@ impl Store for SqliteStore {
 
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "select", "projects", async {
-            self.with_conn(&self.pool, move |c| {
+            self.with_conn(PoolName::Requests, move |c| {
                 c.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()
             })
             .await
@@ -203,7 +212,8 @@ impl Store for SqliteStore {
         timed(&self.metrics, "insert", "projects", async {
             let p = new.into_project(Uuid::new_v4(), Timestamp::now());
             let stored = p.clone();
-            self.with_conn(&self.pool, move |c| c.prepare_cached(rows::INSERT)?.execute(rows::values(&p))).await?;
+            self.with_conn(PoolName::Requests, move |c| c.prepare_cached(rows::INSERT)?.execute(rows::values(&p)))
+                .await?;
             Ok(stored)
         })
         .await
@@ -211,7 +221,7 @@ impl Store for SqliteStore {
 
     async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
         timed(&self.metrics, "update", "projects", async {
-            self.with_conn(&self.pool, move |c| {
+            self.with_conn(PoolName::Requests, move |c| {
                 let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let found = tx.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()?;
                 let Some(mut p) = found else {
@@ -229,7 +239,7 @@ impl Store for SqliteStore {
 
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
         timed(&self.metrics, "delete", "projects", async {
-            self.with_conn(&self.pool, move |c| {
+            self.with_conn(PoolName::Requests, move |c| {
                 c.prepare_cached(rows::DELETE)?.execute([id.to_string()]).map(|n| n > 0)
             })
             .await
@@ -241,7 +251,7 @@ impl Store for SqliteStore {
         timed(&self.metrics, "insert", "contact_messages", async {
             let m = new.into_message(Uuid::new_v4(), Timestamp::now());
             let stored = m.clone();
-            self.with_conn(&self.pool, move |c| {
+            self.with_conn(PoolName::Requests, move |c| {
                 let d = &m.delivery;
                 c.prepare_cached(contact::INSERT)?.execute(params![
                     m.id.to_string(),
@@ -265,7 +275,7 @@ impl Store for SqliteStore {
 
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         timed(&self.metrics, "select", "contact_messages", async {
-            self.with_conn(&self.pool, move |c| {
+            self.with_conn(PoolName::Requests, move |c| {
                 c.prepare_cached(contact::LIST)?.query_map([limit], contact::message)?.collect()
             })
             .await
@@ -280,7 +290,7 @@ impl Store for SqliteStore {
     ) -> Result<Vec<ContactMessage>, StoreError> {
         timed(&self.metrics, "update", "contact_messages", async {
             let (now, until) = (Timestamp::now().to_rfc3339(), lease_until.to_rfc3339());
-            self.with_conn(&self.pool, move |c| {
+            self.with_conn(PoolName::Requests, move |c| {
                 c.prepare_cached(contact::CLAIM_DUE)?.query_map(params![now, limit, until], contact::message)?.collect()
             })
             .await
@@ -290,7 +300,7 @@ impl Store for SqliteStore {
 
     async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
         timed(&self.metrics, "update", "contact_messages", async {
-            self.with_conn(&self.pool, move |c| {
+            self.with_conn(PoolName::Requests, move |c| {
                 let state = outcome.state();
                 match outcome {
                     DeliveryOutcome::Sent { at } => {
@@ -303,6 +313,22 @@ impl Store for SqliteStore {
                 Ok(())
             })
             .await
+        })
+        .await
+    }
+
+    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        timed(&self.metrics, "select", "contact_messages", async {
+            let rows = self
+                .with_conn(PoolName::Requests, |c| {
+                    c.prepare_cached(contact::COUNTS)?.query_map([], contact::count)?.collect::<Result<Vec<_>, _>>()
+                })
+                .await?;
+            let mut counts = OutboxCounts::default();
+            for (state, count, oldest) in rows {
+                counts.add(state, count, oldest);
+            }
+            Ok(counts)
         })
         .await
     }
