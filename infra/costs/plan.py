@@ -68,11 +68,44 @@ class Plan:
             return []
         references = config.get("expressions", {}).get(attribute, {}).get("references", [])
         wanted = {ref for ref in references if ref.startswith(target_type + ".") and ref.count(".") == 1}
-        return [
+        found = [
             r
             for r in self.resources
             if r.type == target_type and r.module == resource.module and f"{r.type}.{r.name}" in wanted
         ]
+        if found:
+            return found
+        # Passed in as a module input (var.task.arn): follow it one step up, to the sibling
+        # module the calling module hands over (module.task[each.key]), and take the one
+        # resource of that type there.
+        inputs = {ref.split(".")[1] for ref in references if ref.startswith("var.")}
+        return [r for name in inputs for r in self._from_module_input(resource.module, name, target_type)]
+
+    def _from_module_input(self, module, variable, target_type):
+        steps = list(MODULE_STEP.finditer(module + "." if module else ""))
+        if not steps:
+            return []
+        last = steps[-1]
+        parent = module[: last.start()].rstrip(".")
+        call = self._module_config(parent)
+        expression = (call or {}).get("module_calls", {}).get(last.group(1), {}).get("expressions", {}).get(variable, {})
+        references = expression.get("references", [])
+        key = re.search(r"(\[[^\]]*\])\.$", last.group(0))
+        targets = set()
+        for ref in references:
+            if ref.startswith("module.") and ref.count(".") == 1:
+                # module.task with each.key: the sibling instance under the same key.
+                suffix = key.group(1) if key and "each.key" in references else ""
+                targets.add(f"{parent + '.' if parent else ''}{ref}{suffix}")
+        return [r for r in self.resources if r.type == target_type and r.module in targets]
+
+    def _module_config(self, module):
+        config = self.configuration
+        for name in MODULE_STEP.findall(module + "." if module else ""):
+            if config is None:
+                return None
+            config = config.get("module_calls", {}).get(name, {}).get("module")
+        return config
 
     def _resource_config(self, resource):
         if self.configuration is None:

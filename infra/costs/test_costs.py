@@ -245,6 +245,32 @@ class Pricing(unittest.TestCase):
         ]
         self.assertEqual(documents[0], documents[1])
 
+    def test_a_task_definition_handed_to_the_service_module_is_found_through_the_module_input(self):
+        service_resource = service("api", task_definition=None)
+        service_resource["address"], service_resource["name"] = 'module.service["api"].aws_ecs_service.this', "this"
+        definition = task_definition("api", cpu=512, memory=1024)
+        definition["address"] = 'module.task["api"].aws_ecs_task_definition.this'
+        other = task_definition("migrate", cpu=256, memory=512)
+        other["address"] = 'module.task["migrate"].aws_ecs_task_definition.this'
+        document = plan_document(service_resource, definition, other)
+        document["configuration"]["root_module"]["module_calls"] = {
+            "service": {
+                "expressions": {"task": {"references": ["module.task", "each.key"]}},
+                "module": {
+                    "resources": [
+                        {
+                            "mode": "managed",
+                            "type": "aws_ecs_service",
+                            "name": "this",
+                            "expressions": {"task_definition": {"references": ["var.task.arn", "var.task"]}},
+                        }
+                    ]
+                },
+            }
+        }
+        items = self.items(self.price(document))
+        self.assertEqual(items["Fargate vCPU (x86, on-demand)"], round(2 * 0.5 * 730 * 0.04048, 2))
+
     def test_an_unknown_task_definition_arn_is_found_through_the_configuration(self):
         document = plan_document(service("api", task_definition=None), task_definition("api", cpu=512, memory=1024))
         document["resource_changes"] = [

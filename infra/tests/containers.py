@@ -487,10 +487,26 @@ class LoadBalancer:
             blocks.append(f"  upstream {self.upstream(arn)} {{\n{servers}    keepalive 16;\n  }}\n")
         (self.dir / "upstreams.conf").write_text("".join(blocks))
 
+    def workers(self):
+        """The nginx worker processes (the master's children) running now."""
+        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return set(path.read_text().split()) if path.exists() else set()
+
     def reload(self):
+        """Applies the new targets, and returns once no worker of the old configuration is
+        left: `nginx -s reload` only signals the master, and on a busy machine the old workers
+        may route requests to a deregistered target for a second or more. An ALB switches at
+        once; this waits until nginx has too."""
         self.write_upstreams()
+        before = self.workers()
         subprocess.run(self.cmd + ["-s", "reload"], check=True, capture_output=True)
-        time.sleep(0.2)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            now = self.workers()
+            if now and not now & before:
+                return
+            time.sleep(0.05)
+        die("nginx did not replace its workers within 15 s of a reload")
 
     def register(self, arn, task):
         """Registers `task` and waits until the target group's health check finds it healthy
@@ -611,11 +627,13 @@ class Context:
         """A local SMTP server where a loopback SMTP_URL points (the test's own mail server)."""
         parsed = urllib.parse.urlsplit(url)
         if self.smtp is None and parsed.hostname and ipaddress.ip_address(parsed.hostname).is_loopback:
-            self.smtp_file.touch()
-            self.smtp = subprocess.Popen([harness.tool("test-smtp"), f"{parsed.hostname}:{smtp_port(url)}", str(self.smtp_file)],
-                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            if not self.smtp.stdout.readline():
-                die(f"the SMTP sink could not listen: {self.smtp.stderr.read().decode()}")
+            self.smtp = subprocess.Popen([harness.tool("smtp-sink"), f"{parsed.hostname}:{smtp_port(url)}"],
+                                         stdin=subprocess.PIPE, stdout=open(self.smtp_file, "w"), stderr=subprocess.PIPE)
+            deadline = time.monotonic() + 10
+            while not self.smtp_file.read_text().startswith("smtp://"):
+                if self.smtp.poll() is not None or time.monotonic() > deadline:
+                    die(f"the SMTP sink could not listen on {parsed.hostname}: {self.smtp.stderr.read().decode()}")
+                time.sleep(0.05)
 
     def environment_of(self, container, address):
         """The container's environment as ECS hands it over, then the replacements."""
@@ -861,8 +879,10 @@ def rollout(args, ctx, lb, services, tag, what):
     summary, _ = harness.finish_load(load)
     times = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in durations.items())
     print(f"  {what}: {times}; under load {summary['sent']} requests, {summary['failed']} failed, "
-          f"{summary['errors']} unanswered {summary['error_kinds'] or ''}, p99 {summary['p99_ms']:.1f} ms")
-    expect(summary["failed"] == 0 and summary["errors"] == 0, f"{what}: zero failed requests through the edge")
+          f"{summary['errors']} unanswered {summary['error_kinds'] or ''}, p99 {summary['p99_ms']:.1f} ms; "
+          f"statuses {summary['statuses']}")
+    if not expect(summary["failed"] == 0 and summary["errors"] == 0, f"{what}: zero failed requests through the edge"):
+        print("  the load balancer's error log:\n" + (lb.dir / "error.log").read_text()[-3000:])
 
 
 def database_outage(ctx, lb, services):
@@ -944,7 +964,7 @@ def contact_mail(ctx, lb, services):
     deadline, mails = time.monotonic() + 20, []
     while time.monotonic() < deadline and not mails:
         time.sleep(0.3)
-        mails = [json.loads(line) for line in ctx.smtp_file.read_text().splitlines() if subject in line]
+        mails = [json.loads(line) for line in ctx.smtp_file.read_text().splitlines()[1:] if subject in line]
     expect(len(mails) == 1 and env["CONTACT_TO"] in " ".join(mails[0]["to"]) if mails else False,
            f"the outbox e-mailed the owner ({env['CONTACT_TO']}) through the SMTP server in SMTP_URL")
 

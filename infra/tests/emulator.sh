@@ -141,8 +141,8 @@ prepare_copy() {
     "Performance Insights settings are not stored"
   moto_gap "$tree" database aws_db_parameter_group.this "parameter" \
     "DescribeDBParameters returns no Source field, so the provider sees no user-set parameters"
-  moto_gap "$tree" cdn aws_cloudfront_distribution.this "default_cache_behavior[0].forwarded_values, ordered_cache_behavior[0].forwarded_values, ordered_cache_behavior[1].forwarded_values, viewer_certificate[0].ssl_support_method" \
-    "legacy forwarded_values and an SNI method are returned although the config uses cache policies and the default certificate"
+  moto_gap "$tree" cdn aws_cloudfront_distribution.this "default_cache_behavior[0].forwarded_values, ordered_cache_behavior[0].forwarded_values, ordered_cache_behavior[1].forwarded_values, viewer_certificate[0].ssl_support_method, viewer_certificate[0].cloudfront_default_certificate" \
+    "legacy forwarded_values, an SNI method and the default certificate are returned whether the config uses cache policies and an ACM certificate or not"
 }
 
 prepare_copy dev
@@ -316,17 +316,40 @@ for env in dev prod; do
   plan_is_empty "$env" "plan after the rollout and rollback" || true
 done
 
+# The pipeline's deploy with a tag of its own (the containers test rolled back to the first
+# one): the services move to new revisions, and Terraform, reading the tag, agrees.
+say "dev: deploy.py records a new tag; the plan must stay empty"
+parameter=$(tf dev output -raw image_tag_parameter)
+cluster=$(tf dev output -raw cluster_name)
+mapfile -t deployed_services < <(tf dev output -json service_names | "$python" -c 'import json, sys; print("\n".join(json.load(sys.stdin).values()))')
+service_args=()
+for service in "${deployed_services[@]}"; do service_args+=(--service "$service"); done
+tag=deadbeef$RANDOM
+# deploy.py --migration-family would also register the migration task's revision and run
+# it; moto cannot run an awsvpc task, so the revision is registered with deploy.py's own
+# function and the rest of the command runs as the pipeline runs it.
+migration_family=$(tf dev output -json task_definition_families | "$python" -c 'import json, sys; print(json.load(sys.stdin)["migrate"])')
+if AWS_ENDPOINT_URL=${endpoint[dev]} "$python" -c "import sys; sys.path.insert(0, sys.argv[1]); import boto3, deploy; deploy.register(boto3.client('ecs'), sys.argv[2], sys.argv[3])" \
+  "$INFRA_DIR/deploy" "$migration_family" "$tag" &&
+  AWS_ENDPOINT_URL=${endpoint[dev]} "$python" "$INFRA_DIR/deploy/deploy.py" --cluster "$cluster" "${service_args[@]}" \
+  --tag-parameter "$parameter" --tag "$tag" >"$work/dev/deploy.log" 2>&1; then
+  record "dev: deploy.py registered revisions with tag $tag" ok
+else
+  cat "$work/dev/deploy.log" >&2
+  record "dev: deploy.py with tag $tag" FAILED
+fi
+plan_is_empty dev "plan after deploy.py" || true
+
 # Control: the empty plan must come from reading the deployed tag, not from a plan that
 # cannot see the new revisions. Without the SSM record Terraform falls back to
-# initial_image_tag and must want new task definitions, all three of them.
+# initial_image_tag and must want new task definitions, all three.
 say "control: without the recorded tag the plan must change every task definition"
-parameter=$(tf dev output -raw image_tag_parameter)
 AWS_ENDPOINT_URL=${endpoint[dev]} "$python" -c "import boto3, sys; boto3.client('ssm').delete_parameter(Name=sys.argv[1])" "$parameter"
 code=0
 tf dev plan -input=false -no-color -detailed-exitcode -lock=false >"$work/dev/control.log" 2>&1 || code=$?
 changed=$(grep -c 'aws_ecs_task_definition.this must be replaced' "$work/dev/control.log" || true)
 if [ "$code" -eq 2 ] && [ "$changed" -eq 3 ]; then
-  record "dev: control plan without the recorded tag replaces 3 task definitions" ok
+  record "dev: control plan without the recorded tag replaces the 3 task definitions" ok
 else
   cat "$work/dev/control.log" >&2
   record "dev: control plan without the recorded tag (exit $code, $changed task definitions)" FAILED
@@ -369,7 +392,14 @@ else
   record "prod: origin secret rotation" FAILED
 fi
 
-say "terraform destroy of both"
+# Prod refuses to be destroyed until told to, as docs/deploy.md's tear-down says: switch the
+# deletion guards off in environments/prod/main.tf and apply that first.
+say "prod: the guards off, as docs/deploy.md's tear-down says, then destroy both"
+sed -i -e 's/alb_deletion_protection     = true/alb_deletion_protection     = false/' \
+  -e 's/deletion_protection      = true/deletion_protection      = false/' "$work/prod/terraform/environments/prod/main.tf"
+TF_VAR_origin_secret_generations='["2"]' tf prod apply -input=false -no-color -auto-approve >"$work/prod/unguard.log" 2>&1 ||
+  { tail -30 "$work/prod/unguard.log" >&2; record "prod: deletion guards off" FAILED; }
+export TF_VAR_origin_secret_generations='["2"]'
 for env in dev prod; do
   # The last plans refreshed everything; a second refresh would only cost time.
   (tf "$env" destroy -input=false -no-color -auto-approve -refresh=false >"$work/$env/destroy.log" 2>&1 ||
