@@ -149,7 +149,18 @@ async fn a_rotated_database_password_stops_the_process_so_a_restart_picks_up_the
     info.psql("postgres", "ALTER ROLE app PASSWORD 'rotated-password'");
     info.psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'app'");
     json_with_status(app.get("/api/projects").await, 503).await;
+    // That request may have met a connection the termination had closed rather than the
+    // refusal of a new one; visitors keep coming, and a new connection is refused.
+    let client = app.client.clone();
+    let url = app.url("/api/projects");
+    let visitors = tokio::spawn(async move {
+        loop {
+            let _ = client.get(&url).send().await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
     let stopped = tokio::time::timeout(Duration::from_secs(10), app.stopped()).await.expect("stops by itself");
+    visitors.abort();
     let Stopped::DatabaseRefused(reason) = stopped else { panic!("expected a refusal, got {stopped:?}") };
     assert!(reason.contains("password authentication failed"), "{reason}");
 }
