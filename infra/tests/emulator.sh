@@ -306,6 +306,11 @@ done
 # --- Every container, run by the binary ----------------------------------------------
 for env in dev prod; do
   tf "$env" show -json >"$work/$env/show.json"
+  if "$python" "$INFRA_DIR/tests/state_checks.py" "$work/$env/show.json" "$env"; then
+    record "$env: alarms wired to this state's resources and topic, deploy role on the environment only, assets cached" ok
+  else
+    record "$env: checks of the applied state (infra/tests/state_checks.py)" FAILED
+  fi
   parameter=$(tf "$env" output -raw image_tag_parameter)
   if AWS_ENDPOINT_URL=${endpoint[$env]} "$python" "$INFRA_DIR/tests/containers.py" --state "$work/$env/show.json" \
     --label "$env" --binary "$binary" --work "$work/$env/containers" --tag-parameter "$parameter"; then
