@@ -118,6 +118,6 @@ pub fn not_found(state: SiteState) -> Router {
 /// `frontend_page_views_total{page,method}`, by route template.
 async fn count_page_view(State(state): State<SiteState>, request: Request, next: Next) -> Response {
     let page = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    state.metrics.pages.record(&page, request.method().as_str());
+    state.metrics.pages.record(&page, folio_metrics::Method::from_name(request.method().as_str()));
     next.run(request).await
 }

@@ -9,7 +9,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use folio_api::{ApiError, ErrorType};
-use folio_metrics::Metrics;
+use folio_metrics::{Method, Metrics};
 use tracing::Instrument;
 
 use crate::proxy::{self, TrustedProxies};
@@ -38,9 +38,11 @@ pub async fn observe(State(observer): State<Observer>, mut request: Request, nex
     let id = request_id(&request);
     request.extensions_mut().insert(RequestId(id.clone()));
     let client = proxy::attribute(&mut request, &observer.proxies);
-    let method = request.method().clone();
+    // The label, not the method itself: a client may invent any token as a method.
+    let method = Method::from_name(request.method().as_str());
     let route = request.extensions().get::<MatchedPath>().map_or(UNMATCHED, |p| p.as_str()).to_owned();
-    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route, client = %client.0);
+    let span =
+        tracing::info_span!("request", request_id = %id, method = method.as_str(), route = %route, client = %client.0);
 
     let mut response =
         match tokio::time::timeout(observer.request_timeout, next.run(request).instrument(span.clone())).await {
@@ -57,7 +59,7 @@ pub async fn observe(State(observer): State<Observer>, mut request: Request, nex
     let elapsed = started.elapsed();
     if route != "/api/metrics" {
         let error_type = response.extensions().get::<ErrorType>().map(|t| t.0).or_else(|| default_error_type(status));
-        observer.metrics.http.record(method.as_str(), &route, status.as_u16(), elapsed, error_type);
+        observer.metrics.http.record(method, &route, status.as_u16(), elapsed, error_type);
     }
     let millis = elapsed.as_secs_f64() * 1000.0;
     span.in_scope(|| {

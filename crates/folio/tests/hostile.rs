@@ -156,3 +156,63 @@ fn no_token_or_password_appears_in_any_log_line() {
         assert!(!line.contains(&info.password), "the database password leaked: {line}");
     }
 }
+
+/// The lines of a Prometheus exposition that are samples (not `#` comments).
+fn series(exposition: &str) -> usize {
+    exposition.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).count()
+}
+
+/// Sends one request with a made-up method on its own connection and returns the status line.
+fn invented_method(address: std::net::SocketAddr, method: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+/// Every new method name used to become a permanent series in three metric families (500
+/// requests with 10 KB names grew `/api/metrics` from 1.5 KB to 80 MB and RSS past 240 MB).
+/// Methods outside the standard ones are counted as `OTHER`, in the API's and the site's
+/// metrics and in the request's log span.
+#[test]
+fn invented_methods_do_not_grow_the_metrics_or_the_memory() {
+    let server = common::start_process("serve", &[]);
+    let client = reqwest::blocking::Client::new();
+    let scrape = || client.get(server.url("/api/metrics")).send().expect("scrape").text().expect("body");
+    for path in ["/api/projects", "/about", "/nothing"] {
+        client.get(server.url(path)).send().expect("warm up");
+    }
+    let padding = "A".repeat(10_000);
+    let mut rounds = vec![(scrape(), server.rss_bytes())];
+    for round in 0..2 {
+        for i in 0..500 {
+            let path = ["/api/projects", "/about", "/nothing/here"][i % 3];
+            let status = invented_method(server.address, &format!("X{round}{i:04}{padding}"), path);
+            assert!(status.starts_with("HTTP/1.1 4"), "{path}: {status}");
+        }
+        rounds.push((scrape(), server.rss_bytes()));
+    }
+    let shown: Vec<String> = rounds
+        .iter()
+        .map(|(text, rss)| {
+            format!("{} series, {} bytes, RSS {:.1} MiB", series(text), text.len(), *rss as f64 / 1048576.0)
+        })
+        .collect();
+    eprintln!(
+        "/api/metrics and RSS at start, after 500 and after 1,000 requests with 10 KB invented methods: {}",
+        shown.join(" | ")
+    );
+    let [(start, rss_start), (first, rss_first), (second, rss_second)] = &rounds[..] else {
+        unreachable!("three scrapes")
+    };
+    assert!(first.contains("method=\"OTHER\""), "invented methods are counted as OTHER:\n{first}");
+    assert!(!first.contains(&padding[..100]), "an invented method became a label");
+    // The first round adds the OTHER series of three routes; the second adds none.
+    assert!(series(first) <= series(start) + 60, "{} -> {} series", series(start), series(first));
+    assert_eq!(series(second), series(first), "the set of series is closed");
+    assert!(second.len() < start.len() + 16 * 1024, "{} -> {} bytes", start.len(), second.len());
+    assert!(*rss_first < rss_start + 32 * 1024 * 1024, "RSS {rss_start} -> {rss_first} bytes");
+    assert!(*rss_second < rss_first + 16 * 1024 * 1024, "RSS {rss_first} -> {rss_second} bytes");
+}

@@ -1,55 +1,18 @@
 //! The `folio` binary as a process: commands, exit codes, SIGTERM with a request in flight.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::{TOKEN, start_process as start};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
 const FOLIO: &str = env!("CARGO_BIN_EXE_folio");
-const TOKEN: &str = "process-test-token-0123456789abcdef0123456789";
-
-/// A running `folio` process and the address it announced.
-struct Running {
-    child: Child,
-    address: SocketAddr,
-    _dir: tempfile::TempDir,
-}
-
-fn start(role: &str, extra: &[(&str, &str)]) -> Running {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let mut child = Command::new(FOLIO)
-        .arg(role)
-        .current_dir(dir.path())
-        .env_clear()
-        .envs([
-            ("HOST", "127.0.0.1"),
-            ("PORT", "0"),
-            ("APP_ENV", "test"),
-            ("LOG_FORMAT", "json"),
-            ("ADMIN_TOKEN", TOKEN),
-        ])
-        .envs(extra.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start folio");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines.next().expect("folio exited before listening").expect("read log line");
-        let event: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
-        if event["message"] == "listening" {
-            break event["address"].as_str().expect("address").parse().expect("socket address");
-        }
-    };
-    // Keep draining the log so the process never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Running { child, address, _dir: dir }
-}
 
 fn healthcheck(port: u16, role: &str) -> std::process::Output {
     Command::new(FOLIO)

@@ -157,3 +157,70 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// The `folio` binary running as a child process (for what only a process shows: its memory,
+/// its exit code, its output), with the address it announced in its `listening` log line.
+pub struct Process {
+    pub child: std::process::Child,
+    pub address: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts `folio <role>` in a fresh working directory (so SQLite lands in a temporary
+/// `./data/`), in the `test` environment with the admin token, plus `extra`.
+pub fn start_process(role: &str, extra: &[(&str, &str)]) -> Process {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg(role)
+        .current_dir(dir.path())
+        .env_clear()
+        .envs([
+            ("HOST", "127.0.0.1"),
+            ("PORT", "0"),
+            ("APP_ENV", "test"),
+            ("LOG_FORMAT", "json"),
+            ("ADMIN_TOKEN", TOKEN),
+        ])
+        .envs(extra.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start folio");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let address = loop {
+        let line = lines.next().expect("folio exited before listening").expect("read log line");
+        let event: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+        if event["message"] == "listening" {
+            break event["address"].as_str().expect("address").parse().expect("socket address");
+        }
+    };
+    // Keep draining the log so the process never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Process { child, address, _dir: dir }
+}
+
+impl Process {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// Resident memory, from `/proc`, in bytes.
+    pub fn rss_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("read /proc status");
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc status");
+        kib * 1024
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
