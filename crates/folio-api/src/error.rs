@@ -66,6 +66,18 @@ impl ApiError {
         }
     }
 
+    /// 503 for a limit every client shares: `what` is refused, with `Retry-After` when it is
+    /// known when to come back.
+    pub fn busy(error_type: &'static str, what: impl Into<String>, wait: Option<std::time::Duration>) -> Self {
+        let what = what.into();
+        let message = match wait {
+            Some(wait) => format!("{what}; try again in {}", folio_domain::contact::wait_text(wait)),
+            None => what,
+        };
+        let retry_after = wait.map(|w| u32::try_from(ceil_seconds(w)).unwrap_or(u32::MAX));
+        Self { status: StatusCode::SERVICE_UNAVAILABLE, message: Message::One(message), error_type, retry_after }
+    }
+
     /// 404 for a missing resource.
     pub fn not_found(message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)

@@ -80,6 +80,8 @@ pub struct ContactMessage {
     pub subject: String,
     pub message: String,
     pub created_at: Timestamp,
+    /// When the owner marked the message read; unread messages count against the inbox's cap.
+    pub read_at: Option<Timestamp>,
     pub delivery: Delivery,
 }
 
@@ -147,6 +149,7 @@ impl NewContactMessage {
             subject: self.subject,
             message: self.message,
             created_at: now,
+            read_at: None,
             delivery: Delivery {
                 state: DeliveryState::Pending,
                 attempts: 0,

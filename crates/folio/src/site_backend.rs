@@ -37,6 +37,10 @@ impl Backend for InProcess {
         self.contact.submit(NewContactMessage::from_form(field), client).await.map_err(|e| match e {
             ContactError::Invalid(errors) => SubmitError::Invalid(errors.into_messages()),
             ContactError::RateLimited(wait) => SubmitError::RateLimited(wait),
+            ContactError::Busy(_) => SubmitError::Unavailable("the budget for all clients is spent".to_owned()),
+            ContactError::InboxFull(max) => {
+                SubmitError::Unavailable(format!("the inbox holds {max} unread messages, its cap"))
+            }
             ContactError::Store(error) => SubmitError::Unavailable(error.chain()),
         })
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use folio_api::{AdminAuth, ApiState, ContactService, RateLimiter, ServiceInfo};
+use folio_api::{AdminAuth, ApiState, Budget, ContactLimits, ContactService, RateLimiter, ServiceInfo};
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
 use folio_site::backend::{Backend, HttpBackend};
@@ -136,15 +136,20 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
             None
         }
     };
-    let limiter = RateLimiter::new(data.contact.rate_per_hour, Duration::from_secs(3600));
-    let contact = Arc::new(ContactService::new(store.clone(), limiter, outbox.as_ref().map(Outbox::waker)));
+    let hour = Duration::from_secs(3600);
+    let limits = ContactLimits {
+        per_client: RateLimiter::new(data.contact.rate_per_hour, hour, data.networks),
+        global: Budget::new(data.contact.global_per_hour, hour),
+        max_unread: data.contact.max_unread,
+    };
+    let contact = Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker)));
     let info = ServiceInfo {
         version: VERSION,
         environment: config.environment.clone(),
         started: Instant::now(),
         expose_errors: config.is_development(),
     };
-    let admin_limiter = RateLimiter::new(data.admin_rate_per_minute, Duration::from_secs(60));
+    let admin_limiter = RateLimiter::new(data.admin_rate_per_minute, Duration::from_secs(60), data.networks);
     let state = ApiState::new(store, metrics.clone(), AdminAuth::new(token.as_ref()), info, contact, admin_limiter);
     Ok(Api { state, outbox })
 }

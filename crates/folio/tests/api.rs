@@ -328,6 +328,27 @@ async fn admin_requests_are_rate_limited_per_client_before_the_token_is_checked(
     json_with_status(app.get("/api/projects").await, 200).await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_requests_from_one_ipv6_64_share_one_limit() {
+    let app =
+        spawn(Backend::Sqlite, &[("ADMIN_RATE_LIMIT_PER_MINUTE", "10"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+    let mut limited = 0;
+    for i in 1..=200 {
+        let response = app
+            .client
+            .get(app.url("/api/contact-messages"))
+            .bearer_auth(TOKEN)
+            .header("x-forwarded-for", format!("2001:db8:7:7::{i:x}"))
+            .send()
+            .await
+            .expect("send");
+        limited += usize::from(response.status() == 429);
+    }
+    eprintln!("admin requests limited of 200 from one IPv6 /64, limit 10 per minute: {limited}");
+    // One token comes back every 6 s; the loop takes far less, but allow for a slow machine.
+    assert!(limited >= 185, "{limited} of 200 limited");
+}
+
 async fn the_openapi_document_is_served(backend: Backend) {
     let app = spawn(backend, &[]).await;
     let doc = json_with_status(app.get("/api/openapi.json").await, 200).await;

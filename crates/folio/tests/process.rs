@@ -101,7 +101,7 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
     };
     let first = run();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    assert!(String::from_utf8_lossy(&first.stdout).contains("migrations applied: [1, 2]"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("migrations applied: [1, 2, 3]"));
     let second = run();
     assert!(String::from_utf8_lossy(&second.stdout).contains("migrations applied: []"));
     assert!(dir.path().join("data/folio.db").exists(), "the default SQLite file is under ./data/");

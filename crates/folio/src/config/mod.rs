@@ -11,6 +11,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use folio_api::Networks;
 use folio_store::DatabaseSettings;
 
 use crate::proxy::TrustedProxies;
@@ -131,6 +132,8 @@ pub struct DataConfig {
     /// Requests needing the admin token accepted per client per minute (counted before the
     /// token is checked).
     pub admin_rate_per_minute: NonZeroU32,
+    /// How rate limits tell clients apart (IPv6 addresses by network).
+    pub networks: Networks,
     pub contact: ContactConfig,
     /// How long start-up retries an unreachable database.
     pub startup_timeout: Duration,
@@ -181,9 +184,10 @@ impl DataConfig {
         let admin_rate_per_minute = env
             .parse("ADMIN_RATE_LIMIT_PER_MINUTE", "a whole number from 1")
             .unwrap_or(NonZeroU32::new(60).expect("non-zero"));
+        let networks = networks(env);
         let contact = contact::load(env);
         let startup_timeout = database::startup_timeout(env);
-        Some(Self { database: database?, admin_token, admin_rate_per_minute, contact, startup_timeout })
+        Some(Self { database: database?, admin_token, admin_rate_per_minute, networks, contact, startup_timeout })
     }
 }
 
@@ -215,6 +219,19 @@ fn trusted_proxies(env: &mut Env) -> TrustedProxies {
         env.error("TRUSTED_PROXY_HOPS", "needs TRUSTED_PROXIES: the addresses of the proxies to believe");
     }
     TrustedProxies { networks, hops }
+}
+
+fn networks(env: &mut Env) -> Networks {
+    let range = Networks::IPV6_PREFIXES;
+    let expected = format!("a prefix length from {} to {}", range.start(), range.end());
+    match env.parse::<u8>("RATE_LIMIT_IPV6_PREFIX", &expected) {
+        Some(prefix) if range.contains(&prefix) => Networks::new(prefix),
+        Some(prefix) => {
+            env.error("RATE_LIMIT_IPV6_PREFIX", format!("{prefix} is not {expected}"));
+            Networks::default()
+        }
+        None => Networks::default(),
+    }
 }
 
 fn admin_token(env: &mut Env) -> Option<SecretString> {
