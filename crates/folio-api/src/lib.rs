@@ -15,7 +15,7 @@ mod routes;
 mod state;
 
 use axum::Router;
-use axum::middleware::map_response;
+use axum::middleware::{map_response, map_response_with_state};
 use axum::routing::{any, get, post};
 
 pub use auth::AdminAuth;
@@ -42,5 +42,6 @@ pub fn router(state: ApiState) -> Router {
         .route("/api", any(routes::not_found))
         .route("/api/{*rest}", any(routes::not_found))
         .layer(map_response(routes::method_not_allowed))
+        .layer(map_response_with_state(state.clone(), error::reveal_in_development))
         .with_state(state)
 }

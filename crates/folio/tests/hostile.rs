@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use common::{Backend, TOKEN, TestApp, json_with_status, spawn, spawn_with};
 use folio::config::Role;
-use folio_testkit::PgCluster;
+use folio_testkit::{PgCluster, TestDb};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,6 +95,45 @@ async fn a_request_past_its_time_limit_gets_503_while_the_query_is_still_blocked
     assert_eq!(answer["message"], "The request took longer than 1 s");
     locker.join().expect("locker");
     json_with_status(app.get("/api/projects").await, 200).await;
+}
+
+/// A 507 or 500 used to pass the database's own words (a file's path, PostgreSQL's message) to
+/// anonymous clients; only development may show them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_development_a_storage_failure_keeps_the_databases_words_to_the_log() {
+    let db = TestDb::new();
+    let env = || vec![("DATABASE_URL".to_owned(), db.info.url(&db.name)), ("ADMIN_TOKEN".to_owned(), TOKEN.to_owned())];
+    let production = spawn_with(Role::Api, env(), Box::new(()), &[]).await;
+    let development = spawn_with(Role::Api, env(), Box::new(()), &[("APP_ENV", "development")]).await;
+    db.psql(&format!(
+        "ALTER DATABASE {0} SET default_transaction_read_only = on; \
+         SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{0}' AND pid <> pg_backend_pid()",
+        db.name
+    ));
+    let refused = |app: &TestApp| {
+        let app_url = app.url("/api/projects");
+        let client = app.client.clone();
+        async move {
+            // The first write after the terminated sessions may meet a closed connection (503).
+            for _ in 0..20 {
+                let response =
+                    client.post(&app_url).bearer_auth(TOKEN).json(&TestApp::project("x")).send().await.expect("send");
+                if response.status() != 503 {
+                    return json_with_status(response, 507).await;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            panic!("still 503 after 20 tries");
+        }
+    };
+    let generic = refused(&production).await;
+    assert_eq!(
+        generic["message"],
+        "The database cannot store data right now (its disk is full or read-only); nothing was changed"
+    );
+    let detailed = refused(&development).await;
+    let detailed = detailed["message"].as_str().expect("message");
+    assert!(detailed.contains("cannot execute INSERT in a read-only transaction"), "{detailed}");
 }
 
 #[test]
