@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use folio_domain::Project;
+use folio_domain::contact::{EMAIL_MAX_CHARS, MESSAGE_MAX_CHARS, NAME_MAX_CHARS, SUBJECT_MAX_CHARS};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -25,6 +26,21 @@ pub struct ContactFields {
     /// The honeypot; people never see it.
     #[serde(default)]
     pub website: String,
+}
+
+impl ContactFields {
+    /// The fields cut to the longest each may be, to show back in the form: the visitor keeps
+    /// what they typed, and no page echoes more than the form accepts.
+    pub fn bounded(&self) -> Self {
+        let cut = |text: &str, max: usize| text.chars().take(max).collect::<String>();
+        Self {
+            name: cut(&self.name, NAME_MAX_CHARS),
+            email: cut(&self.email, EMAIL_MAX_CHARS),
+            subject: cut(&self.subject, SUBJECT_MAX_CHARS),
+            message: cut(&self.message, MESSAGE_MAX_CHARS),
+            website: String::new(),
+        }
+    }
 }
 
 /// The API could not be used.

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::get;
@@ -96,7 +96,11 @@ pub fn router(state: SiteState) -> Router {
         .route("/about", get(pages::about))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(projects::detail))
-        .route("/contact", get(pages::contact).post(contact::submit))
+        // The API's limit: one answer for an oversized message, whichever role serves the form.
+        .route(
+            "/contact",
+            get(pages::contact).post(contact::submit).layer(DefaultBodyLimit::max(folio_domain::MAX_BODY_BYTES)),
+        )
         .route("/contact/thanks", get(pages::thanks))
         .route_layer(from_fn_with_state(state.clone(), count_page_view));
     Router::new()

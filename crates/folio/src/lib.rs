@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod healthcheck;
+mod linger;
 pub mod middleware;
 pub mod proxy;
 pub mod server;

@@ -143,8 +143,8 @@ async fn malformed_bodies_get_400_413_and_415(backend: Backend) {
     let text = json_with_status(post(b"title=x".to_vec(), Some("text/plain")).await.expect("send"), 415).await;
     assert_eq!(text["message"], "Content-Type must be application/json (got \"text/plain\")");
     json_with_status(post(b"{}".to_vec(), None).await.expect("send"), 415).await;
-    // Declared too large: answered from the headers alone. (A client that sends the whole
-    // body may see the connection reset under it, as with any server that refuses early.)
+    // Declared too large: answered from the headers alone (a client that goes on sending still
+    // reads the answer: see `a_client_sending_a_whole_oversized_body_reads_its_413`).
     let head = format!(
         "POST /api/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
@@ -156,6 +156,38 @@ async fn malformed_bodies_get_400_413_and_415(backend: Backend) {
     let charset =
         post(serde_json::to_vec(&TestApp::project("utf8")).expect("json"), Some("application/json; charset=utf-8"));
     assert_eq!(charset.await.expect("send").status(), 201);
+}
+
+/// Clients that send the whole body before reading the answer (Python's urllib, for one) used
+/// to get a broken pipe instead of the 413: the connection was closed with the body unread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_sending_a_whole_oversized_body_reads_its_413() {
+    use std::io::{Read, Write};
+    let app = spawn(Backend::Sqlite, &[]).await;
+    let address = app.address;
+    for mib in [2, 8, 2, 8, 2, 8] {
+        let answer = tokio::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(address).expect("connect");
+            stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+            let body = vec![b' '; mib << 20];
+            write!(
+                stream,
+                "POST /api/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .expect("send the head");
+            stream.write_all(&body).map_err(|e| format!("sending the body: {e}"))?;
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).map_err(|e| format!("reading the answer: {e}"))?;
+            Ok::<_, String>(answer)
+        })
+        .await
+        .expect("client thread")
+        .unwrap_or_else(|e| panic!("{mib} MiB: {e}"));
+        assert!(answer.starts_with("HTTP/1.1 413"), "{mib} MiB: {answer}");
+    }
+    json_with_status(app.get("/api/projects").await, 200).await;
 }
 
 /// Sends raw bytes and reads whatever comes back until the server closes or goes quiet.

@@ -143,6 +143,31 @@ async fn form_errors_are_shown_next_to_each_field_with_the_input_kept() {
     assert_eq!(contact_messages(&app).await, json!([]));
 }
 
+/// The form used to read twice the API's limit and echo a 1.5 MB message back in its error page.
+#[tokio::test]
+async fn an_oversized_form_gets_413_and_no_page_echoes_more_than_the_form_accepts() {
+    let app = serve(&[]).await;
+    let post = |message: String| {
+        let form =
+            [("name", "N"), ("email", "n@example.org"), ("subject", "S"), ("message", &message), ("website", "")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        no_redirects().post(app.url("/contact")).form(&form).send()
+    };
+    let huge = post("y".repeat(1_500_000)).await.expect("send");
+    assert_eq!(huge.status(), 413);
+    let page = huge.text().await.expect("body");
+    assert!(page.len() < 64 * 1024, "a {} byte page", page.len());
+    assert!(page.contains("far longer than a message may be"), "{page}");
+
+    let long = post("z".repeat(900_000)).await.expect("send");
+    assert_eq!(long.status(), 400);
+    let page = long.text().await.expect("body");
+    assert!(page.len() < 64 * 1024, "a {} byte page", page.len());
+    assert!(page.contains("Message must be at most 5000 characters, got 900000."), "{page:.2000}");
+    assert!(page.contains(&format!(">{}</textarea>", "z".repeat(5000))), "the text is kept up to the limit");
+    assert_eq!(contact_messages(&app).await, json!([]));
+}
+
 #[tokio::test]
 async fn the_form_refuses_cross_site_posts_drops_bots_and_rate_limits() {
     let app = serve(&[("CONTACT_RATE_LIMIT_PER_HOUR", "1")]).await;
