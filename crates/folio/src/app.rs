@@ -27,6 +27,7 @@ pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, m
         metrics: metrics.clone(),
         request_timeout: config.http.request_timeout,
         proxies: config.http.proxies.clone(),
+        forwarding_warned: Arc::default(),
     };
     let mut router = folio_api::metrics_router(metrics);
     if let Some(api) = api {

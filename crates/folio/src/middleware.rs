@@ -2,6 +2,7 @@
 //! metrics, a time limit, an access log line, and security headers.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
@@ -9,6 +10,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use folio_api::{ApiError, ErrorType};
+use folio_domain::client::FORWARDED_FOR_IGNORED;
 use folio_metrics::{Method, Metrics};
 use tracing::Instrument;
 
@@ -26,6 +28,8 @@ pub struct Observer {
     pub metrics: Arc<Metrics>,
     pub request_timeout: Duration,
     pub proxies: TrustedProxies,
+    /// Set once an ignored `X-Forwarded-For` has been logged.
+    pub forwarding_warned: Arc<AtomicBool>,
 }
 
 /// The id of the request being served, for handlers that want it.
@@ -37,6 +41,8 @@ pub async fn observe(State(observer): State<Observer>, mut request: Request, nex
     let started = Instant::now();
     let id = request_id(&request);
     request.extensions_mut().insert(RequestId(id.clone()));
+    let peer = proxy::peer(&request);
+    let forwarding_ignored = observer.proxies.ignores_forwarded_for(peer, request.headers());
     let client = proxy::attribute(&mut request, &observer.proxies);
     // The label, not the method itself: a client may invent any token as a method.
     let method = Method::from_name(request.method().as_str());
@@ -73,6 +79,16 @@ pub async fn observe(State(observer): State<Observer>, mut request: Request, nex
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID.clone(), value);
+    }
+    if forwarding_ignored {
+        response.headers_mut().insert(FORWARDED_FOR_IGNORED, HeaderValue::from_static("true"));
+        if !observer.forwarding_warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                %peer,
+                "X-Forwarded-For from a peer outside TRUSTED_PROXIES is ignored: every client behind it counts as \
+                 that one address in the rate limits"
+            );
+        }
     }
     response
 }

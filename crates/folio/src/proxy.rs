@@ -52,6 +52,12 @@ impl TrustedProxies {
         chain.get(self.hops).or(chain.last()).copied().unwrap_or(peer)
     }
 
+    /// True when a request from `peer` carries an `X-Forwarded-For` that is not believed: the
+    /// clients behind that peer all count as the peer.
+    pub fn ignores_forwarded_for(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
+        headers.contains_key("x-forwarded-for") && !self.trusts(peer.to_canonical())
+    }
+
     /// True when a trusted proxy says the original request used HTTPS.
     pub fn forwarded_https(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
         self.trusts(peer.to_canonical())

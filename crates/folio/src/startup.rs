@@ -162,7 +162,12 @@ fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metri
             let state = api.state.clone();
             (Arc::new(backend), Arc::new(move || state.projects_version()))
         }
-        (None, Some(remote)) => (Arc::new(HttpBackend::new(remote.url.clone(), remote.timeout)), Arc::new(|| 0)),
+        (None, Some(remote)) => {
+            let backend = HttpBackend::new(remote.url.clone(), remote.timeout);
+            let checking = backend.clone();
+            tokio::spawn(async move { checking.check_forwarding().await });
+            (Arc::new(backend), Arc::new(|| 0))
+        }
         (None, None) => unreachable!("configuration requires API_URL for a site without the API"),
     };
     let cache = Arc::new(ProjectCache::new(backend, settings.cache_ttl, version));

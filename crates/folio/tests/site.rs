@@ -290,6 +290,63 @@ async fn web_reads_a_separate_api_forwards_the_form_and_survives_the_api_going_a
     assert!(down.text().await.expect("body").contains("could not be sent right now"));
 }
 
+/// The status and every problem a contact page shows.
+fn problems(status: u16, page: &str) -> (u16, Vec<String>) {
+    let shown = page
+        .split("<p class=\"field-error\"")
+        .skip(1)
+        .chain(page.split("<div class=\"notice error\" role=\"alert\">").skip(1))
+        .filter_map(|rest| {
+            rest.split_once('>').and_then(|(_, text)| text.split_once("</p>")).map(|(t, _)| t.to_owned())
+        })
+        .collect();
+    (status, shown)
+}
+
+/// A message far over the limit used to get 503 from `web` (the API refused the JSON whole) but
+/// a field error from `serve`.
+#[tokio::test]
+async fn an_oversized_message_gets_the_same_answer_from_web_as_from_serve() {
+    let serve = serve(&[]).await;
+    let api = spawn(Backend::Sqlite, &[]).await;
+    let web = spawn_with(Role::Web, vec![("API_URL".into(), api.url(""))], Box::new(()), &[]).await;
+    // Control characters double in JSON: 900 KB of form, 1.8 MB for the API.
+    for message in ["\u{1}".repeat(300_000), "y".repeat(1_500_000), "x".repeat(6000)] {
+        let mut answers = Vec::new();
+        for app in [&serve, &web] {
+            let form = [
+                ("name", "N"),
+                ("email", "n@example.org"),
+                ("subject", "S"),
+                ("message", message.as_str()),
+                ("website", ""),
+            ];
+            let answer = no_redirects().post(app.url("/contact")).form(&form).send().await.expect("send");
+            let status = answer.status().as_u16();
+            answers.push(problems(status, &answer.text().await.expect("body")));
+        }
+        assert_eq!(answers[0], answers[1], "serve, then web, for a message of {} characters", message.chars().count());
+        assert!(answers[0].0 == 400 || answers[0].0 == 413, "{:?}", answers[0]);
+        assert!(!answers[0].1.is_empty(), "the page says what is wrong");
+    }
+}
+
+#[test]
+fn web_warns_at_start_when_the_api_does_not_believe_the_addresses_it_forwards() {
+    let api = common::start_process("api", &[]);
+    let web = common::start_process("web", &[("API_URL", &api.url(""))]);
+    let warning = "every visitor shares one contact rate limit";
+    let line = web.wait_for_log(|l| l.contains(warning) || l.contains("believes the visitors' addresses"));
+    assert!(line.contains(warning), "{line}");
+    let api_side = api.wait_for_log(|l| l.contains("X-Forwarded-For from a peer outside TRUSTED_PROXIES is ignored"));
+    assert!(api_side.contains("\"peer\":\"127.0.0.1\""), "{api_side}");
+
+    let trusting = common::start_process("api", &[("TRUSTED_PROXIES", "127.0.0.1/32")]);
+    let web = common::start_process("web", &[("API_URL", &trusting.url(""))]);
+    let line = web.wait_for_log(|l| l.contains(warning) || l.contains("believes the visitors' addresses"));
+    assert!(line.contains("the API believes the visitors' addresses this site forwards"), "{line}");
+}
+
 #[tokio::test]
 async fn with_nothing_cached_and_the_api_away_projects_show_a_friendly_notice() {
     let unused = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

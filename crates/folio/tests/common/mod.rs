@@ -163,6 +163,7 @@ macro_rules! on_both_databases {
 pub struct Process {
     pub child: std::process::Child,
     pub address: SocketAddr,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     _dir: tempfile::TempDir,
 }
 
@@ -189,21 +190,37 @@ pub fn start_process(role: &str, extra: &[(&str, &str)]) -> Process {
         .expect("start folio");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = std::io::BufReader::new(stdout).lines();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let address = loop {
         let line = lines.next().expect("folio exited before listening").expect("read log line");
         let event: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+        log.lock().expect("log").push(line);
         if event["message"] == "listening" {
             break event["address"].as_str().expect("address").parse().expect("socket address");
         }
     };
-    // Keep draining the log so the process never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Process { child, address, _dir: dir }
+    // Keep reading the log so the process never blocks on a full pipe.
+    let kept = log.clone();
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| kept.lock().expect("log").push(l)));
+    Process { child, address, log, _dir: dir }
 }
 
 impl Process {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
+    }
+
+    /// The first log line `matches` accepts, waiting up to 10 s for it.
+    pub fn wait_for_log(&self, matches: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(line) = self.log.lock().expect("log").iter().find(|l| matches(l)) {
+                return line.clone();
+            }
+            let log = self.log.lock().expect("log").join("\n");
+            assert!(std::time::Instant::now() < deadline, "no such log line in 10 s:\n{log}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
     }
 
     /// Resident memory, from `/proc`, in bytes.
