@@ -35,6 +35,18 @@ pub fn has_control(text: &str) -> bool {
     text.chars().any(|c| c <= '\u{1f}' || c == '\u{7f}')
 }
 
+/// A DNS host name: dot-separated labels of letters, digits and inner hyphens, each 1 to 63
+/// characters, 253 in all (internationalised names in their `xn--` form).
+pub fn is_host_name(text: &str) -> bool {
+    text.len() <= 253
+        && text.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
 /// What [`URL_START_PATTERN`] and [`URL_FORBIDDEN_PATTERN`] describe.
 pub fn is_web_url(text: &str) -> bool {
     let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else {
@@ -63,6 +75,16 @@ mod tests {
     fn blank_means_only_spaces_tabs_and_line_breaks() {
         assert!(is_blank("") && is_blank(" \t\r\n"));
         assert!(!is_blank(" x ") && !is_blank("\u{3000}"));
+    }
+
+    #[test]
+    fn host_names_are_labels_of_letters_digits_and_hyphens() {
+        for good in ["localhost", "example.com", "xn--bcher-kva.example", "a-b.c1"] {
+            assert!(is_host_name(good), "{good}");
+        }
+        for bad in ["", "a&b.example.com", "-a.example", "a..b", "a_b.example", &"a".repeat(64)] {
+            assert!(!is_host_name(bad), "{bad}");
+        }
     }
 
     #[test]

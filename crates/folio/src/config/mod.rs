@@ -4,6 +4,7 @@
 mod contact;
 pub mod database;
 mod env;
+mod public_url;
 mod site;
 
 use std::io::IsTerminal;

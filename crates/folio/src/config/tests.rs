@@ -150,3 +150,15 @@ fn bad_content_stops_the_start_with_file_line_and_reason() {
         format!("{}:3: invalid type: integer `5`, expected a string", dir.path().join("site.toml").display());
     assert_eq!(errors[0].message, expected);
 }
+
+#[test]
+fn a_public_base_url_that_is_not_a_plain_origin_is_refused() {
+    let load = |url: &str| Config::load(Role::Serve, Env::from_pairs([("PUBLIC_BASE_URL", url)]));
+    let errors = load("https://me:secret@a&b.example.com/#x").expect_err("refused").0;
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].variable, "PUBLIC_BASE_URL");
+    assert!(errors[0].message.contains("is not a site address like https://example.com: "), "{}", errors[0].message);
+    assert!(!errors[0].message.contains("secret"), "the password is masked: {}", errors[0].message);
+    let site = load("https://Folio.Example/").expect("valid").site.expect("site settings");
+    assert_eq!(site.public_base_url, "https://folio.example");
+}
