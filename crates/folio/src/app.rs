@@ -40,6 +40,7 @@ pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, m
         None => router.fallback(api_not_found),
     };
     router
+        .layer(axum::middleware::from_fn(middleware::require_host))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(observer, middleware::observe))

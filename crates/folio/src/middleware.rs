@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::uri::Authority;
+use axum::http::{HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use folio_api::{ApiError, ErrorType};
@@ -91,6 +92,30 @@ pub async fn observe(State(observer): State<Observer>, mut request: Request, nex
         }
     }
     response
+}
+
+/// RFC 9112 (3.2): an HTTP/1.1 request needs one `Host` header, and none may carry two or an
+/// invalid one; such requests get 400 instead of being served.
+pub async fn require_host(request: Request, next: Next) -> Response {
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let problem = match (hosts.next(), hosts.next()) {
+        (None, _) if request.version() == Version::HTTP_11 => Some("The request has no Host header"),
+        (Some(_), Some(_)) => Some("The request has more than one Host header"),
+        (Some(host), None) if !is_host(host) => Some("The Host header is not a host name with an optional port"),
+        _ => None,
+    };
+    match problem {
+        Some(message) => ApiError::new(StatusCode::BAD_REQUEST, "bad_host", message).into_response(),
+        None => next.run(request).await,
+    }
+}
+
+/// A host and optional port, or empty (for targets without an authority).
+fn is_host(value: &HeaderValue) -> bool {
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    text.is_empty() || text.parse::<Authority>().is_ok_and(|a| !a.as_str().contains('@'))
 }
 
 /// Headers every response carries unless a handler set its own; HSTS when a trusted proxy

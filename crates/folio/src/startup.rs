@@ -3,6 +3,7 @@
 //! bind the port, and run until a shutdown signal.
 
 use std::future::Future;
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -125,7 +126,7 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
     warn_about_weak_tls(data, config.is_development());
     let store = folio_store::connect(&data.database, metrics.db.clone()).await?;
     migrate(store.as_ref(), data.startup_timeout).await?;
-    let token = data.admin_token.clone().or_else(|| config.is_development().then(generated_token));
+    let token = data.admin_token.clone().or_else(|| config.is_development().then(generated_token).flatten());
     if token.is_none() {
         tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
     }
@@ -243,12 +244,17 @@ fn warn_about_weak_tls(data: &DataConfig, development: bool) {
     }
 }
 
-/// In development without `ADMIN_TOKEN`, a random token printed once to the terminal (never
-/// to the log), so writes can be tried at once.
-fn generated_token() -> SecretString {
+/// In development without `ADMIN_TOKEN`, a random token printed once to the terminal, so writes
+/// can be tried at once. Only to a terminal: when stderr is redirected it goes to a file or a
+/// log collector, where a token does not belong, so there is none.
+fn generated_token() -> Option<SecretString> {
+    if !std::io::stderr().is_terminal() {
+        tracing::info!("no development admin token: stderr is not a terminal (set ADMIN_TOKEN to enable writes)");
+        return None;
+    }
     let token = hex::encode(rand::random::<[u8; 32]>());
     eprintln!(
         "ADMIN_TOKEN is not set; for this run (development only) writes accept:\n  Authorization: Bearer {token}"
     );
-    SecretString::from(token)
+    Some(SecretString::from(token))
 }

@@ -241,6 +241,12 @@ async fn writes_need_the_admin_token(backend: Backend) {
     assert_eq!(app.client.delete(app.url(unknown)).send().await.expect("send").status(), 401);
     assert_eq!(json_with_status(app.get("/api/projects").await, 200).await, json!([]), "nothing was written");
     app.create_project(body).await;
+    // The scheme's name is case-insensitive (RFC 9110).
+    for scheme in ["bearer", "BEARER"] {
+        let request = app.client.post(app.url("/api/projects")).header("authorization", format!("{scheme} {TOKEN}"));
+        let response = request.json(&TestApp::project(scheme)).send().await.expect("send");
+        assert_eq!(response.status(), 201, "{scheme}");
+    }
 }
 
 async fn without_a_token_writes_are_refused_with_how_to_enable_them(backend: Backend) {

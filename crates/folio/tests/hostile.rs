@@ -201,14 +201,42 @@ fn series(exposition: &str) -> usize {
     exposition.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).count()
 }
 
-/// Sends one request with a made-up method on its own connection and returns the status line.
-fn invented_method(address: std::net::SocketAddr, method: &str, path: &str) -> String {
+/// Sends `request` as it is on a connection of its own and returns the answer's status line.
+fn status_line(address: std::net::SocketAddr, request: &str) -> String {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    write!(stream, "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("send");
+    stream.write_all(request.as_bytes()).expect("send");
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);
     answer.lines().next().unwrap_or_default().to_owned()
+}
+
+/// Sends one request with a made-up method and returns the status line.
+fn invented_method(address: std::net::SocketAddr, method: &str, path: &str) -> String {
+    status_line(address, &format!("{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
+}
+
+/// RFC 9112: an HTTP/1.1 request without a Host header, or any with two or a malformed one, is
+/// answered 400 (all were served before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_without_exactly_one_valid_host_header_gets_400() {
+    let app = spawn(Backend::Sqlite, &[]).await;
+    let address = app.address;
+    let cases = [
+        ("", "HTTP/1.1", "400"),
+        ("Host: a\r\nHost: b\r\n", "HTTP/1.1", "400"),
+        ("Host: a b\r\n", "HTTP/1.1", "400"),
+        ("Host: user@example.com\r\n", "HTTP/1.1", "400"),
+        ("Host: a\r\nHost: b\r\n", "HTTP/1.0", "400"),
+        ("Host: localhost:3000\r\n", "HTTP/1.1", "200"),
+        ("Host: [::1]:3000\r\n", "HTTP/1.1", "200"),
+        ("", "HTTP/1.0", "200"),
+    ];
+    for (headers, version, status) in cases {
+        let request = format!("GET /api/health {version}\r\n{headers}Connection: close\r\n\r\n");
+        let line = tokio::task::spawn_blocking(move || status_line(address, &request)).await.expect("client");
+        assert!(line.split(' ').nth(1) == Some(status), "{version} with {headers:?}: {line}");
+    }
 }
 
 /// Every new method name used to become a permanent series in three metric families (500

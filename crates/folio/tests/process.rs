@@ -107,6 +107,46 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
     assert!(dir.path().join("data/folio.db").exists(), "the default SQLite file is under ./data/");
 }
 
+/// The development admin token is for the terminal; with stderr redirected (to a file, a log
+/// collector) it used to land in the log.
+#[test]
+fn no_development_token_is_printed_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut child = Command::new(FOLIO)
+        .arg("api")
+        .current_dir(dir.path())
+        .env_clear()
+        .envs([("PORT", "0"), ("LOG_FORMAT", "json")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start folio");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut log = String::new();
+    while !log.contains("\"listening\"") {
+        assert!(std::io::BufRead::read_line(&mut stdout, &mut log).expect("read") > 0, "exited: {log}");
+    }
+    let address = log
+        .lines()
+        .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok().filter(|e| e["message"] == "listening"))
+        .and_then(|e| e["address"].as_str().map(str::to_owned))
+        .expect("address");
+    let write = reqwest::blocking::Client::new()
+        .post(format!("http://{address}/api/projects"))
+        .bearer_auth("anything-at-all-0123456789abcdef01234567")
+        .json(&serde_json::json!({"title": "t", "description": "d"}))
+        .send()
+        .expect("send");
+    assert_eq!(write.status(), 403, "no token, so writes are refused");
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).expect("SIGTERM");
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    stdout.read_to_string(&mut log).expect("stdout");
+    child.wait().expect("exit");
+    assert!(!stderr.contains("Bearer") && !log.contains("Bearer"), "a token was printed:\n{stderr}\n{log}");
+    assert!(log.contains("no development admin token: stderr is not a terminal"), "{log}");
+}
+
 #[test]
 fn help_explains_each_command() {
     let output = Command::new(FOLIO).arg("--help").output().expect("run --help");
