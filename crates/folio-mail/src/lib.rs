@@ -10,6 +10,9 @@
 //! pending) and the next e-mail the budget allows is one digest of all of them.
 
 mod notification;
+mod smtp_url;
+
+pub use smtp_url::SmtpUrl;
 
 use std::future::Future;
 use std::num::NonZeroU32;
@@ -45,7 +48,7 @@ pub struct MailSettings {
 /// A problem with the mail settings, found at start.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
-    #[error("SMTP_URL is not a valid SMTP URL: {0}")]
+    #[error("SMTP_URL {0}")]
     Url(String),
 }
 
@@ -88,8 +91,14 @@ impl std::fmt::Debug for Outbox {
 impl Outbox {
     /// A worker delivering through the server in `settings`.
     pub fn new(store: Arc<dyn Store>, settings: MailSettings) -> Result<Self, MailError> {
+        let url = SmtpUrl::check(settings.smtp_url.expose_secret()).map_err(MailError::Url)?;
+        if !url.tls && !url.loopback {
+            tracing::warn!(
+                "SMTP_URL has no TLS: notifications, with visitors' messages and addresses, cross the network unencrypted"
+            );
+        }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose_secret())
-            .map_err(|e| MailError::Url(e.to_string()))?
+            .map_err(|e| MailError::Url(format!("cannot be used: {e}")))?
             .timeout(Some(SMTP_TIMEOUT))
             .build();
         let budget = Budget {

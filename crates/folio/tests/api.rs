@@ -110,6 +110,18 @@ async fn every_validation_rule_answers_400_naming_the_field(backend: Backend) {
             json!("sortOrder must be an integer, not a string"),
         ),
         (
+            json!({"title": "t", "description": "d", "sortOrder": 9_223_372_036_854_775_808_u64}),
+            json!("sortOrder must be between -2147483648 and 2147483647, got 9223372036854775808"),
+        ),
+        (
+            json!({"title": "t", "description": "d", "projectUrl": "https://example.com:0/"}),
+            json!("projectUrl must be an absolute http or https URL"),
+        ),
+        (
+            json!({"title": "t", "description": "d", "githubUrl": "https://github.com:99999/x"}),
+            json!("githubUrl must be an absolute http or https URL"),
+        ),
+        (
             json!({"title": "t", "description": "d", "isActive": "yes"}),
             json!("isActive must be a boolean, not a string"),
         ),

@@ -3,8 +3,8 @@
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use folio_mail::{MailSettings, Mailbox};
-use secrecy::SecretString;
+use folio_mail::{MailSettings, Mailbox, SmtpUrl};
+use secrecy::{ExposeSecret, SecretString};
 
 use super::env::Env;
 
@@ -43,10 +43,11 @@ pub fn load(env: &mut Env) -> ContactConfig {
         }
         return ContactConfig { rate_per_hour, global_per_hour, max_unread, mail: None };
     };
+    let url = SmtpUrl::check(smtp_url.expose_secret()).map_err(|why| env.error("SMTP_URL", why)).ok();
     let to = mailbox(env, "CONTACT_TO");
     let from = mailbox(env, "CONTACT_FROM");
-    let mail = match (to, from) {
-        (Some(to), Some(from)) => {
+    let mail = match (url, to, from) {
+        (Some(_), Some(to), Some(from)) => {
             Some(MailSettings { smtp_url, to, from, retry_base, max_attempts, per_hour: notify_per_hour })
         }
         _ => None,

@@ -162,3 +162,21 @@ fn a_public_base_url_that_is_not_a_plain_origin_is_refused() {
     let site = load("https://Folio.Example/").expect("valid").site.expect("site settings");
     assert_eq!(site.public_base_url, "https://folio.example");
 }
+
+#[test]
+fn a_malformed_smtp_url_is_reported_with_the_other_mail_settings() {
+    let names = |pairs: &[(&str, &str)]| errors(pairs).into_iter().map(|(v, _)| v).collect::<Vec<_>>();
+    assert_eq!(names(&[("SMTP_URL", "mail.example.com:587")]), ["SMTP_URL", "CONTACT_TO", "CONTACT_FROM"]);
+    let mail = [("CONTACT_TO", "Owner <me@example.com>"), ("CONTACT_FROM", "Folio <folio@example.com>")];
+    let with = |url: &'static str| {
+        let mut pairs = mail.to_vec();
+        pairs.push(("SMTP_URL", url));
+        pairs
+    };
+    let plain = errors(&with("smtp://me:hunter2@mail.example.com:587"));
+    assert_eq!(plain.len(), 1);
+    assert_eq!(plain[0].0, "SMTP_URL");
+    assert!(plain[0].1.starts_with("would send the SMTP password in plain text"), "{}", plain[0].1);
+    assert!(!plain[0].1.contains("hunter2"));
+    assert!(load(&with("smtp://me:hunter2@mail.example.com:587?tls=required")).is_ok());
+}
