@@ -156,6 +156,32 @@ fn help_explains_each_command() {
     }
 }
 
+/// The README's commands table once broke before its last row (a blank line ends a table).
+#[test]
+fn the_readme_commands_table_has_a_row_for_every_command() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+    let section = readme.split("\n## Commands\n").nth(1).expect("a Commands section");
+    let table: Vec<&str> =
+        section.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|')).collect();
+    let help = Command::new(FOLIO).arg("--help").output().expect("run --help");
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        // A command starts two spaces in; wrapped descriptions further.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 6, "{help}");
+    for command in commands {
+        let row = format!("| `folio {command}");
+        assert!(table.iter().any(|l| l.starts_with(&row)), "no row for {command} in the table:\n{}", table.join("\n"));
+    }
+}
+
 #[test]
 fn the_healthcheck_command_checks_the_site_at_its_own_path_for_the_web_role() {
     // The site is alive on its own, even with its API unreachable (it serves stale or
