@@ -36,14 +36,14 @@ pub async fn run(role: Role, liveness: bool, mut env: Env) -> ExitCode {
     let client = reqwest::Client::builder().timeout(TIMEOUT).build().expect("a plain HTTP client builds");
     match client.get(&url).send().await {
         Ok(response) if response.status() == reqwest::StatusCode::OK => {
-            println!("healthy: {url}");
+            crate::print(&format!("healthy: {url}\n"));
             ExitCode::SUCCESS
         }
         Ok(response) => {
             let status = response.status();
             let body = response.text().await.unwrap_or_default();
             if liveness && status == reqwest::StatusCode::SERVICE_UNAVAILABLE && only_database_down(&body) {
-                println!("alive, database unavailable: {url}");
+                crate::print(&format!("alive, database unavailable: {url}\n"));
                 return ExitCode::SUCCESS;
             }
             eprintln!("unhealthy: {url} answered {status}: {body}");

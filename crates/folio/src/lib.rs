@@ -23,6 +23,18 @@ use config::{Config, Env, Role};
 /// This build's version, reported by health endpoints and metrics.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// Writes a command's output to stdout. A reader that went away (`folio verify --json | head -1`)
+/// is no reason to panic, as `println!` does: the outcome is in the exit code.
+pub(crate) fn print(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("folio: cannot write to stdout: {error}");
+    }
+}
+
 /// Runs the command the user asked for.
 pub async fn run(cli: Cli) -> ExitCode {
     let env = Env::from_process();
@@ -71,7 +83,7 @@ async fn migrate(env: Env) -> ExitCode {
     let data = config.data.as_ref().expect("the API role loads the database settings");
     match startup::migrate_only(data, &config.environment).await {
         Ok(report) => {
-            println!("migrations applied: {:?}", report.applied);
+            print(&format!("migrations applied: {:?}\n", report.applied));
             ExitCode::SUCCESS
         }
         Err(error) => {
