@@ -87,6 +87,49 @@ fn bad_configuration_stops_the_start_naming_each_variable() {
     assert!(!stderr.contains("secret-pw"), "{stderr}");
 }
 
+/// Typos used to pass: `APP_ENV=prodution` meant production, `DB_SSLMODE=verify-ful` and
+/// `DB_POOL_MAX=0` were ignored on SQLite, and a malformed `SMTP_URL` failed later, with exit 1
+/// and the mail library's words.
+#[test]
+fn typos_stop_the_start_with_exit_2_even_in_settings_not_yet_used() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut child = Command::new(FOLIO)
+        .arg("api")
+        .current_dir(dir.path())
+        .env_clear()
+        .envs([
+            ("PORT", "0"),
+            ("LOG_FORMAT", "json"),
+            ("APP_ENV", "prodution"),
+            ("DB_SSLMODE", "verify-ful"),
+            ("DB_POOL_MAX", "0"),
+            ("SMTP_URL", "smtp//mail.example.com:587"),
+            ("CONTACT_TO", "Owner <me@example.com>"),
+            ("CONTACT_FROM", "Folio <folio@example.com>"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start folio");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("folio started with these typos");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    for variable in ["APP_ENV", "DB_SSLMODE", "DB_POOL_MAX", "SMTP_URL"] {
+        assert!(stderr.contains(&format!("  - {variable}: ")), "{variable} not named:\n{stderr}");
+    }
+}
+
 #[test]
 fn migrate_applies_once_and_then_finds_nothing_to_do() {
     let dir = tempfile::tempdir().expect("temporary directory");

@@ -64,6 +64,11 @@ impl Role {
 /// The environment name that is the default and the only one revealing internal errors.
 pub const DEVELOPMENT: &str = "development";
 
+/// Every `APP_ENV` accepted: a typo must not quietly mean production (or development). The
+/// deployments' names (`dev`, `prod`, as Terraform sets them), the tests' `test` and
+/// `scripts/bench`'s `bench` among them.
+pub const ENVIRONMENTS: [&str; 7] = [DEVELOPMENT, "test", "bench", "dev", "staging", "prod", "production"];
+
 /// Where to listen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Listen {
@@ -146,7 +151,7 @@ pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
 impl Config {
     /// Loads and checks everything `role` needs.
     pub fn load(role: Role, mut env: Env) -> Result<Self, ConfigErrors> {
-        let environment = env.get("APP_ENV").unwrap_or(DEVELOPMENT).to_owned();
+        let environment = environment(&mut env);
         let development = environment == DEVELOPMENT;
         let listen = Listen::load(&mut env, role);
         let log_format = log_format(&mut env);
@@ -190,6 +195,21 @@ impl DataConfig {
         let startup_timeout = database::startup_timeout(env);
         Some(Self { database: database?, admin_token, admin_rate_per_minute, networks, contact, startup_timeout })
     }
+}
+
+/// `APP_ENV`, one of [`ENVIRONMENTS`].
+fn environment(env: &mut Env) -> String {
+    let Some(name) = env.get("APP_ENV").map(str::to_owned) else {
+        return DEVELOPMENT.to_owned();
+    };
+    if !ENVIRONMENTS.contains(&name.as_str()) {
+        let message = format!(
+            "{name:?} is not an environment: use one of {} (only {DEVELOPMENT} reveals internal details)",
+            ENVIRONMENTS.join(", ")
+        );
+        env.error("APP_ENV", message);
+    }
+    name
 }
 
 fn log_format(env: &mut Env) -> LogFormat {

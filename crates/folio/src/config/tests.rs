@@ -180,3 +180,27 @@ fn a_malformed_smtp_url_is_reported_with_the_other_mail_settings() {
     assert!(!plain[0].1.contains("hunter2"));
     assert!(load(&with("smtp://me:hunter2@mail.example.com:587?tls=required")).is_ok());
 }
+
+#[test]
+fn database_settings_are_checked_even_where_they_do_not_apply() {
+    let names = |pairs: &[(&str, &str)]| errors(pairs).into_iter().map(|(v, _)| v).collect::<Vec<_>>();
+    let on_sqlite = [("DB_SSLMODE", "verify-ful"), ("DB_POOL_MAX", "0"), ("DB_PORT", "x"), ("DB_SSLROOTCERT", "")];
+    assert_eq!(names(&on_sqlite), ["DB_PORT", "DB_SSLMODE", "DB_POOL_MAX"]);
+    assert!(load(&[("DB_SSLMODE", "verify-full"), ("DB_POOL_MAX", "3")]).is_ok(), "valid values are ignored on SQLite");
+}
+
+#[test]
+fn app_env_is_one_of_a_closed_set() {
+    let errs = errors(&[("APP_ENV", "prodution")]);
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].0, "APP_ENV");
+    assert_eq!(
+        errs[0].1,
+        "\"prodution\" is not an environment: use one of development, test, bench, dev, staging, prod, production \
+         (only development reveals internal details)"
+    );
+    for name in ENVIRONMENTS {
+        let config = load(&[("APP_ENV", name)]).expect(name);
+        assert_eq!(config.is_development(), name == "development", "{name}");
+    }
+}
