@@ -83,7 +83,12 @@ async fn migrate(env: Env) -> ExitCode {
     let data = config.data.as_ref().expect("the API role loads the database settings");
     match startup::migrate_only(data, &config.environment).await {
         Ok(report) => {
-            print(&format!("migrations applied: {:?}\n", report.applied));
+            let applied: Vec<String> = report.applied.iter().map(i64::to_string).collect();
+            if applied.is_empty() {
+                print("migrations applied: none, the schema is current\n");
+            } else {
+                print(&format!("migrations applied: {}\n", applied.join(", ")));
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {

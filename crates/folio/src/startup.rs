@@ -211,13 +211,21 @@ async fn migrate(store: &dyn Store, patience: Duration) -> anyhow::Result<Migrat
     loop {
         match store.migrate().await {
             Ok(report) => {
-                if report.applied.is_empty() {
-                    tracing::info!(database = store.kind().as_str(), "database schema is current");
-                } else {
-                    tracing::info!(database = store.kind().as_str(), applied = ?report.applied, "applied migrations");
+                // One event per version, so each is a JSON number in the log rather than a list
+                // printed as text.
+                let database = store.kind().as_str();
+                for version in &report.applied {
+                    tracing::info!(database, version, "migration applied");
                 }
-                if !report.unknown.is_empty() {
-                    tracing::warn!(unknown = ?report.unknown, "the database has migrations this release does not know (a newer release ran)");
+                if report.applied.is_empty() {
+                    tracing::info!(database, "database schema is current");
+                }
+                for version in &report.unknown {
+                    tracing::warn!(
+                        database,
+                        version,
+                        "the database has a migration this release does not know (a newer release ran)"
+                    );
                 }
                 return Ok(report);
             }

@@ -291,6 +291,33 @@ async fn a_flood_from_many_networks_is_bounded_in_messages_and_in_e_mails() {
     }
 }
 
+/// Log fields are JSON values, absent when empty: `retry_at` was `"Some(\"2026-…\")"`.
+#[test]
+fn a_failed_notification_logs_when_it_is_retried_as_a_timestamp_and_nothing_when_it_is_not() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address");
+    let smtp = format!("smtp://{closed}");
+    let failure = |max_attempts: &str| {
+        let server = common::start_process(
+            "api",
+            &[
+                ("SMTP_URL", &smtp),
+                ("CONTACT_TO", "Owner <owner@folio.test>"),
+                ("CONTACT_FROM", "Folio <noreply@folio.test>"),
+                ("CONTACT_MAX_ATTEMPTS", max_attempts),
+            ],
+        );
+        let sent = reqwest::blocking::Client::new().post(server.url("/api/contact")).json(&message("logged")).send();
+        assert_eq!(sent.expect("send").status(), 201);
+        let line = server.wait_for_log(|l| l.contains("\"contact notification failed\""));
+        serde_json::from_str::<Value>(&line).expect("a JSON log line")
+    };
+    let retried = failure("2");
+    let retry_at = retried["retry_at"].as_str().expect("retry_at is a string");
+    assert!(retry_at.starts_with("20") && retry_at.ends_with('Z'), "{retry_at}");
+    let abandoned = failure("1");
+    assert!(abandoned.get("retry_at").is_none(), "no retry, no field: {abandoned}");
+}
+
 on_both_databases!(
     a_message_is_stored_and_listed_for_the_admin_only,
     invalid_messages_are_refused_field_by_field,

@@ -144,9 +144,17 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
     };
     let first = run();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    assert!(String::from_utf8_lossy(&first.stdout).contains("migrations applied: [1, 2, 3]"));
+    let stdout = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(stdout.contains("\nmigrations applied: 1, 2, 3\n"), "{stdout}");
+    // Log fields are JSON values (they were Debug text: "applied":"[1, 2]").
+    let events: Vec<serde_json::Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let versions: Vec<&serde_json::Value> =
+        events.iter().filter(|e| e["message"] == "migration applied").map(|e| &e["version"]).collect();
+    assert_eq!(versions, [1, 2, 3], "{stdout}");
+    assert!(!stdout.contains("\"[") && !stdout.contains("Some("), "a Debug-printed field: {stdout}");
     let second = run();
-    assert!(String::from_utf8_lossy(&second.stdout).contains("migrations applied: []"));
+    let stdout = String::from_utf8_lossy(&second.stdout).into_owned();
+    assert!(stdout.contains("\nmigrations applied: none, the schema is current\n"), "{stdout}");
     assert!(dir.path().join("data/folio.db").exists(), "the default SQLite file is under ./data/");
 }
 
