@@ -69,7 +69,12 @@ fn the_healthcheck_command_exits_0_only_when_the_server_is_healthy() {
     server.child.wait().expect("wait");
     let down = healthcheck(server.address.port(), "api");
     assert_eq!(down.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&down.stderr).starts_with("unhealthy:"));
+    // The cause, not reqwest's "error sending request for url".
+    let address = server.address;
+    assert_eq!(
+        String::from_utf8_lossy(&down.stderr),
+        format!("unhealthy: http://{address}/api/health: connection refused on {address}\n")
+    );
 }
 
 #[test]
