@@ -58,6 +58,31 @@ async fn every_page_renders_with_its_content_and_the_current_page_marked() {
     assert!(sitemap.contains("<loc>http://localhost:") && sitemap.contains("/about</loc>"));
 }
 
+/// An empty list of competencies used to leave its heading above nothing.
+#[tokio::test]
+async fn owner_content_without_competencies_shows_no_empty_section() {
+    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../folio-site/content/site.toml"))
+        .expect("the demo content");
+    let mut lines = demo.lines();
+    let mut site = String::new();
+    while let Some(line) = lines.next() {
+        if line == "[[competencies]]" {
+            lines.nth(1); // its title and description
+            continue;
+        }
+        site.push_str(line);
+        site.push('\n');
+    }
+    assert!(!site.contains("competencies"), "{site}");
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("site.toml"), site).expect("write");
+    std::fs::write(dir.path().join("about.md"), "A biography.").expect("write");
+    let app = serve(&[("CONTENT_DIR", dir.path().to_str().expect("UTF-8"))]).await;
+    let home = text(&app, "/", 200).await;
+    assert!(home.contains("<h1 id=\"hero-title\">Jordan Avery</h1>"), "{home}");
+    assert!(!home.contains("What I do") && !home.contains("competencies-title"), "{home}");
+}
+
 #[tokio::test]
 async fn hostile_project_text_is_escaped_everywhere() {
     let app = serve(&[]).await;
