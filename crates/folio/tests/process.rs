@@ -212,6 +212,20 @@ fn help_explains_each_command() {
     }
 }
 
+/// A newcomer reads what Folio is for them, then the two commands; the earlier platform's story
+/// (how the README once opened) comes further down.
+#[test]
+fn the_readme_opens_with_what_folio_is_then_the_two_commands() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+    let (opening, rest) = readme.split_once("\n## ").expect("sections");
+    assert!(rest.starts_with("Two commands\n"), "the first section is {:?}", rest.lines().next());
+    assert!(opening.contains("your personal website"), "{opening}");
+    for history in ["earlier platform", "Nest.js", "Next.js", "218 MB"] {
+        assert!(!opening.contains(history), "the opening tells the history ({history}):\n{opening}");
+    }
+    assert!(rest.contains("\n## The earlier platform\n"), "the history has its own section further down");
+}
+
 /// The README's commands table once broke before its last row (a blank line ends a table).
 #[test]
 fn the_readme_commands_table_has_a_row_for_every_command() {
