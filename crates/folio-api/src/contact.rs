@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::response::{IntoResponse, Response};
@@ -49,13 +50,15 @@ pub struct ContactService {
     store: Arc<dyn Store>,
     limits: ContactLimits,
     outbox: Option<Arc<Notify>>,
+    /// Set while messages are refused by a shared limit, so that is logged once, not per message.
+    refusing: AtomicBool,
 }
 
 impl ContactService {
     /// `limits` bound what is accepted; `outbox` is woken after each stored message (absent
     /// when no mail server is configured: messages are then only stored).
     pub fn new(store: Arc<dyn Store>, limits: ContactLimits, outbox: Option<Arc<Notify>>) -> Self {
-        Self { store, limits, outbox }
+        Self { store, limits, outbox, refusing: AtomicBool::new(false) }
     }
 
     /// Accepts one submission from `client`. Bots (the honeypot was filled) are answered like
@@ -73,19 +76,17 @@ impl ContactService {
                 Ok(())
             }
             Submission::Message(message) => {
-                self.limits.global.check().map_err(|wait| {
-                    tracing::warn!("contact form: the budget for all clients is spent; refusing messages");
-                    ContactError::Busy(wait)
-                })?;
+                if let Err(wait) = self.limits.global.check() {
+                    return Err(self.refuse(ContactError::Busy(wait)));
+                }
                 let max_unread = self.limits.max_unread;
                 let inserted = self.store.insert_contact_message(message, max_unread).await;
                 let Some(stored) = inserted.map_err(ContactError::Store)? else {
-                    tracing::warn!(
-                        max_unread,
-                        "contact form: the unread messages reached their cap; refusing messages"
-                    );
-                    return Err(ContactError::InboxFull(max_unread));
+                    return Err(self.refuse(ContactError::InboxFull(max_unread)));
                 };
+                if self.refusing.swap(false, Ordering::Relaxed) {
+                    tracing::info!("contact form: accepting messages again");
+                }
                 tracing::info!(id = %stored.id, "contact message stored");
                 if let Some(outbox) = &self.outbox {
                     outbox.notify_one();
@@ -93,6 +94,20 @@ impl ContactService {
                 Ok(())
             }
         }
+    }
+
+    /// `why`, logged when it starts a run of refusals.
+    fn refuse(&self, why: ContactError) -> ContactError {
+        if !self.refusing.swap(true, Ordering::Relaxed) {
+            match &why {
+                ContactError::InboxFull(max_unread) => tracing::warn!(
+                    max_unread,
+                    "contact form: the unread messages reached their cap; refusing messages until some are read"
+                ),
+                _ => tracing::warn!("contact form: the hourly budget for all clients is spent; refusing messages"),
+            }
+        }
+        why
     }
 }
 
