@@ -219,6 +219,8 @@ async fn migrate(store: &dyn Store, patience: Duration) -> anyhow::Result<Migrat
                 }
                 if report.applied.is_empty() {
                     tracing::info!(database, "database schema is current");
+                } else {
+                    tracing::info!(database, count = report.applied.len(), "applied migrations");
                 }
                 for version in &report.unknown {
                     tracing::warn!(

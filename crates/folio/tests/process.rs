@@ -156,6 +156,8 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
     let versions: Vec<&serde_json::Value> =
         events.iter().filter(|e| e["message"] == "migration applied").map(|e| &e["version"]).collect();
     assert_eq!(versions, [1, 2, 3], "{stdout}");
+    let summary = events.iter().find(|e| e["message"] == "applied migrations").expect("a summary event");
+    assert_eq!(summary["count"], 3, "{summary}");
     assert!(!stdout.contains("\"[") && !stdout.contains("Some("), "a Debug-printed field: {stdout}");
     let second = run();
     let stdout = String::from_utf8_lossy(&second.stdout).into_owned();
