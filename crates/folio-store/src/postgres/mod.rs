@@ -256,30 +256,45 @@ impl Store for PgStore {
         timed(&self.metrics, "delete", "projects", async { Ok(self.execute(rows::DELETE, &[&id]).await? > 0) }).await
     }
 
-    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
+    async fn insert_contact_message(
+        &self,
+        new: NewContactMessage,
+        max_unread: u32,
+    ) -> Result<Option<ContactMessage>, StoreError> {
         timed(&self.metrics, "insert", "contact_messages", async {
             let m = new.into_message(Uuid::new_v4(), Timestamp::now());
             let d = &m.delivery;
-            let (created, next) = (m.created_at.as_datetime(), d.next_attempt_at.map(|t| t.as_datetime()));
-            let sent = d.sent_at.map(|t| t.as_datetime());
-            self.execute(
-                contact::INSERT,
-                &[
-                    &m.id,
-                    &m.name,
-                    &m.email,
-                    &m.subject,
-                    &m.message,
-                    &created,
-                    &d.state.as_str(),
-                    &d.attempts,
-                    &next,
-                    &d.last_error,
-                    &sent,
-                ],
-            )
-            .await?;
-            Ok(m)
+            let (created, read) = (m.created_at.as_datetime(), m.read_at.map(|t| t.as_datetime()));
+            let (next, sent) = (d.next_attempt_at.map(|t| t.as_datetime()), d.sent_at.map(|t| t.as_datetime()));
+            let cap = i64::from(max_unread);
+            let inserted = self
+                .execute(
+                    contact::INSERT,
+                    &[
+                        &m.id,
+                        &m.name,
+                        &m.email,
+                        &m.subject,
+                        &m.message,
+                        &created,
+                        &read,
+                        &d.state.as_str(),
+                        &d.attempts,
+                        &next,
+                        &d.last_error,
+                        &sent,
+                        &cap,
+                    ],
+                )
+                .await?;
+            Ok((inserted > 0).then_some(m))
+        })
+        .await
+    }
+
+    async fn mark_contact_messages_read(&self, ids: &[Uuid]) -> Result<u64, StoreError> {
+        timed(&self.metrics, "update", "contact_messages", async {
+            self.execute(contact::MARK_READ, &[&ids, &Timestamp::now().as_datetime()]).await
         })
         .await
     }
