@@ -4,8 +4,10 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod edge_cache;
 pub mod healthcheck;
 pub mod middleware;
+pub mod origin;
 pub mod proxy;
 pub mod server;
 pub mod shutdown;

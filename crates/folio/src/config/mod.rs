@@ -14,6 +14,7 @@ use std::time::Duration;
 use folio_store::DatabaseSettings;
 use folio_store::postgres::AppRole;
 
+use crate::origin::OriginSecrets;
 use crate::proxy::TrustedProxies;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -122,6 +123,8 @@ pub struct HttpConfig {
     pub idle_timeout: Duration,
     /// The proxies whose forwarding headers are believed.
     pub proxies: TrustedProxies,
+    /// The values of CloudFront's secret header the origin accepts (`ORIGIN_SECRETS`).
+    pub origin_secrets: OriginSecrets,
 }
 
 /// The database, the admin token and the contact form: what the API needs.
@@ -155,6 +158,7 @@ impl Config {
             request_timeout: env.seconds("REQUEST_TIMEOUT_SECONDS", Duration::from_secs(15), (0.1, 3600.0)),
             idle_timeout: env.seconds("HTTP_IDLE_TIMEOUT_SECONDS", Duration::from_secs(10), (0.5, 3600.0)),
             proxies: trusted_proxies(&mut env),
+            origin_secrets: OriginSecrets::load(&mut env),
         };
         let data = role.serves_api().then(|| DataConfig::load(&mut env, development));
         let site = role.serves_site().then(|| site::load(&mut env, role, listen, development));
