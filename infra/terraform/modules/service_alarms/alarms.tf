@@ -10,6 +10,8 @@ locals {
 
 # 5xx answered by the ALB itself (no healthy target, a target that reset the connection).
 resource "aws_cloudwatch_metric_alarm" "alb_5xx_rate" {
+  count = var.origin == "alb" ? 1 : 0
+
   alarm_name          = "${var.name}-alb-5xx-rate"
   alarm_description   = "More than ${var.error_rate_percent}% of requests got a 5xx from the ALB itself for 3 of 5 minutes: targets unreachable or resetting; check the target groups' health and the tasks' logs."
   comparison_operator = "GreaterThanThreshold"
@@ -153,7 +155,7 @@ resource "aws_cloudwatch_metric_alarm" "no_healthy_hosts" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "tasks_below_desired" {
-  for_each = var.service_names
+  for_each = var.container_insights ? var.service_names : {}
 
   alarm_name          = "${var.name}-${each.key}-tasks-below-desired"
   alarm_description   = "Fewer ${each.key} tasks running than desired for 5 minutes: tasks fail to start or keep stopping. Check the service's events (stopped reason) and the task logs."
@@ -227,4 +229,9 @@ resource "aws_cloudwatch_metric_alarm" "database_unavailable" {
   treat_missing_data  = "notBreaching"
   alarm_actions       = [var.topic_arn]
   ok_actions          = [var.topic_arn]
+}
+
+moved {
+  from = aws_cloudwatch_metric_alarm.alb_5xx_rate
+  to   = aws_cloudwatch_metric_alarm.alb_5xx_rate[0]
 }
