@@ -309,6 +309,12 @@ PY
 containers() {
   local env=$1 label=$2
   tf "$env" show -json >"$work/$env/show.json"
+  if "$python" "$INFRA_DIR/tests/state_checks.py" "$work/$env/show.json" "$label" >"$work/$env/state-checks.log" 2>&1; then
+    record "$label: alarms wired to this state's resources and topic, deploy role on the environment only, assets cached" ok
+  else
+    cat "$work/$env/state-checks.log" >&2
+    record "$label: checks of the applied state (infra/tests/state_checks.py)" FAILED
+  fi
   parameter=$(tf "$env" output -raw image_tag_parameter)
   if flock "$work/containers.lock" env AWS_ENDPOINT_URL="${endpoint[$env]}" "$python" "$INFRA_DIR/tests/containers.py" \
     --state "$work/$env/show.json" --label "$label" --binary "$binary" --work "$work/$env/containers-$label" \

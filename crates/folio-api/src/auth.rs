@@ -40,7 +40,7 @@ impl AdminAuth {
                 "Writes are disabled on this server: set ADMIN_TOKEN to enable them",
             ));
         };
-        let Some(given) = authorization.and_then(|v| v.strip_prefix("Bearer ")) else {
+        let Some(given) = authorization.and_then(bearer_token) else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -54,6 +54,12 @@ impl AdminAuth {
             Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Invalid bearer token"))
         }
     }
+}
+
+/// The token of `Bearer <token>`; the scheme's name is case-insensitive (RFC 9110, 11.1).
+fn bearer_token(authorization: &str) -> Option<&str> {
+    let (scheme, token) = authorization.trim_start().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
 }
 
 /// Extracting this succeeds only for requests carrying the admin token, within the per-client
@@ -83,9 +89,17 @@ mod tests {
     #[test]
     fn only_the_exact_token_passes() {
         let auth = AdminAuth::new(Some(&SecretString::from("s3cret-token")));
-        assert!(auth.check(Some("Bearer s3cret-token")).is_ok());
-        for wrong in [None, Some("s3cret-token"), Some("Bearer s3cret"), Some("Bearer s3cret-token-2"), Some("Basic x")]
-        {
+        for right in ["Bearer s3cret-token", "bearer s3cret-token", "BEARER  s3cret-token"] {
+            assert!(auth.check(Some(right)).is_ok(), "{right}");
+        }
+        for wrong in [
+            None,
+            Some("s3cret-token"),
+            Some("Bearer s3cret"),
+            Some("Bearer s3cret-token-2"),
+            Some("Basic x"),
+            Some("Bearers3cret-token"),
+        ] {
             assert_eq!(auth.check(wrong).expect_err("refused").status(), StatusCode::UNAUTHORIZED, "{wrong:?}");
         }
     }

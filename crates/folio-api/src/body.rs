@@ -5,10 +5,9 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use serde_json::Value;
 
-use crate::ApiError;
+use folio_domain::MAX_BODY_BYTES;
 
-/// The largest body accepted, in bytes.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+use crate::ApiError;
 
 /// A request body parsed as JSON (any value; handlers check its shape).
 #[derive(Debug)]

@@ -1,8 +1,11 @@
 //! API errors, in the earlier platform's shape: `{statusCode, error, message}`.
 //!
 //! Client errors say exactly what is wrong. Internal errors give the client a generic message
-//! and the log the whole cause chain.
+//! and the log the whole cause chain; only in development does the answer carry the cause too
+//! (the database file's path, the database server's own words), added by
+//! [`reveal_in_development`].
 
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use folio_domain::FieldErrors;
@@ -21,7 +24,14 @@ pub struct ApiError {
     message: Message,
     error_type: &'static str,
     retry_after: Option<u32>,
+    /// What went wrong inside, for development only.
+    internal: Option<String>,
 }
+
+/// The message with the internal cause, carried by an error response for
+/// [`reveal_in_development`] (never sent as it is).
+#[derive(Debug, Clone)]
+struct Revealed(String);
 
 /// One sentence, or one per problem when several fields are wrong.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -44,14 +54,14 @@ pub struct Body<'a> {
 impl ApiError {
     /// An error with one message.
     pub fn new(status: StatusCode, error_type: &'static str, message: impl Into<String>) -> Self {
-        Self { status, message: Message::One(message.into()), error_type, retry_after: None }
+        Self { status, message: Message::One(message.into()), error_type, retry_after: None, internal: None }
     }
 
     /// 400 listing every field problem (a plain string when there is only one).
     pub fn validation(errors: FieldErrors) -> Self {
         let mut messages = errors.into_messages();
         let message = if messages.len() == 1 { Message::One(messages.remove(0)) } else { Message::Many(messages) };
-        Self { status: StatusCode::BAD_REQUEST, message, error_type: "validation", retry_after: None }
+        Self { status: StatusCode::BAD_REQUEST, message, error_type: "validation", retry_after: None, internal: None }
     }
 
     /// 429 with `Retry-After`: `what`, and when to try again.
@@ -63,7 +73,21 @@ impl ApiError {
             message: Message::One(message),
             error_type: "rate_limited",
             retry_after: Some(seconds),
+            internal: None,
         }
+    }
+
+    /// 503 for a limit every client shares: `what` is refused, with `Retry-After` when it is
+    /// known when to come back.
+    pub fn busy(error_type: &'static str, what: impl Into<String>, wait: Option<std::time::Duration>) -> Self {
+        let what = what.into();
+        let message = match wait {
+            Some(wait) => format!("{what}; try again in {}", folio_domain::contact::wait_text(wait)),
+            None => what,
+        };
+        let retry_after = wait.map(|w| u32::try_from(ceil_seconds(w)).unwrap_or(u32::MAX));
+        let status = StatusCode::SERVICE_UNAVAILABLE;
+        Self { status, message: Message::One(message), error_type, retry_after, internal: None }
     }
 
     /// 404 for a missing resource.
@@ -72,23 +96,24 @@ impl ApiError {
     }
 
     /// Maps a storage failure: transient ones are 503 with `Retry-After`, a full or read-only
-    /// database 507, anything else 500. The cause goes to the log, not to the client.
+    /// database 507, anything else 500. The cause goes to the log, and to the client only in
+    /// development.
     pub fn from_store(error: &StoreError) -> Self {
         let (status, message, retry_after) = match error {
             StoreError::Unavailable(_) | StoreError::Timeout(_) | StoreError::Credentials(_) => {
-                (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly".to_owned(), Some(5))
+                (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly", Some(5))
             }
-            StoreError::Storage(why) => (
+            StoreError::Storage(_) => (
                 StatusCode::INSUFFICIENT_STORAGE,
-                format!("The database cannot store data right now ({why}); nothing was changed"),
+                "The database cannot store data right now (its disk is full or read-only); nothing was changed",
                 None,
             ),
-            _ => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error".to_owned(), None),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error", None),
         };
-        if status.is_server_error() {
-            tracing::error!(error = %error.chain(), kind = error.kind(), "storage failure");
-        }
-        Self { status, message: Message::One(message), error_type: error.kind(), retry_after }
+        let internal = error.chain();
+        tracing::error!(error = %internal, kind = error.kind(), "storage failure");
+        let message = Message::One(message.to_owned());
+        Self { status, message, error_type: error.kind(), retry_after, internal: Some(internal) }
     }
 
     /// The status this error answers with.
@@ -118,7 +143,50 @@ impl IntoResponse for ApiError {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response.extensions_mut().insert(ErrorType(self.error_type));
+        if let (Some(internal), Message::One(message)) = (self.internal, &self.message) {
+            response.extensions_mut().insert(Revealed(format!("{message} ({internal})")));
+        }
         response
+    }
+}
+
+/// In development, rewrites error answers to carry their internal cause; elsewhere they keep
+/// the generic message.
+pub(crate) async fn reveal_in_development(State(state): State<crate::ApiState>, mut response: Response) -> Response {
+    let Some(Revealed(message)) = response.extensions_mut().remove::<Revealed>() else {
+        return response;
+    };
+    if !state.info.expose_errors {
+        return response;
+    }
+    let status = response.status();
+    let body = Body {
+        status_code: status.as_u16(),
+        error: status.canonical_reason().unwrap_or("Error"),
+        message: &Message::One(message),
+    };
+    *response.body_mut() = axum::body::Body::from(serde_json::to_vec(&body).expect("an error body serialises"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_storage_failure_answers_507_without_the_databases_own_words() {
+        let error = StoreError::Storage("/srv/folio/data/folio.db is read-only".to_owned());
+        let response = ApiError::from_store(&error).into_response();
+        assert_eq!(response.status(), StatusCode::INSUFFICIENT_STORAGE);
+        let revealed = response.extensions().get::<Revealed>().map(|r| r.0.clone()).unwrap_or_default();
+        assert!(
+            revealed.ends_with("(the database cannot store data: /srv/folio/data/folio.db is read-only)"),
+            "{revealed}"
+        );
+        let body = axum::body::to_bytes(response.into_body(), 4096).await.expect("body");
+        let body = String::from_utf8_lossy(&body);
+        assert!(!body.contains("/srv/folio"), "{body}");
+        assert!(body.contains("The database cannot store data right now (its disk is full or read-only)"), "{body}");
     }
 }
 

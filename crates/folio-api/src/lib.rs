@@ -15,14 +15,14 @@ mod routes;
 mod state;
 
 use axum::Router;
-use axum::middleware::map_response;
+use axum::middleware::{map_response, map_response_with_state};
 use axum::routing::{any, get, post};
 
 pub use auth::AdminAuth;
-pub use contact::{ContactError, ContactService, THANK_YOU};
+pub use contact::{ContactError, ContactLimits, ContactService, THANK_YOU};
 pub use error::{ApiError, ErrorType};
 pub use openapi::document as openapi_document;
-pub use rate_limit::RateLimiter;
+pub use rate_limit::{Budget, Networks, RateLimiter};
 pub use routes::metrics::router as metrics_router;
 pub use state::{ApiState, ServiceInfo};
 
@@ -38,8 +38,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/api/contact", post(routes::contact::submit))
         .route("/api/contact-messages", get(routes::contact::list))
+        .route("/api/contact-messages/read", post(routes::contact::mark_read))
         .route("/api", any(routes::not_found))
         .route("/api/{*rest}", any(routes::not_found))
         .layer(map_response(routes::method_not_allowed))
+        .layer(map_response_with_state(state.clone(), error::reveal_in_development))
         .with_state(state)
 }

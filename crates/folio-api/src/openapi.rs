@@ -41,9 +41,10 @@ use crate::routes;
         routes::projects::delete,
         routes::contact::submit,
         routes::contact::list,
+        routes::contact::mark_read,
         openapi_json,
     ),
-    components(schemas(ProjectInputBody, ProjectPatchBody, ContactInputBody)),
+    components(schemas(ProjectInputBody, ProjectPatchBody, ContactInputBody, MarkReadBody)),
     modifiers(&BearerToken),
     tags(
         (name = "health", description = "Service health and metrics"),
@@ -59,6 +60,8 @@ pub struct ProjectInputBody;
 pub struct ProjectPatchBody;
 /// The body of `POST /api/contact`.
 pub struct ContactInputBody;
+/// The body of `POST /api/contact-messages/read`.
+pub struct MarkReadBody;
 
 /// Names a request body in the document; [`document`] puts the real schema in its place.
 macro_rules! request_body_schema {
@@ -75,7 +78,12 @@ macro_rules! request_body_schema {
         }
     )*};
 }
-request_body_schema!(ProjectInputBody => "ProjectInput", ProjectPatchBody => "ProjectPatch", ContactInputBody => "ContactInput");
+request_body_schema!(
+    ProjectInputBody => "ProjectInput",
+    ProjectPatchBody => "ProjectPatch",
+    ContactInputBody => "ContactInput",
+    MarkReadBody => "MarkReadInput"
+);
 
 struct BearerToken;
 
@@ -95,6 +103,9 @@ pub fn document() -> Value {
     }
     doc
 }
+
+/// A hyphenated UUID, the only form ids are accepted in.
+const UUID_PATTERN: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
 /// Non-blank text of at most `max` characters, with no NUL.
 fn text(max: usize, min: usize) -> Value {
@@ -117,7 +128,7 @@ fn url() -> Value {
     })
 }
 
-fn request_schemas() -> [(&'static str, Value); 3] {
+fn request_schemas() -> [(&'static str, Value); 4] {
     let ignored = json!({"description": "Read-only; accepted and ignored, so a client may send back what it read."});
     let project_properties = json!({
         "title": text(TITLE_MAX_CHARS, 1),
@@ -166,6 +177,22 @@ fn request_schemas() -> [(&'static str, Value); 3] {
                 "additionalProperties": false,
             }),
         ),
+        (
+            "MarkReadInput",
+            json!({
+                "type": "object",
+                "required": ["ids"],
+                "properties": {
+                    "ids": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": routes::contact::MAX_IDS,
+                        "items": {"type": "string", "format": "uuid", "pattern": UUID_PATTERN},
+                    },
+                },
+                "additionalProperties": false,
+            }),
+        ),
     ]
 }
 
@@ -196,6 +223,10 @@ mod tests {
         assert_eq!(ops("/api/projects", "post"), ["201", "400", "401", "403", "413", "415", "429", "503", "507"]);
         assert_eq!(ops("/api/projects/{id}", "delete"), ["204", "400", "401", "403", "404", "429", "503"]);
         assert_eq!(ops("/api/contact", "post"), ["201", "400", "413", "415", "429", "503", "507"]);
+        assert_eq!(
+            ops("/api/contact-messages/read", "post"),
+            ["200", "400", "401", "403", "413", "415", "429", "503", "507"]
+        );
         assert!(doc["paths"]["/api/metrics"]["get"].is_object());
         assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
         assert_eq!(doc["components"]["schemas"]["ProjectInput"]["properties"]["title"]["maxLength"], TITLE_MAX_CHARS);

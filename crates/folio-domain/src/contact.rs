@@ -80,6 +80,8 @@ pub struct ContactMessage {
     pub subject: String,
     pub message: String,
     pub created_at: Timestamp,
+    /// When the owner marked the message read; unread messages count against the inbox's cap.
+    pub read_at: Option<Timestamp>,
     pub delivery: Delivery,
 }
 
@@ -147,6 +149,7 @@ impl NewContactMessage {
             subject: self.subject,
             message: self.message,
             created_at: now,
+            read_at: None,
             delivery: Delivery {
                 state: DeliveryState::Pending,
                 attempts: 0,
@@ -300,7 +303,9 @@ mod tests {
 
     #[test]
     fn single_line_fields_refuse_line_breaks() {
-        let body = json!({"name": "n", "email": "a@b.co", "subject": "s\r\nBcc: x@y.zz", "message": "0123456789"});
-        assert_eq!(errors(body), ["subject must be a single line"]);
+        for subject in ["s\r\nBcc: x@y.zz", "s\u{85}Bcc: x@y.zz", "s\u{2028}x", "s\u{2029}x"] {
+            let body = json!({"name": "n", "email": "a@b.co", "subject": subject, "message": "0123456789"});
+            assert_eq!(errors(body), ["subject must be a single line"], "{subject:?}");
+        }
     }
 }

@@ -132,14 +132,14 @@ impl<'a> JsonObject<'a> {
     /// A whole number that fits an `i32` and may be absent.
     pub fn i32(&mut self, name: &str) -> Option<i32> {
         let value = self.map.get(name)?;
-        let Some(n) = value.as_i64().or_else(|| whole_float(value)) else {
+        if !is_whole(value) {
             self.errors.push(format!("{name} must be an integer, not {}", kind(value)));
             return None;
-        };
-        match i32::try_from(n) {
-            Ok(n) => Some(n),
-            Err(_) => {
-                self.errors.push(format!("{name} must be between {} and {}, got {n}", i32::MIN, i32::MAX));
+        }
+        match value.as_i64().or_else(|| whole_float(value)).and_then(|n| i32::try_from(n).ok()) {
+            Some(n) => Some(n),
+            None => {
+                self.errors.push(format!("{name} must be between {} and {}, got {value}", i32::MIN, i32::MAX));
                 None
             }
         }
@@ -180,6 +180,15 @@ impl<'a> JsonObject<'a> {
     /// The recorded problems, or `Ok` when there were none.
     pub fn finish(self) -> Result<(), FieldErrors> {
         if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
+    }
+}
+
+/// A number with no fraction, however large: `3`, `3.0` (an integer to a JavaScript client),
+/// `9223372036854775808`, `1e300`; not `3.5`.
+fn is_whole(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.is_finite() && f.fract() == 0.0),
+        _ => false,
     }
 }
 
@@ -230,14 +239,22 @@ mod tests {
 
     #[test]
     fn whole_floats_are_integers_but_fractions_are_not() {
-        let body = json!({"a": 3.0, "b": 3.5, "c": 3_000_000_000_i64});
+        let body = json!({"a": 3.0, "b": 3.5, "c": 3_000_000_000_i64, "d": 9_223_372_036_854_775_808_u64, "e": 1e300});
         let mut obj = JsonObject::new(&body).expect("object");
         assert_eq!(obj.i32("a"), Some(3));
-        assert_eq!(obj.i32("b"), None);
-        assert_eq!(obj.i32("c"), None);
+        for name in ["b", "c", "d", "e"] {
+            assert_eq!(obj.i32(name), None, "{name}");
+        }
         let errors = obj.finish().expect_err("invalid");
-        assert_eq!(errors.messages().len(), 2);
-        assert!(errors.messages()[1].contains("between"));
+        assert_eq!(
+            errors.messages(),
+            [
+                "b must be an integer, not a number",
+                "c must be between -2147483648 and 2147483647, got 3000000000",
+                "d must be between -2147483648 and 2147483647, got 9223372036854775808",
+                "e must be between -2147483648 and 2147483647, got 1e+300",
+            ]
+        );
     }
 
     #[test]

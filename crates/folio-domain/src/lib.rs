@@ -18,3 +18,7 @@ pub use fields::{FieldErrors, JsonObject};
 pub use health::ServiceHealth;
 pub use project::{NewProject, Project, ProjectPatch};
 pub use timestamp::Timestamp;
+
+/// The largest request body any part of Folio reads, in bytes: the API's JSON and the site's
+/// contact form alike.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;

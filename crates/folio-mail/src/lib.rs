@@ -7,17 +7,28 @@
 //!
 //! After each pass the worker reads the backlog (messages per state, the oldest pending one's
 //! wait) into the `contact_outbox_*` metrics, and counts every attempt by outcome.
+//!
+//! A flood of messages must not become a flood of e-mails: each process sends at most
+//! [`MailSettings::per_hour`] e-mails an hour. Past that budget, due messages wait (stored,
+//! pending) and the next e-mail the budget allows is one digest of all of them.
+
+mod notification;
+mod smtp_url;
+
+pub use smtp_url::SmtpUrl;
 
 use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use folio_domain::{ContactMessage, DeliveryOutcome, Timestamp};
 use folio_metrics::{AttemptOutcome, Backlog, OutboxMetrics};
 use folio_store::Store;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultDirectRateLimiter, Quota};
 pub use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Notify;
 
@@ -34,17 +45,21 @@ pub struct MailSettings {
     pub retry_base: Duration,
     /// Attempts before a notification is marked `failed` (the message itself is kept).
     pub max_attempts: i32,
+    /// E-mails this process sends per hour at most; past it, messages wait for one digest.
+    pub per_hour: NonZeroU32,
 }
 
 /// A problem with the mail settings, found at start.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
-    #[error("SMTP_URL is not a valid SMTP URL: {0}")]
+    #[error("SMTP_URL {0}")]
     Url(String),
 }
 
 /// How many messages one pass claims.
 const BATCH: u32 = 10;
+/// The most messages one digest lists (about 250 KB of text at the longest).
+const DIGEST_MAX: u32 = 50;
 /// How long a claimed message stays hidden from other replicas while it is being sent.
 const LEASE: Duration = Duration::from_secs(120);
 /// How often the worker looks for due messages when nothing wakes it.
@@ -62,6 +77,14 @@ pub struct Outbox {
     settings: MailSettings,
     wake: Arc<Notify>,
     metrics: OutboxMetrics,
+    budget: Arc<Budget>,
+}
+
+/// The e-mails left this hour, and until when none is.
+#[derive(Debug)]
+struct Budget {
+    limiter: DefaultDirectRateLimiter,
+    spent_until: Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for Outbox {
@@ -73,11 +96,21 @@ impl std::fmt::Debug for Outbox {
 impl Outbox {
     /// A worker delivering through the server in `settings`, reporting into `metrics`.
     pub fn new(store: Arc<dyn Store>, settings: MailSettings, metrics: OutboxMetrics) -> Result<Self, MailError> {
+        let url = SmtpUrl::check(settings.smtp_url.expose_secret()).map_err(MailError::Url)?;
+        if !url.tls && !url.loopback {
+            tracing::warn!(
+                "SMTP_URL has no TLS: notifications, with visitors' messages and addresses, cross the network unencrypted"
+            );
+        }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(settings.smtp_url.expose_secret())
-            .map_err(|e| MailError::Url(e.to_string()))?
+            .map_err(|e| MailError::Url(format!("cannot be used: {e}")))?
             .timeout(Some(SMTP_TIMEOUT))
             .build();
-        Ok(Self { store, transport, settings, wake: Arc::new(Notify::new()), metrics })
+        let budget = Budget {
+            limiter: DefaultDirectRateLimiter::direct(Quota::per_hour(settings.per_hour)),
+            spent_until: Mutex::new(None),
+        };
+        Ok(Self { store, transport, settings, wake: Arc::new(Notify::new()), budget: Arc::new(budget), metrics })
     }
 
     /// Notify this after storing a message so it is sent at once rather than at the next poll.
@@ -102,21 +135,37 @@ impl Outbox {
         tracing::info!("contact outbox stopped");
     }
 
-    /// One pass: claims what is due and attempts each; returns how many were sent.
+    /// One pass: claims what is due and sends each message its own e-mail when the budget
+    /// covers them all, or else one digest of every due message (up to [`DIGEST_MAX`]), which
+    /// takes one e-mail of the budget; returns how many messages were sent.
     pub async fn deliver_due(&self) -> usize {
         let mut sent = 0;
         loop {
-            let lease_until = later(Timestamp::now(), LEASE);
-            let claimed = match self.store.claim_due_notifications(BATCH, lease_until).await {
-                Ok(claimed) => claimed,
-                Err(error) => {
-                    tracing::warn!(error = %error.chain(), "contact outbox: cannot read due messages");
-                    return sent;
-                }
+            if self.budget.is_spent() {
+                return sent;
+            }
+            let Some(mut claimed) = self.claim(BATCH).await else {
+                return sent;
             };
             let full_batch = claimed.len() == BATCH as usize;
-            for message in claimed {
-                sent += usize::from(self.attempt(&message).await);
+            let count = NonZeroU32::new(claimed.len() as u32);
+            if count.is_some_and(|n| matches!(self.budget.limiter.check_n(n), Ok(Ok(())))) {
+                for message in &claimed {
+                    sent += usize::from(self.attempt(std::slice::from_ref(message)).await);
+                }
+            } else if let Err(not_until) = self.budget.limiter.check() {
+                // What was claimed comes due again when its lease passes.
+                self.budget.spend_until(not_until.wait_time_from(DefaultClock::default().now()));
+                return sent;
+            } else {
+                if full_batch && let Some(more) = self.claim(DIGEST_MAX - BATCH).await {
+                    claimed.extend(more);
+                }
+                let count = claimed.len();
+                tracing::info!(messages = count, "contact outbox: e-mail budget spent, sending a digest");
+                if self.attempt(&claimed).await {
+                    sent += count;
+                }
             }
             if !full_batch {
                 return sent;
@@ -138,15 +187,42 @@ impl Outbox {
         }
     }
 
-    /// Sends one notification and records the outcome; true when sent.
-    async fn attempt(&self, message: &ContactMessage) -> bool {
-        let result = match self.notification(message) {
+    /// Up to `limit` due messages, hidden from other claims for the lease; `None` when there
+    /// are none (or they cannot be read).
+    async fn claim(&self, limit: u32) -> Option<Vec<ContactMessage>> {
+        let lease_until = later(Timestamp::now(), LEASE);
+        match self.store.claim_due_notifications(limit, lease_until).await {
+            Ok(claimed) if claimed.is_empty() => None,
+            Ok(claimed) => Some(claimed),
+            Err(error) => {
+                tracing::warn!(error = %error.chain(), "contact outbox: cannot read due messages");
+                None
+            }
+        }
+    }
+
+    /// Sends one e-mail about `messages` (one message: its own notification; several: a
+    /// digest) and records the outcome for each; true when sent.
+    async fn attempt(&self, messages: &[ContactMessage]) -> bool {
+        let email = match messages {
+            [message] => notification::single(&self.settings, message),
+            several => notification::digest(&self.settings, several),
+        };
+        let result = match email {
             Ok(email) => self.transport.send(email).await.map(drop).map_err(|e| e.to_string()),
             Err(e) => Err(e),
         };
+        for message in messages {
+            self.record(message, &result).await;
+        }
+        result.is_ok()
+    }
+
+    /// Records what became of one message's notification.
+    async fn record(&self, message: &ContactMessage, result: &Result<(), String>) {
         let attempts = message.delivery.attempts + 1;
         self.metrics.record_attempt(if result.is_ok() { AttemptOutcome::Sent } else { AttemptOutcome::Failed });
-        let outcome = match &result {
+        let outcome = match result {
             Ok(()) => {
                 tracing::info!(id = %message.id, attempts, "contact notification sent");
                 DeliveryOutcome::Sent { at: Timestamp::now() }
@@ -154,7 +230,8 @@ impl Outbox {
             Err(error) => {
                 let retry_at =
                     (attempts < self.settings.max_attempts).then(|| later(Timestamp::now(), self.backoff(attempts)));
-                tracing::warn!(id = %message.id, attempts, %error, retry_at = ?retry_at.map(|t| t.to_rfc3339()), "contact notification failed");
+                let retry = retry_at.map(|t| tracing::field::display(t.to_rfc3339()));
+                tracing::warn!(id = %message.id, attempts, %error, retry_at = retry, "contact notification failed");
                 DeliveryOutcome::Failed { error: error.clone(), retry_at }
             }
         };
@@ -162,7 +239,6 @@ impl Outbox {
             // The lease runs out and the message is claimed again: at worst sent twice, never lost.
             tracing::warn!(id = %message.id, error = %error.chain(), "contact outbox: cannot record the outcome");
         }
-        result.is_ok()
     }
 
     /// The wait after the `attempts`-th failure: the base, doubled per earlier failure.
@@ -170,24 +246,21 @@ impl Outbox {
         let doublings = u32::try_from(attempts - 1).unwrap_or(0).min(20);
         (self.settings.retry_base * 2u32.pow(doublings)).min(MAX_BACKOFF)
     }
+}
 
-    /// The e-mail telling the owner about `message`; replies go to the visitor.
-    fn notification(&self, message: &ContactMessage) -> Result<Message, String> {
-        let visitor: Mailbox = format!("{} <{}>", message.name.replace(['<', '>', '"'], ""), message.email)
-            .parse()
-            .or_else(|_| message.email.parse())
-            .map_err(|e| format!("the visitor's address cannot be used as Reply-To: {e}"))?;
-        Message::builder()
-            .from(self.settings.from.clone())
-            .to(self.settings.to.clone())
-            .reply_to(visitor)
-            .subject(format!("[Folio contact] {}", message.subject))
-            .header(ContentType::TEXT_PLAIN)
-            .body(format!(
-                "{} <{}> wrote on {}:\n\n{}\n\n-- \nFolio contact form, message {}\n",
-                message.name, message.email, message.created_at, message.message, message.id
-            ))
-            .map_err(|e| format!("cannot build the notification: {e}"))
+impl Budget {
+    /// True while the last refusal's wait has not passed.
+    fn is_spent(&self) -> bool {
+        let until = self.spent_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        until.is_some_and(|t| Instant::now() < t)
+    }
+
+    fn spend_until(&self, wait: Duration) {
+        *self.spent_until.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Instant::now() + wait);
+        tracing::warn!(
+            wait_seconds = wait.as_secs(),
+            "contact outbox: the hourly e-mail budget is spent; due messages wait for one digest"
+        );
     }
 }
 

@@ -1,7 +1,8 @@
 //! The outbox against a local SMTP sink: delivery, a mail server that is down and comes back,
-//! giving up after the last attempt, waking on new messages, and the metrics of it all.
-//! Nothing is ever lost.
+//! giving up after the last attempt, waking on new messages, and the hourly budget of e-mails
+//! past which messages go out together in one digest. Nothing is ever lost.
 
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,12 +31,17 @@ async fn setup() -> Setup {
 }
 
 fn outbox(setup: &Setup, max_attempts: i32) -> Outbox {
+    outbox_with_budget(setup, max_attempts, 100)
+}
+
+fn outbox_with_budget(setup: &Setup, max_attempts: i32, per_hour: u32) -> Outbox {
     let settings = MailSettings {
         smtp_url: setup.sink.url().into(),
         to: "Owner <owner@folio.test>".parse().expect("mailbox"),
         from: "Folio <noreply@folio.test>".parse().expect("mailbox"),
         retry_base: Duration::from_millis(100),
         max_attempts,
+        per_hour: NonZeroU32::new(per_hour).expect("non-zero"),
     };
     Outbox::new(setup.store.clone(), settings, setup.metrics.outbox.clone()).expect("valid settings")
 }
@@ -45,7 +51,7 @@ async fn submit(store: &dyn Store, subject: &str) -> ContactMessage {
     let Submission::Message(m) = NewContactMessage::from_json(&body).expect("valid") else {
         unreachable!("no honeypot")
     };
-    store.insert_contact_message(m).await.expect("stored")
+    store.insert_contact_message(m, 1000).await.expect("stored").expect("under the cap")
 }
 
 async fn states(store: &dyn Store) -> Vec<(String, DeliveryState, i32)> {
@@ -186,4 +192,32 @@ fn rendered(setup: &Setup, needles: &[&str]) -> String {
         assert!(text.contains(needle), "missing {needle} in\n{text}");
     }
     text
+}
+
+#[tokio::test]
+async fn past_the_hourly_budget_waiting_messages_go_out_together_in_one_digest() {
+    let setup = setup().await;
+    let outbox = outbox_with_budget(&setup, 5, 2);
+    let first = submit(setup.store.as_ref(), "alone").await;
+    assert_eq!(outbox.deliver_due().await, 1);
+    let mut flood = Vec::new();
+    for i in 0..25 {
+        flood.push(submit(setup.store.as_ref(), &format!("flood {i}")).await);
+    }
+    assert_eq!(outbox.deliver_due().await, 25, "the last e-mail of the hour carries all of them");
+    let mail = setup.sink.received();
+    assert_eq!(mail.len(), 2);
+    assert!(mail[0].data.contains(&first.id.to_string()));
+    let digest = &mail[1].data;
+    assert!(digest.contains("Subject: [Folio contact] 25 new messages"), "{digest}");
+    assert!(!digest.contains("Reply-To:"), "a digest has many senders: {digest}");
+    assert!(flood.iter().all(|m| digest.contains(&m.id.to_string())), "every message is in the digest");
+
+    let late = submit(setup.store.as_ref(), "late").await;
+    assert_eq!(outbox.deliver_due().await, 0, "the budget is spent");
+    assert_eq!(setup.sink.received().len(), 2);
+    let kept = setup.store.list_contact_messages(100).await.expect("list");
+    let waiting = kept.iter().find(|m| m.id == late.id).expect("kept");
+    assert_eq!((waiting.delivery.state, waiting.delivery.attempts), (DeliveryState::Pending, 0), "waiting, not lost");
+    assert_eq!(kept.iter().filter(|m| m.delivery.state == DeliveryState::Sent).count(), 26);
 }

@@ -4,6 +4,7 @@
 //! the site and the outbox record into it, and `GET /api/metrics` renders it. Every label value
 //! comes from a closed set.
 
+mod labels;
 mod outbox;
 mod pool;
 mod runtime;
@@ -19,6 +20,7 @@ use prometheus::{
     process_collector::ProcessCollector,
 };
 
+pub use labels::{Method, StatusCode};
 pub use outbox::{AttemptOutcome, Backlog, OutboxMetrics};
 pub use pool::{PoolMetrics, PoolName, PoolStatus};
 pub use service::Service;
@@ -140,14 +142,22 @@ fn render_registry(registry: &Registry) -> String {
 }
 
 impl HttpMetrics {
-    /// Records one answered request; `error_type` is set for error statuses.
-    pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration, error_type: Option<&str>) {
-        let status = status.to_string();
-        let labels = [method, route, status.as_str()];
+    /// Records one answered request. `route` is the router's template for the path (or a fixed
+    /// name for no match), never the path itself; `error_type` is set for error statuses.
+    pub fn record(
+        &self,
+        method: Method,
+        route: &str,
+        status: u16,
+        elapsed: Duration,
+        error_type: Option<&'static str>,
+    ) {
+        let status = StatusCode::new(status);
+        let labels = [method.as_str(), route, status.as_str()];
         self.requests.with_label_values(&labels).inc();
         self.duration.with_label_values(&labels).observe(elapsed.as_secs_f64());
         if let Some(error_type) = error_type {
-            self.errors.with_label_values(&[method, route, status.as_str(), error_type]).inc();
+            self.errors.with_label_values(&[method.as_str(), route, status.as_str(), error_type]).inc();
         }
     }
 }
@@ -166,8 +176,8 @@ impl DbMetrics {
 
 impl PageMetrics {
     /// Records one view of a page, by its route template.
-    pub fn record(&self, page: &str, method: &str) {
-        self.views.with_label_values(&[page, method]).inc();
+    pub fn record(&self, page: &str, method: Method) {
+        self.views.with_label_values(&[page, method.as_str()]).inc();
     }
 }
 
@@ -195,7 +205,7 @@ mod tests {
     #[test]
     fn renders_the_dashboard_names_with_their_labels() {
         let metrics = Metrics::new(&[Service::Backend], "1.2.3", "test");
-        metrics.http.record("GET", "/api/projects/{id}", 404, Duration::from_millis(3), Some("not_found"));
+        metrics.http.record(Method::Get, "/api/projects/{id}", 404, Duration::from_millis(3), Some("not_found"));
         metrics.db.record("select", "projects", Duration::from_millis(2), None);
         let text = metrics.render();
         for needle in [

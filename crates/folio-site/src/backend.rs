@@ -4,10 +4,13 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use folio_domain::Project;
+use folio_domain::client::FORWARDED_FOR_IGNORED;
+use folio_domain::contact::{EMAIL_MAX_CHARS, MESSAGE_MAX_CHARS, NAME_MAX_CHARS, SUBJECT_MAX_CHARS};
+use folio_domain::{NewContactMessage, Project};
 use folio_metrics::{ApiEndpoint, ApiOutcome, SiteMetrics};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -26,6 +29,33 @@ pub struct ContactFields {
     /// The honeypot; people never see it.
     #[serde(default)]
     pub website: String,
+}
+
+impl ContactFields {
+    /// A field by its form name, as the domain's validation reads them.
+    pub fn field(&self, name: &str) -> Option<String> {
+        Some(match name {
+            "name" => self.name.clone(),
+            "email" => self.email.clone(),
+            "subject" => self.subject.clone(),
+            "message" => self.message.clone(),
+            "website" => self.website.clone(),
+            _ => return None,
+        })
+    }
+
+    /// The fields cut to the longest each may be, to show back in the form: the visitor keeps
+    /// what they typed, and no page echoes more than the form accepts.
+    pub fn bounded(&self) -> Self {
+        let cut = |text: &str, max: usize| text.chars().take(max).collect::<String>();
+        Self {
+            name: cut(&self.name, NAME_MAX_CHARS),
+            email: cut(&self.email, EMAIL_MAX_CHARS),
+            subject: cut(&self.subject, SUBJECT_MAX_CHARS),
+            message: cut(&self.message, MESSAGE_MAX_CHARS),
+            website: String::new(),
+        }
+    }
 }
 
 /// The API could not be used.
@@ -64,7 +94,12 @@ pub struct HttpBackend {
     base: url::Url,
     client: reqwest::Client,
     timeout: Duration,
+    /// Set once the API was seen ignoring the visitors' addresses (and that was logged).
+    forwarding_warned: Arc<AtomicBool>,
 }
+
+/// The address [`HttpBackend::check_forwarding`] forwards: TEST-NET-1, nobody's.
+const PROBE_CLIENT: &str = "192.0.2.1";
 
 impl HttpBackend {
     /// An API at `base` (e.g. `http://api.folio.internal:3001`), each call bounded by `timeout`.
@@ -76,7 +111,40 @@ impl HttpBackend {
             .pool_idle_timeout(Duration::from_secs(15))
             .build()
             .expect("a plain HTTP client builds");
-        Self { base, client, timeout }
+        Self { base, client, timeout, forwarding_warned: Arc::default() }
+    }
+
+    /// Asks the API whether it believes the visitors' addresses this site forwards (it does when
+    /// this site's address is in its `TRUSTED_PROXIES`), retrying for a minute while it cannot
+    /// be reached, and logs the answer: when it does not, every visitor shares one contact rate
+    /// limit.
+    pub async fn check_forwarding(&self) {
+        for _ in 0..30 {
+            let probe = self.client.get(self.url("/api/health")).header("x-forwarded-for", PROBE_CLIENT);
+            match probe.send().await {
+                Ok(response) => {
+                    if !self.note_forwarding(&response) {
+                        tracing::info!(api = %self.base, "the API believes the visitors' addresses this site forwards");
+                    }
+                    return;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_secs(2)).await,
+            }
+        }
+        tracing::warn!(api = %self.base, "the API could not be reached to check that it believes forwarded addresses");
+    }
+
+    /// Whether the API said it ignored the forwarded address; warns the first time.
+    fn note_forwarding(&self, response: &reqwest::Response) -> bool {
+        let ignored = response.headers().contains_key(FORWARDED_FOR_IGNORED);
+        if ignored && !self.forwarding_warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                api = %self.base,
+                "the API ignores the visitors' addresses this site forwards, so every visitor shares one contact \
+                 rate limit: add this site's address to the API's TRUSTED_PROXIES"
+            );
+        }
+        ignored
     }
 
     fn url(&self, path: &str) -> url::Url {
@@ -109,6 +177,11 @@ impl Backend for HttpBackend {
     }
 
     async fn submit_contact(&self, fields: ContactFields, client: IpAddr) -> Result<(), SubmitError> {
+        // The API's rules, checked here first, so that a message it would refuse field by field
+        // gets the same answer as in `serve`, however large (the API might refuse its JSON
+        // whole, as too large, and that would tell the visitor nothing).
+        NewContactMessage::from_form(|name| fields.field(name))
+            .map_err(|errors| SubmitError::Invalid(errors.into_messages()))?;
         let body = json!({
             "name": fields.name, "email": fields.email, "subject": fields.subject,
             "message": fields.message, "website": fields.website,
@@ -121,6 +194,7 @@ impl Backend for HttpBackend {
             .send()
             .await
             .map_err(|e| SubmitError::Unavailable(self.failure(&e).to_string()))?;
+        self.note_forwarding(&response);
         let status = response.status();
         let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
         match status {

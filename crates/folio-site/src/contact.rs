@@ -34,28 +34,37 @@ pub async fn submit(
             &headers,
         );
     }
-    let Ok(Form(fields)) = form else {
-        return render(
-            &state,
-            &ContactFields::default(),
-            FieldMessages::default(),
-            Some(UNREADABLE),
-            StatusCode::BAD_REQUEST,
-            &headers,
-        );
+    let fields = match form {
+        Ok(Form(fields)) => fields,
+        Err(rejection) => {
+            let (problem, status) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                (TOO_LARGE, StatusCode::PAYLOAD_TOO_LARGE)
+            } else {
+                (UNREADABLE, StatusCode::BAD_REQUEST)
+            };
+            return render(
+                &state,
+                &ContactFields::default(),
+                FieldMessages::default(),
+                Some(problem),
+                status,
+                &headers,
+            );
+        }
     };
-    match state.projects.backend().submit_contact(fields.clone(), client).await {
+    let shown = fields.bounded();
+    match state.projects.backend().submit_contact(fields, client).await {
         Ok(()) => Redirect::to("/contact/thanks").into_response(),
         Err(SubmitError::Invalid(messages)) => {
             let (errors, other) = by_field(messages);
             let problem = other.map(|o| format!("Please check the form: {o}."));
-            render(&state, &fields, errors, problem.as_deref(), StatusCode::BAD_REQUEST, &headers)
+            render(&state, &shown, errors, problem.as_deref(), StatusCode::BAD_REQUEST, &headers)
         }
         Err(SubmitError::RateLimited(wait)) => {
             let problem = format!("You have sent several messages already. Please try again in {}.", wait_text(wait));
             let mut response = render(
                 &state,
-                &fields,
+                &shown,
                 FieldMessages::default(),
                 Some(&problem),
                 StatusCode::TOO_MANY_REQUESTS,
@@ -72,13 +81,15 @@ pub async fn submit(
                 "Your message could not be sent right now. Please try again shortly, or write to {}.",
                 state.content.owner.email
             );
-            render(&state, &fields, FieldMessages::default(), Some(&problem), StatusCode::SERVICE_UNAVAILABLE, &headers)
+            render(&state, &shown, FieldMessages::default(), Some(&problem), StatusCode::SERVICE_UNAVAILABLE, &headers)
         }
     }
 }
 
 const CROSS_SITE: &str = "This form can only be sent from this site.";
 const UNREADABLE: &str = "The form could not be read. Please fill it in again.";
+const TOO_LARGE: &str = "The form was far longer than a message may be, so it was not read. \
+     Please write a shorter message.";
 
 fn render(
     state: &SiteState,

@@ -8,6 +8,10 @@ use serde::Deserialize;
 
 use crate::markdown;
 
+mod check;
+
+pub use check::LANGUAGE;
+
 /// Everything personal the pages show.
 #[derive(Debug, Clone)]
 pub struct Content {
@@ -159,54 +163,21 @@ impl Content {
             biography_html: markdown::to_html(about),
             demo: site == DEMO_SITE && about == DEMO_ABOUT,
         };
-        content.check().map_err(|(key, reason)| ContentError {
+        check::check(&content).map_err(|problem| ContentError {
             file: site_path.to_owned(),
-            line: find_line(site, key),
-            reason: format!("{key}: {reason}"),
+            line: check::line(site, &problem.path),
+            reason: format!("{}: {}", check::Path(&problem.path), problem.reason),
         })?;
         if about.trim().is_empty() {
             return Err(ContentError { file: about_path.to_owned(), line: None, reason: "is empty".to_owned() });
         }
         Ok(content)
     }
-
-    /// Rules serde cannot express: nothing blank, links and the address usable.
-    fn check(&self) -> Result<(), (&'static str, String)> {
-        let required = [
-            ("title", &self.site.title),
-            ("description", &self.site.description),
-            ("name", &self.owner.name),
-            ("headline", &self.owner.headline),
-            ("intro", &self.owner.intro),
-            ("location", &self.owner.location),
-            ("email", &self.owner.email),
-        ];
-        for (key, value) in required {
-            if value.trim().is_empty() {
-                return Err((key, "must not be empty".to_owned()));
-            }
-        }
-        if !self.owner.email.contains('@') || self.owner.email.contains(char::is_whitespace) {
-            return Err(("email", format!("{:?} is not an e-mail address", self.owner.email)));
-        }
-        for link in &self.links {
-            match url::Url::parse(&link.url) {
-                Ok(u) if matches!(u.scheme(), "http" | "https" | "mailto") => {}
-                _ => return Err(("url", format!("{:?} is not an absolute http(s) or mailto URL", link.url))),
-            }
-        }
-        Ok(())
-    }
 }
 
 /// The 1-based line holding byte `offset`.
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-/// The first line that sets `key`, to point at in an error.
-fn find_line(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|l| l.trim_start().starts_with(key) && l.contains('=')).map(|i| i + 1)
 }
 
 #[cfg(test)]
@@ -253,7 +224,62 @@ mod tests {
         write(dir.path(), &DEMO_SITE.replacen("hello@jordan-avery.example", "not an address", 1), "bio");
         let err = Content::load(dir.path()).expect_err("bad email").to_string();
         let line = DEMO_SITE.lines().position(|l| l.starts_with("email = ")).expect("line") + 1;
-        assert!(err.ends_with(&format!(":{line}: email: \"not an address\" is not an e-mail address")), "{err}");
+        assert!(err.ends_with(&format!(":{line}: owner.email: \"not an address\" is not an e-mail address")), "{err}");
+    }
+
+    /// The line of the `n`-th (from 0) line of the demo starting with `prefix`.
+    fn demo_line(prefix: &str, n: usize) -> usize {
+        DEMO_SITE.lines().enumerate().filter(|(_, l)| l.starts_with(prefix)).nth(n).expect("in the demo").0 + 1
+    }
+
+    fn error_for(site: &str) -> String {
+        let dir = tempfile::tempdir().expect("dir");
+        write(dir.path(), site, "bio");
+        let err = Content::load(dir.path()).expect_err("refused").to_string();
+        err.split_once("site.toml").map(|(_, rest)| rest.to_owned()).unwrap_or(err)
+    }
+
+    #[test]
+    fn a_bad_url_in_the_second_link_is_reported_on_its_own_line() {
+        let site = DEMO_SITE.replacen("https://www.linkedin.com/in/jordan-avery-example", "linkedin", 1);
+        let line = demo_line("url = ", 1);
+        assert_eq!(
+            error_for(&site),
+            format!(":{line}: links[1].url: \"linkedin\" is not an absolute http(s) or mailto URL")
+        );
+    }
+
+    #[test]
+    fn what_would_render_empty_is_refused_on_its_line() {
+        let empty_title = DEMO_SITE.replacen("title = \"Delivery pipelines\"", "title = \" \"", 1);
+        let line = DEMO_SITE.lines().position(|l| l == "title = \"Delivery pipelines\"").expect("line") + 1;
+        assert_eq!(
+            error_for(&empty_title),
+            format!(":{line}: competencies[1].title: must not be empty: it would render as an empty element")
+        );
+        let empty_label = DEMO_SITE.replacen("cta_label = \"Get in touch\"", "cta_label = \"\"", 1);
+        let line = demo_line("cta_label = ", 0);
+        assert_eq!(
+            error_for(&empty_label),
+            format!(":{line}: home.cta_label: must not be empty: it would render as an empty element")
+        );
+        let no_items = DEMO_SITE.replacen(
+            "items = [\"Rust\", \"TypeScript and Node.js\", \"PostgreSQL\", \"HTTP API design\"]",
+            "items = []",
+            1,
+        );
+        let line = demo_line("items = ", 1);
+        assert_eq!(
+            error_for(&no_items),
+            format!(":{line}: about.expertise[1].items: must list at least one item: it would render as an empty list")
+        );
+    }
+
+    #[test]
+    fn a_language_the_interface_is_not_written_in_is_refused() {
+        let french = DEMO_SITE.replacen("language = \"en\"", "language = \"fr\"", 1);
+        let line = demo_line("language = ", 0);
+        assert!(error_for(&french).starts_with(&format!(":{line}: site.language: \"fr\" is not supported")));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::get;
@@ -97,7 +97,11 @@ pub fn router(state: SiteState) -> Router {
         .route("/about", get(pages::about))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(projects::detail))
-        .route("/contact", get(pages::contact).post(contact::submit))
+        // The API's limit: one answer for an oversized message, whichever role serves the form.
+        .route(
+            "/contact",
+            get(pages::contact).post(contact::submit).layer(DefaultBodyLimit::max(folio_domain::MAX_BODY_BYTES)),
+        )
         .route("/contact/thanks", get(pages::thanks))
         .route_layer(from_fn_with_state(state.clone(), count_page_view));
     Router::new()
@@ -119,6 +123,6 @@ pub fn not_found(state: SiteState) -> Router {
 /// `frontend_page_views_total{page,method}`, by route template.
 async fn count_page_view(State(state): State<SiteState>, request: Request, next: Next) -> Response {
     let page = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    state.metrics.pages.record(&page, request.method().as_str());
+    state.metrics.pages.record(&page, folio_metrics::Method::from_name(request.method().as_str()));
     next.run(request).await
 }

@@ -1,7 +1,6 @@
 //! `/robots.txt` and `/sitemap.xml`, with absolute URLs from `PUBLIC_BASE_URL`.
 
-use std::fmt::Write;
-
+use askama::Template;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -14,22 +13,52 @@ pub async fn robots(State(state): State<SiteState>) -> Response {
         .into_response()
 }
 
+/// `/sitemap.xml`; the template escapes every value, as XML needs.
+#[derive(Template)]
+#[template(path = "sitemap.xml")]
+struct Sitemap<'a> {
+    base_url: &'a str,
+    pages: [&'static str; 4],
+    projects: Vec<SitemapProject>,
+}
+
+struct SitemapProject {
+    id: uuid::Uuid,
+    /// The day of the last change (`YYYY-MM-DD`).
+    lastmod: String,
+}
+
 pub async fn sitemap(State(state): State<SiteState>) -> Response {
-    let base = &state.base_url;
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for path in ["/", "/about", "/projects", "/contact"] {
-        let _ = writeln!(xml, "<url><loc>{base}{path}</loc></url>");
-    }
     // Without the API the fixed pages are still worth listing.
-    if let Ok(projects) = state.projects.projects().await {
-        for p in projects.iter() {
-            let lastmod = &p.updated_at.to_rfc3339()[..10];
-            let _ = writeln!(xml, "<url><loc>{base}/projects/{}</loc><lastmod>{lastmod}</lastmod></url>", p.id);
-        }
-    }
-    xml.push_str("</urlset>\n");
+    let projects = match state.projects.projects().await {
+        Ok(projects) => projects
+            .iter()
+            .map(|p| SitemapProject { id: p.id, lastmod: p.updated_at.to_rfc3339()[..10].to_owned() })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let xml = render_sitemap(&state.base_url, projects);
     ([(header::CONTENT_TYPE, "application/xml; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=300")], xml)
         .into_response()
+}
+
+fn render_sitemap(base_url: &str, projects: Vec<SitemapProject>) -> String {
+    let sitemap = Sitemap { base_url, pages: ["/", "/about", "/projects", "/contact"], projects };
+    sitemap.render().expect("render sitemap.xml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sitemap_escapes_what_it_writes() {
+        let id = uuid::Uuid::nil();
+        let xml = render_sitemap("https://a&b.example", vec![SitemapProject { id, lastmod: "2026-01-02".into() }]);
+        assert!(xml.contains("<loc>https://a&#38;b.example/about</loc>"), "{xml}");
+        assert!(
+            xml.contains(&format!("<loc>https://a&#38;b.example/projects/{id}</loc><lastmod>2026-01-02</lastmod>"))
+        );
+        assert!(!xml.contains("a&b"), "{xml}");
+    }
 }

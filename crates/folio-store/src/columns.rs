@@ -11,7 +11,7 @@ macro_rules! project_columns {
 /// The columns of `contact_messages`, in the order rows are read and written.
 macro_rules! contact_columns {
     () => {
-        "id, name, email, subject, message, created_at, delivery_state, attempts, next_attempt_at, last_error, sent_at"
+        "id, name, email, subject, message, created_at, read_at, delivery_state, attempts, next_attempt_at, last_error, sent_at"
     };
 }
 

@@ -105,8 +105,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Deletes a project; `false` when no such project exists.
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError>;
 
-    /// Stores a contact message with its notification pending.
-    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError>;
+    /// Stores a contact message with its notification pending, unless `max_unread` unread
+    /// messages are stored already: then nothing is stored and the answer is `None`.
+    async fn insert_contact_message(
+        &self,
+        new: NewContactMessage,
+        max_unread: u32,
+    ) -> Result<Option<ContactMessage>, StoreError>;
+
+    /// Marks the given messages read (unknown ids are ignored); returns how many were unread.
+    async fn mark_contact_messages_read(&self, ids: &[Uuid]) -> Result<u64, StoreError>;
 
     /// The newest `limit` contact messages, newest first, with their delivery state.
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError>;

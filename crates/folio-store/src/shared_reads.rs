@@ -66,8 +66,16 @@ impl Store for SharedReads {
         self.inner.delete_project(id).await
     }
 
-    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
-        self.inner.insert_contact_message(new).await
+    async fn insert_contact_message(
+        &self,
+        new: NewContactMessage,
+        max_unread: u32,
+    ) -> Result<Option<ContactMessage>, StoreError> {
+        self.inner.insert_contact_message(new, max_unread).await
+    }
+
+    async fn mark_contact_messages_read(&self, ids: &[Uuid]) -> Result<u64, StoreError> {
+        self.inner.mark_contact_messages_read(ids).await
     }
 
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {

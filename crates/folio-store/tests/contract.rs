@@ -131,14 +131,19 @@ fn contact(subject: &str) -> NewContactMessage {
     }
 }
 
+/// Stores a message, with room to spare under the unread cap.
+async fn stored(store: &dyn Store, subject: &str) -> folio_domain::ContactMessage {
+    store.insert_contact_message(contact(subject), 1000).await.expect("insert").expect("under the cap")
+}
+
 fn in_ms(ms: i64) -> Timestamp {
     Timestamp::from(Timestamp::now().as_datetime() + chrono::Duration::milliseconds(ms))
 }
 
 async fn contact_messages_are_stored_pending_and_listed_newest_first(store: &dyn Store) {
-    let first = store.insert_contact_message(contact("first")).await.expect("insert");
+    let first = stored(store, "first").await;
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let second = store.insert_contact_message(contact("second")).await.expect("insert");
+    let second = stored(store, "second").await;
     assert_eq!(first.delivery.state, DeliveryState::Pending);
     assert_eq!(first.delivery.attempts, 0);
     let listed = store.list_contact_messages(10).await.expect("list");
@@ -147,18 +152,18 @@ async fn contact_messages_are_stored_pending_and_listed_newest_first(store: &dyn
 }
 
 async fn a_due_notification_is_claimed_once_until_its_lease_passes(store: &dyn Store) {
-    let stored = store.insert_contact_message(contact("lease")).await.expect("insert");
+    let message = stored(store, "lease").await;
     let claimed = store.claim_due_notifications(10, in_ms(150)).await.expect("claim");
-    assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [stored.id]);
+    assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [message.id]);
     assert!(store.claim_due_notifications(10, in_ms(150)).await.expect("claim").is_empty());
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(store.claim_due_notifications(10, in_ms(150)).await.expect("claim").len(), 1, "lease expired");
 }
 
 async fn delivery_outcomes_are_recorded_and_sent_mail_is_never_claimed_again(store: &dyn Store) {
-    let sent = store.insert_contact_message(contact("sent")).await.expect("insert");
-    let retried = store.insert_contact_message(contact("retried")).await.expect("insert");
-    let abandoned = store.insert_contact_message(contact("abandoned")).await.expect("insert");
+    let sent = stored(store, "sent").await;
+    let retried = stored(store, "retried").await;
+    let abandoned = stored(store, "abandoned").await;
     store.claim_due_notifications(10, in_ms(60_000)).await.expect("claim");
     let at = Timestamp::now();
     store.record_delivery(sent.id, DeliveryOutcome::Sent { at }).await.expect("record");
@@ -186,7 +191,7 @@ async fn delivery_outcomes_are_recorded_and_sent_mail_is_never_claimed_again(sto
 
 async fn concurrent_claims_never_hand_out_a_message_twice(store: &dyn Store) {
     for i in 0..12 {
-        store.insert_contact_message(contact(&format!("m{i}"))).await.expect("insert");
+        stored(store, &format!("m{i}")).await;
     }
     let claims = join_all((0..4).map(|_| store.claim_due_notifications(5, in_ms(60_000)))).await;
     let mut ids: Vec<uuid::Uuid> = claims.into_iter().flat_map(|c| c.expect("claim")).map(|m| m.id).collect();
@@ -198,12 +203,12 @@ async fn concurrent_claims_never_hand_out_a_message_twice(store: &dyn Store) {
 
 async fn outbox_counts_follow_each_state_and_the_oldest_pending_message(store: &dyn Store) {
     assert_eq!(store.outbox_counts().await.expect("counts"), OutboxCounts::default());
-    let sent = store.insert_contact_message(contact("sent")).await.expect("insert");
+    let sent = stored(store, "sent").await;
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let oldest_pending = store.insert_contact_message(contact("waiting")).await.expect("insert");
+    let oldest_pending = stored(store, "waiting").await;
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let abandoned = store.insert_contact_message(contact("abandoned")).await.expect("insert");
-    store.insert_contact_message(contact("newest")).await.expect("insert");
+    let abandoned = stored(store, "abandoned").await;
+    stored(store, "newest").await;
     store.record_delivery(sent.id, DeliveryOutcome::Sent { at: Timestamp::now() }).await.expect("record");
     let give_up = DeliveryOutcome::Failed { error: "550 mailbox unavailable".into(), retry_at: None };
     store.record_delivery(abandoned.id, give_up).await.expect("record");
@@ -213,6 +218,25 @@ async fn outbox_counts_follow_each_state_and_the_oldest_pending_message(store: &
     let counts = store.outbox_counts().await.expect("counts");
     let expected = OutboxCounts { pending: 2, sent: 1, failed: 1, oldest_pending: Some(oldest_pending.created_at) };
     assert_eq!(counts, expected, "a retried message is still pending");
+}
+
+async fn past_the_unread_cap_nothing_is_stored_until_some_are_read(store: &dyn Store) {
+    let first = store.insert_contact_message(contact("one"), 2).await.expect("insert").expect("room");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let second = store.insert_contact_message(contact("two"), 2).await.expect("insert").expect("room");
+    assert_eq!(store.insert_contact_message(contact("three"), 2).await.expect("insert"), None, "full");
+    assert_eq!(store.list_contact_messages(10).await.expect("list"), [second.clone(), first.clone()], "all kept");
+
+    let unknown = uuid::Uuid::new_v4();
+    assert_eq!(store.mark_contact_messages_read(&[first.id, unknown]).await.expect("mark"), 1);
+    assert_eq!(store.mark_contact_messages_read(&[first.id]).await.expect("mark"), 0, "already read");
+    let listed = store.list_contact_messages(10).await.expect("list");
+    let read_at = listed.iter().find(|m| m.id == first.id).and_then(|m| m.read_at).expect("marked read");
+    assert!(read_at >= first.created_at);
+    assert_eq!(listed.iter().find(|m| m.id == second.id).map(|m| m.read_at), Some(None));
+    let third = store.insert_contact_message(contact("three"), 2).await.expect("insert").expect("room again");
+    assert_eq!(third.read_at, None);
+    assert_eq!(store.insert_contact_message(contact("four"), 2).await.expect("insert"), None);
 }
 
 macro_rules! contract {
@@ -254,4 +278,5 @@ contract!(
     delivery_outcomes_are_recorded_and_sent_mail_is_never_claimed_again,
     concurrent_claims_never_hand_out_a_message_twice,
     outbox_counts_follow_each_state_and_the_oldest_pending_message,
+    past_the_unread_cap_nothing_is_stored_until_some_are_read,
 );

@@ -72,7 +72,7 @@ async fn the_earlier_platforms_table_is_adopted_with_every_row() {
     db.psql(TYPEORM_TEXT_ARRAY);
     let store = store(verified(&db)).await;
     let report = store.migrate().await.expect("migrate");
-    assert_eq!(report.applied, [1, 2, 3]);
+    assert_eq!(report.applied, [1, 2, 3, 4]);
 
     let listed = store.list_active_projects().await.expect("list");
     let summary: Vec<(String, Vec<String>, String)> =
@@ -116,8 +116,8 @@ async fn replicas_migrating_at_once_apply_each_migration_exactly_once() {
     let reports = futures::future::join_all(stores.iter().map(|s| s.migrate())).await;
     let mut applied: Vec<i64> = reports.into_iter().flat_map(|r| r.expect("migrate").applied).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3]);
-    assert_eq!(db.psql("SELECT count(*) FROM folio_schema_migrations"), "3");
+    assert_eq!(applied, [1, 2, 3, 4]);
+    assert_eq!(db.psql("SELECT count(*) FROM folio_schema_migrations"), "4");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,4 +208,33 @@ async fn requests_fail_fast_while_the_database_is_down_and_recover_when_it_retur
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     store.ping().await.expect("ping after recovery");
+}
+
+// One thread, and psql run blocking: the driver's connection tasks cannot run between the end
+// of the sessions and the next checkout, so the pool hands out connections it still believes
+// open, which is the race a busy server meets after a failover.
+#[tokio::test(flavor = "current_thread")]
+async fn reads_and_the_health_check_ride_over_connections_the_server_ended() {
+    let db = TestDb::new();
+    let store = store(verified(&db)).await;
+    store.migrate().await.expect("migrate");
+    // Several connections in the request pool, one in the health pool, all idle afterwards.
+    let reads: Vec<_> = (0..4).map(|_| store.list_active_projects()).collect();
+    for read in futures::future::join_all(reads).await {
+        read.expect("read before");
+    }
+    store.ping().await.expect("ping before");
+
+    // What a failover or RDS maintenance does to every session at once.
+    let ended = db.psql(&format!(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
+        db.name
+    ));
+    assert_ne!(ended, "0", "no session of the store was ended");
+
+    store.ping().await.expect("the health check after its connection was ended");
+    for _ in 0..4 {
+        store.list_active_projects().await.expect("a read after its connection was ended");
+        store.list_contact_messages(10).await.expect("the inbox after its connection was ended");
+    }
 }

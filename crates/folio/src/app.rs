@@ -28,6 +28,7 @@ pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, m
         metrics: metrics.clone(),
         request_timeout: config.http.request_timeout,
         proxies: config.http.proxies.clone(),
+        forwarding_warned: Arc::default(),
     };
     let mut router = folio_api::metrics_router(metrics);
     if let Some(api) = api {
@@ -40,6 +41,7 @@ pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, m
         None => router.fallback(api_not_found),
     };
     router
+        .layer(axum::middleware::from_fn(middleware::require_host))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(edge_cache::policy))
         .layer(CatchPanicLayer::custom(panic_response))

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod edge_cache;
 pub mod healthcheck;
+mod linger;
 pub mod middleware;
 pub mod origin;
 pub mod proxy;
@@ -23,6 +24,18 @@ use config::{Config, Env, Role};
 
 /// This build's version, reported by health endpoints and metrics.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Writes a command's output to stdout. A reader that went away (`folio verify --json | head -1`)
+/// is no reason to panic, as `println!` does: the outcome is in the exit code.
+pub(crate) fn print(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush())
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("folio: cannot write to stdout: {error}");
+    }
+}
 
 /// Runs the command the user asked for.
 pub async fn run(cli: Cli) -> ExitCode {
@@ -72,7 +85,12 @@ async fn migrate(env: Env) -> ExitCode {
     let data = config.data.as_ref().expect("the API role loads the database settings");
     match startup::migrate_only(data, &config.environment).await {
         Ok(report) => {
-            println!("migrations applied: {:?}", report.applied);
+            let applied: Vec<String> = report.applied.iter().map(i64::to_string).collect();
+            if applied.is_empty() {
+                print("migrations applied: none, the schema is current\n");
+            } else {
+                print(&format!("migrations applied: {}\n", applied.join(", ")));
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -2,14 +2,17 @@
 //! metrics, a time limit, an access log line, and security headers.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::uri::Authority;
+use axum::http::{HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use folio_api::{ApiError, ErrorType};
-use folio_metrics::Metrics;
+use folio_domain::client::FORWARDED_FOR_IGNORED;
+use folio_metrics::{Method, Metrics};
 use tracing::Instrument;
 
 use crate::proxy::{self, TrustedProxies};
@@ -26,6 +29,8 @@ pub struct Observer {
     pub metrics: Arc<Metrics>,
     pub request_timeout: Duration,
     pub proxies: TrustedProxies,
+    /// Set once an ignored `X-Forwarded-For` has been logged.
+    pub forwarding_warned: Arc<AtomicBool>,
 }
 
 /// The id of the request being served, for handlers that want it.
@@ -37,10 +42,14 @@ pub async fn observe(State(observer): State<Observer>, mut request: Request, nex
     let started = Instant::now();
     let id = request_id(&request);
     request.extensions_mut().insert(RequestId(id.clone()));
+    let peer = proxy::peer(&request);
+    let forwarding_ignored = observer.proxies.ignores_forwarded_for(peer, request.headers());
     let client = proxy::attribute(&mut request, &observer.proxies);
-    let method = request.method().clone();
+    // The label, not the method itself: a client may invent any token as a method.
+    let method = Method::from_name(request.method().as_str());
     let route = request.extensions().get::<MatchedPath>().map_or(UNMATCHED, |p| p.as_str()).to_owned();
-    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route, client = %client.0);
+    let span =
+        tracing::info_span!("request", request_id = %id, method = method.as_str(), route = %route, client = %client.0);
 
     let mut response =
         match tokio::time::timeout(observer.request_timeout, next.run(request).instrument(span.clone())).await {
@@ -57,7 +66,7 @@ pub async fn observe(State(observer): State<Observer>, mut request: Request, nex
     let elapsed = started.elapsed();
     if route != "/api/metrics" {
         let error_type = response.extensions().get::<ErrorType>().map(|t| t.0).or_else(|| default_error_type(status));
-        observer.metrics.http.record(method.as_str(), &route, status.as_u16(), elapsed, error_type);
+        observer.metrics.http.record(method, &route, status.as_u16(), elapsed, error_type);
     }
     let millis = elapsed.as_secs_f64() * 1000.0;
     span.in_scope(|| {
@@ -72,7 +81,41 @@ pub async fn observe(State(observer): State<Observer>, mut request: Request, nex
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID.clone(), value);
     }
+    if forwarding_ignored {
+        response.headers_mut().insert(FORWARDED_FOR_IGNORED, HeaderValue::from_static("true"));
+        if !observer.forwarding_warned.swap(true, Ordering::Relaxed) {
+            tracing::warn!(
+                %peer,
+                "X-Forwarded-For from a peer outside TRUSTED_PROXIES is ignored: every client behind it counts as \
+                 that one address in the rate limits"
+            );
+        }
+    }
     response
+}
+
+/// RFC 9112 (3.2): an HTTP/1.1 request needs one `Host` header, and none may carry two or an
+/// invalid one; such requests get 400 instead of being served.
+pub async fn require_host(request: Request, next: Next) -> Response {
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    let problem = match (hosts.next(), hosts.next()) {
+        (None, _) if request.version() == Version::HTTP_11 => Some("The request has no Host header"),
+        (Some(_), Some(_)) => Some("The request has more than one Host header"),
+        (Some(host), None) if !is_host(host) => Some("The Host header is not a host name with an optional port"),
+        _ => None,
+    };
+    match problem {
+        Some(message) => ApiError::new(StatusCode::BAD_REQUEST, "bad_host", message).into_response(),
+        None => next.run(request).await,
+    }
+}
+
+/// A host and optional port, or empty (for targets without an authority).
+fn is_host(value: &HeaderValue) -> bool {
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    text.is_empty() || text.parse::<Authority>().is_ok_and(|a| !a.as_str().contains('@'))
 }
 
 /// Headers every response carries unless a handler set its own; HSTS when a trusted proxy

@@ -26,8 +26,10 @@ impl TrustedProxies {
         self.hops > 0 && self.networks.iter().any(|n| n.contains(&peer))
     }
 
-    /// The client address for a request from `peer` with these headers.
+    /// The client address for a request from `peer` with these headers. IPv4-mapped IPv6
+    /// addresses (a dual-stack listener shows IPv4 peers so) are taken as the IPv4 address.
     pub fn client_ip(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+        let peer = peer.to_canonical();
         if !self.trusts(peer) {
             return peer;
         }
@@ -42,7 +44,7 @@ impl TrustedProxies {
         let mut chain = vec![peer];
         for entry in forwarded.iter().rev() {
             match entry.parse::<IpAddr>() {
-                Ok(ip) => chain.push(ip),
+                Ok(ip) => chain.push(ip.to_canonical()),
                 // Garbage from beyond the trusted proxies: stop at what can be believed.
                 Err(_) => break,
             }
@@ -50,9 +52,15 @@ impl TrustedProxies {
         chain.get(self.hops).or(chain.last()).copied().unwrap_or(peer)
     }
 
+    /// True when a request from `peer` carries an `X-Forwarded-For` that is not believed: the
+    /// clients behind that peer all count as the peer.
+    pub fn ignores_forwarded_for(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
+        headers.contains_key("x-forwarded-for") && !self.trusts(peer.to_canonical())
+    }
+
     /// True when a trusted proxy says the original request used HTTPS.
     pub fn forwarded_https(&self, peer: IpAddr, headers: &HeaderMap) -> bool {
-        self.trusts(peer)
+        self.trusts(peer.to_canonical())
             && headers
                 .get("x-forwarded-proto")
                 .and_then(|v| v.to_str().ok())
@@ -126,6 +134,13 @@ mod tests {
         let aws = behind("10.0.0.0/16", 2);
         assert_eq!(aws.client_ip(ip("10.0.1.20"), &headers("198.51.100.7")), ip("198.51.100.7"));
         assert_eq!(aws.client_ip(ip("10.0.1.20"), &HeaderMap::new()), ip("10.0.1.20"));
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_taken_as_ipv4() {
+        let nginx = behind("127.0.0.1/32", 1);
+        assert_eq!(nginx.client_ip(ip("::ffff:127.0.0.1"), &headers("::ffff:192.0.2.50")), ip("192.0.2.50"));
+        assert_eq!(TrustedProxies::default().client_ip(ip("::ffff:192.0.2.50"), &HeaderMap::new()), ip("192.0.2.50"));
     }
 
     #[test]

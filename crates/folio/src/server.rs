@@ -2,7 +2,8 @@
 //! accepting, let in-flight requests finish for a bounded time, then close.
 //!
 //! Written on hyper directly (rather than `axum::serve`) for the header read timeout, which
-//! bounds slow clients (slowloris) and idle keep-alive connections.
+//! bounds slow clients (slowloris) and idle keep-alive connections, and for closing
+//! connections so that clients still sending read the answer (see `linger.rs`).
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -15,6 +16,8 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
+
+use crate::linger::Lingering;
 
 /// Largest request head (request line and headers) accepted; larger ones, or more than 100
 /// headers, get 431.
@@ -60,7 +63,7 @@ pub async fn serve(listener: TcpListener, app: Router, limits: ServerLimits, shu
             request.extensions_mut().insert(ConnectInfo(peer));
             app.clone().oneshot(request.map(axum::body::Body::new))
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(Lingering::new(stream)), service));
         tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%error, %peer, "connection ended with an error");

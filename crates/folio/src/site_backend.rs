@@ -24,19 +24,14 @@ impl Backend for InProcess {
     }
 
     async fn submit_contact(&self, fields: ContactFields, client: IpAddr) -> Result<(), SubmitError> {
-        let field = |name: &str| {
-            Some(match name {
-                "name" => fields.name.clone(),
-                "email" => fields.email.clone(),
-                "subject" => fields.subject.clone(),
-                "message" => fields.message.clone(),
-                "website" => fields.website.clone(),
-                _ => return None,
-            })
-        };
-        self.contact.submit(NewContactMessage::from_form(field), client).await.map_err(|e| match e {
+        let submission = NewContactMessage::from_form(|name| fields.field(name));
+        self.contact.submit(submission, client).await.map_err(|e| match e {
             ContactError::Invalid(errors) => SubmitError::Invalid(errors.into_messages()),
             ContactError::RateLimited(wait) => SubmitError::RateLimited(wait),
+            ContactError::Busy(_) => SubmitError::Unavailable("the budget for all clients is spent".to_owned()),
+            ContactError::InboxFull(max) => {
+                SubmitError::Unavailable(format!("the inbox holds {max} unread messages, its cap"))
+            }
             ContactError::Store(error) => SubmitError::Unavailable(error.chain()),
         })
     }

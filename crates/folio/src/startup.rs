@@ -3,12 +3,13 @@
 //! bind the port, and run until a shutdown signal.
 
 use std::future::Future;
+use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use folio_api::{AdminAuth, ApiState, ContactService, RateLimiter, ServiceInfo};
+use folio_api::{AdminAuth, ApiState, Budget, ContactLimits, ContactService, RateLimiter, ServiceInfo};
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
 use folio_site::backend::{Backend, HttpBackend, MeteredBackend};
@@ -125,7 +126,7 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
     warn_about_weak_tls(data, config.is_development());
     let store = folio_store::connect(&data.database, metrics.db.clone()).await?;
     migrate(store.as_ref(), data.startup_timeout).await?;
-    let token = data.admin_token.clone().or_else(|| config.is_development().then(generated_token));
+    let token = data.admin_token.clone().or_else(|| config.is_development().then(generated_token).flatten());
     if token.is_none() {
         tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
     }
@@ -136,15 +137,20 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
             None
         }
     };
-    let limiter = RateLimiter::new(data.contact.rate_per_hour, Duration::from_secs(3600));
-    let contact = Arc::new(ContactService::new(store.clone(), limiter, outbox.as_ref().map(Outbox::waker)));
+    let hour = Duration::from_secs(3600);
+    let limits = ContactLimits {
+        per_client: RateLimiter::new(data.contact.rate_per_hour, hour, data.networks),
+        global: Budget::new(data.contact.global_per_hour, hour),
+        max_unread: data.contact.max_unread,
+    };
+    let contact = Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker)));
     let info = ServiceInfo {
         version: VERSION,
         environment: config.environment.clone(),
         started: Instant::now(),
         expose_errors: config.is_development(),
     };
-    let admin_limiter = RateLimiter::new(data.admin_rate_per_minute, Duration::from_secs(60));
+    let admin_limiter = RateLimiter::new(data.admin_rate_per_minute, Duration::from_secs(60), data.networks);
     let state = ApiState::new(store, metrics.clone(), AdminAuth::new(token.as_ref()), info, contact, admin_limiter);
     Ok(Api { state, outbox })
 }
@@ -157,7 +163,12 @@ fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metri
             let state = api.state.clone();
             (Arc::new(backend), Arc::new(move || state.projects_version()))
         }
-        (None, Some(remote)) => (Arc::new(HttpBackend::new(remote.url.clone(), remote.timeout)), Arc::new(|| 0)),
+        (None, Some(remote)) => {
+            let backend = HttpBackend::new(remote.url.clone(), remote.timeout);
+            let checking = backend.clone();
+            tokio::spawn(async move { checking.check_forwarding().await });
+            (Arc::new(backend), Arc::new(|| 0))
+        }
         (None, None) => unreachable!("configuration requires API_URL for a site without the API"),
     };
     let backend = Arc::new(MeteredBackend::new(backend, metrics.site.clone()));
@@ -213,13 +224,23 @@ fn services(role: Role) -> &'static [Service] {
 /// [`retry_while_unreachable`]).
 async fn migrate(store: &dyn Store, patience: Duration) -> anyhow::Result<MigrationReport> {
     let report = retry_while_unreachable(patience, || store.migrate()).await?;
-    if report.applied.is_empty() {
-        tracing::info!(database = store.kind().as_str(), "database schema is current");
-    } else {
-        tracing::info!(database = store.kind().as_str(), applied = ?report.applied, "applied migrations");
+    // One event per version, so each is a JSON number in the log rather than a list printed
+    // as text.
+    let database = store.kind().as_str();
+    for version in &report.applied {
+        tracing::info!(database, version, "migration applied");
     }
-    if !report.unknown.is_empty() {
-        tracing::warn!(unknown = ?report.unknown, "the database has migrations this release does not know (a newer release ran)");
+    if report.applied.is_empty() {
+        tracing::info!(database, "database schema is current");
+    } else {
+        tracing::info!(database, count = report.applied.len(), "applied migrations");
+    }
+    for version in &report.unknown {
+        tracing::warn!(
+            database,
+            version,
+            "the database has a migration this release does not know (a newer release ran)"
+        );
     }
     Ok(report)
 }
@@ -260,12 +281,17 @@ fn warn_about_weak_tls(data: &DataConfig, development: bool) {
     }
 }
 
-/// In development without `ADMIN_TOKEN`, a random token printed once to the terminal (never
-/// to the log), so writes can be tried at once.
-fn generated_token() -> SecretString {
+/// In development without `ADMIN_TOKEN`, a random token printed once to the terminal, so writes
+/// can be tried at once. Only to a terminal: when stderr is redirected it goes to a file or a
+/// log collector, where a token does not belong, so there is none.
+fn generated_token() -> Option<SecretString> {
+    if !std::io::stderr().is_terminal() {
+        tracing::info!("no development admin token: stderr is not a terminal (set ADMIN_TOKEN to enable writes)");
+        return None;
+    }
     let token = hex::encode(rand::random::<[u8; 32]>());
     eprintln!(
         "ADMIN_TOKEN is not set; for this run (development only) writes accept:\n  Authorization: Bearer {token}"
     );
-    SecretString::from(token)
+    Some(SecretString::from(token))
 }

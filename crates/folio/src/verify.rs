@@ -101,9 +101,9 @@ pub async fn run(args: VerifyArgs) -> ExitCode {
     if args.json {
         let report =
             serde_json::json!({"baseUrl": site.as_str(), "apiUrl": api.as_str(), "ok": !failed, "checks": checks});
-        println!("{report:#}");
+        crate::print(&format!("{report:#}\n"));
     } else {
-        print!("{}", table(&site, &api, &checks));
+        crate::print(&table(&site, &api, &checks));
     }
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

@@ -104,7 +104,10 @@ async fn two_replicas_starting_together_on_an_empty_database_both_serve() {
     let created = a.create_project(TestApp::project("shared")).await;
     let listed = json_with_status(b.get("/api/projects").await, 200).await;
     assert_eq!(listed[0]["id"], created["id"]);
-    assert_eq!(db.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM folio_schema_migrations"), "1,2,3");
+    assert_eq!(
+        db.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM folio_schema_migrations"),
+        "1,2,3,4"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

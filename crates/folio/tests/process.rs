@@ -1,56 +1,18 @@
 //! The `folio` binary as a process: commands, exit codes, SIGTERM with a request in flight.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::{TOKEN, start_process as start};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
 const FOLIO: &str = env!("CARGO_BIN_EXE_folio");
-const TOKEN: &str = "process-test-token-0123456789abcdef0123456789";
-
-/// A running `folio` process and the address it announced.
-struct Running {
-    child: Child,
-    address: SocketAddr,
-    _dir: tempfile::TempDir,
-}
-
-fn start(role: &str, extra: &[(&str, &str)]) -> Running {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let mut child = Command::new(FOLIO)
-        .arg(role)
-        .current_dir(dir.path())
-        .env_clear()
-        .envs([
-            ("HOST", "127.0.0.1"),
-            ("PORT", "0"),
-            ("APP_ENV", "test"),
-            ("LOG_FORMAT", "json"),
-            ("ALLOW_DEMO_CONTENT", "true"),
-            ("ADMIN_TOKEN", TOKEN),
-        ])
-        .envs(extra.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start folio");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let address = loop {
-        let line = lines.next().expect("folio exited before listening").expect("read log line");
-        let event: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
-        if event["message"] == "listening" {
-            break event["address"].as_str().expect("address").parse().expect("socket address");
-        }
-    };
-    // Keep draining the log so the process never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Running { child, address, _dir: dir }
-}
 
 fn healthcheck(port: u16, role: &str) -> std::process::Output {
     Command::new(FOLIO)
@@ -107,7 +69,12 @@ fn the_healthcheck_command_exits_0_only_when_the_server_is_healthy() {
     server.child.wait().expect("wait");
     let down = healthcheck(server.address.port(), "api");
     assert_eq!(down.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&down.stderr).starts_with("unhealthy:"));
+    // The cause, not reqwest's "error sending request for url".
+    let address = server.address;
+    assert_eq!(
+        String::from_utf8_lossy(&down.stderr),
+        format!("unhealthy: http://{address}/api/health: connection refused on {address}\n")
+    );
 }
 
 #[test]
@@ -125,6 +92,49 @@ fn bad_configuration_stops_the_start_naming_each_variable() {
     assert!(!stderr.contains("secret-pw"), "{stderr}");
 }
 
+/// Typos used to pass: `APP_ENV=prodution` meant production, `DB_SSLMODE=verify-ful` and
+/// `DB_POOL_MAX=0` were ignored on SQLite, and a malformed `SMTP_URL` failed later, with exit 1
+/// and the mail library's words.
+#[test]
+fn typos_stop_the_start_with_exit_2_even_in_settings_not_yet_used() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut child = Command::new(FOLIO)
+        .arg("api")
+        .current_dir(dir.path())
+        .env_clear()
+        .envs([
+            ("PORT", "0"),
+            ("LOG_FORMAT", "json"),
+            ("APP_ENV", "prodution"),
+            ("DB_SSLMODE", "verify-ful"),
+            ("DB_POOL_MAX", "0"),
+            ("SMTP_URL", "smtp//mail.example.com:587"),
+            ("CONTACT_TO", "Owner <me@example.com>"),
+            ("CONTACT_FROM", "Folio <folio@example.com>"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start folio");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("folio started with these typos");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    for variable in ["APP_ENV", "DB_SSLMODE", "DB_POOL_MAX", "SMTP_URL"] {
+        assert!(stderr.contains(&format!("  - {variable}: ")), "{variable} not named:\n{stderr}");
+    }
+}
+
 #[test]
 fn migrate_applies_once_and_then_finds_nothing_to_do() {
     let dir = tempfile::tempdir().expect("temporary directory");
@@ -139,10 +149,60 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
     };
     let first = run();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    assert!(String::from_utf8_lossy(&first.stdout).contains("migrations applied: [1, 2]"));
+    let stdout = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(stdout.contains("\nmigrations applied: 1, 2, 3\n"), "{stdout}");
+    // Log fields are JSON values (they were Debug text: "applied":"[1, 2]").
+    let events: Vec<serde_json::Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+    let versions: Vec<&serde_json::Value> =
+        events.iter().filter(|e| e["message"] == "migration applied").map(|e| &e["version"]).collect();
+    assert_eq!(versions, [1, 2, 3], "{stdout}");
+    let summary = events.iter().find(|e| e["message"] == "applied migrations").expect("a summary event");
+    assert_eq!(summary["count"], 3, "{summary}");
+    assert!(!stdout.contains("\"[") && !stdout.contains("Some("), "a Debug-printed field: {stdout}");
     let second = run();
-    assert!(String::from_utf8_lossy(&second.stdout).contains("migrations applied: []"));
+    let stdout = String::from_utf8_lossy(&second.stdout).into_owned();
+    assert!(stdout.contains("\nmigrations applied: none, the schema is current\n"), "{stdout}");
     assert!(dir.path().join("data/folio.db").exists(), "the default SQLite file is under ./data/");
+}
+
+/// The development admin token is for the terminal; with stderr redirected (to a file, a log
+/// collector) it used to land in the log.
+#[test]
+fn no_development_token_is_printed_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut child = Command::new(FOLIO)
+        .arg("api")
+        .current_dir(dir.path())
+        .env_clear()
+        .envs([("PORT", "0"), ("LOG_FORMAT", "json")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start folio");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut log = String::new();
+    while !log.contains("\"listening\"") {
+        assert!(std::io::BufRead::read_line(&mut stdout, &mut log).expect("read") > 0, "exited: {log}");
+    }
+    let address = log
+        .lines()
+        .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok().filter(|e| e["message"] == "listening"))
+        .and_then(|e| e["address"].as_str().map(str::to_owned))
+        .expect("address");
+    let write = reqwest::blocking::Client::new()
+        .post(format!("http://{address}/api/projects"))
+        .bearer_auth("anything-at-all-0123456789abcdef01234567")
+        .json(&serde_json::json!({"title": "t", "description": "d"}))
+        .send()
+        .expect("send");
+    assert_eq!(write.status(), 403, "no token, so writes are refused");
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).expect("SIGTERM");
+    let mut stderr = String::new();
+    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
+    stdout.read_to_string(&mut log).expect("stdout");
+    child.wait().expect("exit");
+    assert!(!stderr.contains("Bearer") && !log.contains("Bearer"), "a token was printed:\n{stderr}\n{log}");
+    assert!(log.contains("no development admin token: stderr is not a terminal"), "{log}");
 }
 
 #[test]
@@ -151,6 +211,46 @@ fn help_explains_each_command() {
     let help = String::from_utf8_lossy(&output.stdout);
     for command in ["serve", "api", "migrate", "healthcheck"] {
         assert!(help.contains(&format!("  {command} ")), "{command} missing from:\n{help}");
+    }
+}
+
+/// A newcomer reads what Folio is for them, then the two commands; the earlier platform's story
+/// (how the README once opened) comes further down.
+#[test]
+fn the_readme_opens_with_what_folio_is_then_the_two_commands() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+    let (opening, rest) = readme.split_once("\n## ").expect("sections");
+    assert!(rest.starts_with("Two commands\n"), "the first section is {:?}", rest.lines().next());
+    assert!(opening.contains("your personal website"), "{opening}");
+    for history in ["earlier platform", "Nest.js", "Next.js", "218 MB"] {
+        assert!(!opening.contains(history), "the opening tells the history ({history}):\n{opening}");
+    }
+    assert!(rest.contains("\n## The earlier platform\n"), "the history has its own section further down");
+}
+
+/// The README's commands table once broke before its last row (a blank line ends a table).
+#[test]
+fn the_readme_commands_table_has_a_row_for_every_command() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).expect("README");
+    let section = readme.split("\n## Commands\n").nth(1).expect("a Commands section");
+    let table: Vec<&str> =
+        section.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|')).collect();
+    let help = Command::new(FOLIO).arg("--help").output().expect("run --help");
+    let help = String::from_utf8_lossy(&help.stdout).into_owned();
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        // A command starts two spaces in; wrapped descriptions further.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    assert!(commands.len() >= 6, "{help}");
+    for command in commands {
+        let row = format!("| `folio {command}");
+        assert!(table.iter().any(|l| l.starts_with(&row)), "no row for {command} in the table:\n{}", table.join("\n"));
     }
 }
 

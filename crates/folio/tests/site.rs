@@ -58,6 +58,31 @@ async fn every_page_renders_with_its_content_and_the_current_page_marked() {
     assert!(sitemap.contains("<loc>http://localhost:") && sitemap.contains("/about</loc>"));
 }
 
+/// An empty list of competencies used to leave its heading above nothing.
+#[tokio::test]
+async fn owner_content_without_competencies_shows_no_empty_section() {
+    let demo = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../folio-site/content/site.toml"))
+        .expect("the demo content");
+    let mut lines = demo.lines();
+    let mut site = String::new();
+    while let Some(line) = lines.next() {
+        if line == "[[competencies]]" {
+            lines.nth(1); // its title and description
+            continue;
+        }
+        site.push_str(line);
+        site.push('\n');
+    }
+    assert!(!site.contains("competencies"), "{site}");
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("site.toml"), site).expect("write");
+    std::fs::write(dir.path().join("about.md"), "A biography.").expect("write");
+    let app = serve(&[("CONTENT_DIR", dir.path().to_str().expect("UTF-8"))]).await;
+    let home = text(&app, "/", 200).await;
+    assert!(home.contains("<h1 id=\"hero-title\">Jordan Avery</h1>"), "{home}");
+    assert!(!home.contains("What I do") && !home.contains("competencies-title"), "{home}");
+}
+
 #[tokio::test]
 async fn hostile_project_text_is_escaped_everywhere() {
     let app = serve(&[]).await;
@@ -140,6 +165,31 @@ async fn form_errors_are_shown_next_to_each_field_with_the_input_kept() {
     assert!(page.contains("value=\"&#60;b&#62;Ada&#60;/b&#62;\""), "input kept, escaped: {page}");
     assert!(page.contains(">short</textarea>"), "the message is kept");
     assert!(!page.contains("name-error"), "a valid field shows no error");
+    assert_eq!(contact_messages(&app).await, json!([]));
+}
+
+/// The form used to read twice the API's limit and echo a 1.5 MB message back in its error page.
+#[tokio::test]
+async fn an_oversized_form_gets_413_and_no_page_echoes_more_than_the_form_accepts() {
+    let app = serve(&[]).await;
+    let post = |message: String| {
+        let form =
+            [("name", "N"), ("email", "n@example.org"), ("subject", "S"), ("message", &message), ("website", "")]
+                .map(|(k, v)| (k.to_owned(), v.to_owned()));
+        no_redirects().post(app.url("/contact")).form(&form).send()
+    };
+    let huge = post("y".repeat(1_500_000)).await.expect("send");
+    assert_eq!(huge.status(), 413);
+    let page = huge.text().await.expect("body");
+    assert!(page.len() < 64 * 1024, "a {} byte page", page.len());
+    assert!(page.contains("far longer than a message may be"), "{page}");
+
+    let long = post("z".repeat(900_000)).await.expect("send");
+    assert_eq!(long.status(), 400);
+    let page = long.text().await.expect("body");
+    assert!(page.len() < 64 * 1024, "a {} byte page", page.len());
+    assert!(page.contains("Message must be at most 5000 characters, got 900000."), "{page:.2000}");
+    assert!(page.contains(&format!(">{}</textarea>", "z".repeat(5000))), "the text is kept up to the limit");
     assert_eq!(contact_messages(&app).await, json!([]));
 }
 
@@ -277,6 +327,63 @@ async fn web_reads_a_separate_api_forwards_the_form_and_survives_the_api_going_a
     ] {
         assert!(metrics.contains(needle), "missing {needle} in\n{metrics}");
     }
+}
+
+/// The status and every problem a contact page shows.
+fn problems(status: u16, page: &str) -> (u16, Vec<String>) {
+    let shown = page
+        .split("<p class=\"field-error\"")
+        .skip(1)
+        .chain(page.split("<div class=\"notice error\" role=\"alert\">").skip(1))
+        .filter_map(|rest| {
+            rest.split_once('>').and_then(|(_, text)| text.split_once("</p>")).map(|(t, _)| t.to_owned())
+        })
+        .collect();
+    (status, shown)
+}
+
+/// A message far over the limit used to get 503 from `web` (the API refused the JSON whole) but
+/// a field error from `serve`.
+#[tokio::test]
+async fn an_oversized_message_gets_the_same_answer_from_web_as_from_serve() {
+    let serve = serve(&[]).await;
+    let api = spawn(Backend::Sqlite, &[]).await;
+    let web = spawn_with(Role::Web, vec![("API_URL".into(), api.url(""))], Box::new(()), &[]).await;
+    // Control characters double in JSON: 900 KB of form, 1.8 MB for the API.
+    for message in ["\u{1}".repeat(300_000), "y".repeat(1_500_000), "x".repeat(6000)] {
+        let mut answers = Vec::new();
+        for app in [&serve, &web] {
+            let form = [
+                ("name", "N"),
+                ("email", "n@example.org"),
+                ("subject", "S"),
+                ("message", message.as_str()),
+                ("website", ""),
+            ];
+            let answer = no_redirects().post(app.url("/contact")).form(&form).send().await.expect("send");
+            let status = answer.status().as_u16();
+            answers.push(problems(status, &answer.text().await.expect("body")));
+        }
+        assert_eq!(answers[0], answers[1], "serve, then web, for a message of {} characters", message.chars().count());
+        assert!(answers[0].0 == 400 || answers[0].0 == 413, "{:?}", answers[0]);
+        assert!(!answers[0].1.is_empty(), "the page says what is wrong");
+    }
+}
+
+#[test]
+fn web_warns_at_start_when_the_api_does_not_believe_the_addresses_it_forwards() {
+    let api = common::start_process("api", &[]);
+    let web = common::start_process("web", &[("API_URL", &api.url(""))]);
+    let warning = "every visitor shares one contact rate limit";
+    let line = web.wait_for_log(|l| l.contains(warning) || l.contains("believes the visitors' addresses"));
+    assert!(line.contains(warning), "{line}");
+    let api_side = api.wait_for_log(|l| l.contains("X-Forwarded-For from a peer outside TRUSTED_PROXIES is ignored"));
+    assert!(api_side.contains("\"peer\":\"127.0.0.1\""), "{api_side}");
+
+    let trusting = common::start_process("api", &[("TRUSTED_PROXIES", "127.0.0.1/32")]);
+    let web = common::start_process("web", &[("API_URL", &trusting.url(""))]);
+    let line = web.wait_for_log(|l| l.contains(warning) || l.contains("believes the visitors' addresses"));
+    assert!(line.contains("the API believes the visitors' addresses this site forwards"), "{line}");
 }
 
 #[tokio::test]

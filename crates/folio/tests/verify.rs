@@ -147,6 +147,30 @@ async fn an_unreachable_site_fails_within_the_timeout_and_says_why() {
     assert!(line(&table, "site /").contains("Connection refused"), "{table}");
 }
 
+/// `folio verify … --json | true` (a reader that leaves before the report) used to panic with
+/// "failed printing to stdout: Broken pipe" and exit 101.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_leaving_early_gets_no_panic_and_the_exit_code_still_tells() {
+    let api = spawn(Backend::Sqlite, &[]).await;
+    let (site, _stop) = stub_site("frontend").await;
+    let args = ["verify".to_owned(), format!("http://{site}"), "--api-url".into(), api.url("/"), "--json".into()];
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run folio verify");
+        drop(child.stdout.take());
+        child.wait_with_output().expect("verify process")
+    })
+    .await
+    .expect("verify process");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "the public metrics check fails, as the exit code says: {stderr}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_base_url_with_a_path_is_a_usage_error() {
     let output = tokio::task::spawn_blocking(|| {

@@ -1,19 +1,22 @@
-//! `POST /api/contact` (public, rate-limited) and `GET /api/contact-messages` (admin).
+//! `POST /api/contact` (public, rate-limited), and for the admin `GET /api/contact-messages`
+//! and `POST /api/contact-messages/read`.
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use folio_domain::{ClientIp, ContactMessage, NewContactMessage};
+use folio_domain::{ClientIp, ContactMessage, FieldErrors, JsonObject, NewContactMessage};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
 
 use crate::auth::RequireAdmin;
 use crate::body::JsonBody;
 use crate::contact::THANK_YOU;
 use crate::error::Body as ErrorBody;
 use crate::error::responses::{AdminRefusals, BodyRefusals, StorageFull, Unavailable};
-use crate::openapi::ContactInputBody;
+use crate::openapi::{ContactInputBody, MarkReadBody};
 use crate::{ApiError, ApiState};
 
 /// The answer to an accepted message.
@@ -29,7 +32,8 @@ pub struct Accepted {
         (status = 201, description = "Stored; the owner is notified by e-mail", body = Accepted),
         (status = 400, description = "Malformed JSON or invalid fields (each named)", body = ErrorBody),
         (status = 429, description = "Too many messages from this client", body = ErrorBody, headers(("Retry-After" = u32, description = "seconds"))),
-        BodyRefusals, Unavailable, StorageFull,
+        (status = 503, description = "The database is unavailable, all clients together sent too many messages (with Retry-After), or the unread messages reached their cap", body = ErrorBody),
+        BodyRefusals, StorageFull,
 ))]
 pub async fn submit(
     State(state): State<ApiState>,
@@ -71,4 +75,57 @@ pub async fn list(
         return Err(invalid());
     }
     Ok(Json(state.store.list_contact_messages(limit).await?))
+}
+
+/// How many messages a request marked read.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Marked {
+    /// Messages that were unread until now (unknown ids and messages already read do not count).
+    marked: u64,
+}
+
+#[utoipa::path(post, path = "/api/contact-messages/read", tag = "contact", security(("bearer" = [])),
+    request_body(content = MarkReadBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Marked read: they no longer count against the cap on unread messages", body = Marked),
+        (status = 400, description = "Malformed JSON, or ids missing, empty, too many or not UUIDs", body = ErrorBody),
+        AdminRefusals, BodyRefusals, Unavailable, StorageFull,
+))]
+pub async fn mark_read(
+    State(state): State<ApiState>,
+    _admin: RequireAdmin,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Marked>, ApiError> {
+    let ids = ids(&body).map_err(ApiError::validation)?;
+    let marked = state.store.mark_contact_messages_read(&ids).await?;
+    tracing::info!(marked, "contact messages marked read");
+    Ok(Json(Marked { marked }))
+}
+
+/// The most ids one request may mark.
+pub const MAX_IDS: usize = 1000;
+
+/// `{"ids": [...]}`: 1 to [`MAX_IDS`] hyphenated UUIDs.
+fn ids(body: &Value) -> Result<Vec<Uuid>, FieldErrors> {
+    let mut obj = JsonObject::new(body)?;
+    let given = if body.get("ids").is_some() {
+        obj.string_array("ids")
+    } else {
+        obj.error("ids is required");
+        None
+    };
+    obj.reject_unknown(&["ids"], &[]);
+    let mut ids = Vec::new();
+    if let Some(given) = given {
+        if given.is_empty() || given.len() > MAX_IDS {
+            obj.error(format!("ids must hold 1 to {MAX_IDS} ids, got {}", given.len()));
+        }
+        for (i, text) in given.iter().enumerate() {
+            match Uuid::try_parse(text).ok().filter(|_| text.len() == 36) {
+                Some(id) => ids.push(id),
+                None => obj.error(format!("ids[{i}] must be a UUID")),
+            }
+        }
+    }
+    obj.finish().map(|()| ids)
 }

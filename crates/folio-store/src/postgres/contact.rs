@@ -6,11 +6,19 @@ use chrono::{DateTime, Utc};
 use folio_domain::{ContactMessage, Delivery, DeliveryState};
 use tokio_postgres::Row;
 
+/// Inserts a message unless `$13` unread ones are already stored (counting no further than
+/// that). The count and the insert are one statement; replicas inserting at the same moment may
+/// each see room for one more, so the cap can be passed by as many messages as there are
+/// replicas.
 pub(crate) const INSERT: &str = concat!(
     "INSERT INTO contact_messages (",
     contact_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    ") SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::timestamptz, $7::timestamptz, $8::text, ",
+    "$9::int4, $10::timestamptz, $11::text, $12::timestamptz ",
+    "WHERE (SELECT count(*) FROM (SELECT 1 FROM contact_messages WHERE read_at IS NULL LIMIT $13) AS unread) < $13"
 );
+/// Marks the given messages read (those already read keep their time).
+pub(crate) const MARK_READ: &str = "UPDATE contact_messages SET read_at = $2 WHERE id = ANY($1) AND read_at IS NULL";
 pub(crate) const LIST: &str =
     concat!("SELECT ", contact_columns!(), " FROM contact_messages ORDER BY created_at DESC, id LIMIT $1");
 /// Due messages are claimed by pushing their next attempt past the lease; `SKIP LOCKED` keeps
@@ -31,7 +39,7 @@ pub(crate) const COUNTS: &str =
 
 /// A row selected with the contact columns, in order.
 pub(crate) fn message(row: &Row) -> ContactMessage {
-    let state: String = row.get(6);
+    let state: String = row.get(7);
     let at = |i: usize| row.get::<_, Option<DateTime<Utc>>>(i).map(Into::into);
     ContactMessage {
         id: row.get(0),
@@ -40,13 +48,14 @@ pub(crate) fn message(row: &Row) -> ContactMessage {
         subject: row.get(3),
         message: row.get(4),
         created_at: row.get::<_, DateTime<Utc>>(5).into(),
+        read_at: at(6),
         delivery: Delivery {
             // The CHECK constraint admits only the three known states.
             state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
-            attempts: row.get(7),
-            next_attempt_at: at(8),
-            last_error: row.get(9),
-            sent_at: at(10),
+            attempts: row.get(8),
+            next_attempt_at: at(9),
+            last_error: row.get(10),
+            sent_at: at(11),
         },
     }
 }

@@ -23,6 +23,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "create_contact_messages",
         sql: include_str!("../../migrations/postgres/0003_create_contact_messages.sql"),
     },
+    Migration {
+        version: 4,
+        name: "contact_messages_read_at",
+        sql: include_str!("../../migrations/postgres/0004_contact_messages_read_at.sql"),
+    },
 ];
 
 /// An arbitrary constant naming Folio's migration lock among the database's advisory locks.

@@ -7,11 +7,16 @@ use uuid::Uuid;
 
 use super::rows::{parse, parse_optional};
 
+/// Inserts a message unless `?13` unread ones are already stored; one statement, so SQLite's
+/// write lock makes the count and the insert atomic.
 pub(crate) const INSERT: &str = concat!(
     "INSERT INTO contact_messages (",
     contact_columns!(),
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+    ") SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12 ",
+    "WHERE (SELECT count(*) FROM (SELECT 1 FROM contact_messages WHERE read_at IS NULL LIMIT ?13)) < ?13"
 );
+/// Marks one message read (if it was not already).
+pub(crate) const MARK_READ: &str = "UPDATE contact_messages SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL";
 pub(crate) const LIST: &str =
     concat!("SELECT ", contact_columns!(), " FROM contact_messages ORDER BY created_at DESC, id LIMIT ?1");
 /// One statement, so SQLite's write lock makes the claim atomic.
@@ -38,12 +43,13 @@ pub(crate) fn message(row: &Row<'_>) -> rusqlite::Result<ContactMessage> {
         subject: row.get(3)?,
         message: row.get(4)?,
         created_at: parse(row, 5, Timestamp::parse)?,
+        read_at: parse_optional(row, 6, Timestamp::parse)?,
         delivery: Delivery {
-            state: parse(row, 6, |s| DeliveryState::parse(s).ok_or(UnknownState))?,
-            attempts: row.get(7)?,
-            next_attempt_at: parse_optional(row, 8, Timestamp::parse)?,
-            last_error: row.get(9)?,
-            sent_at: parse_optional(row, 10, Timestamp::parse)?,
+            state: parse(row, 7, |s| DeliveryState::parse(s).ok_or(UnknownState))?,
+            attempts: row.get(8)?,
+            next_attempt_at: parse_optional(row, 9, Timestamp::parse)?,
+            last_error: row.get(10)?,
+            sent_at: parse_optional(row, 11, Timestamp::parse)?,
         },
     })
 }

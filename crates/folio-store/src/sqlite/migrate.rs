@@ -19,6 +19,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "create_contact_messages",
         sql: include_str!("../../migrations/sqlite/0002_create_contact_messages.sql"),
     },
+    Migration {
+        version: 3,
+        name: "contact_messages_read_at",
+        sql: include_str!("../../migrations/sqlite/0003_contact_messages_read_at.sql"),
+    },
 ];
 
 /// Why a migration run failed.

@@ -247,28 +247,56 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn insert_contact_message(&self, new: NewContactMessage) -> Result<ContactMessage, StoreError> {
+    async fn insert_contact_message(
+        &self,
+        new: NewContactMessage,
+        max_unread: u32,
+    ) -> Result<Option<ContactMessage>, StoreError> {
         timed(&self.metrics, "insert", "contact_messages", async {
             let m = new.into_message(Uuid::new_v4(), Timestamp::now());
             let stored = m.clone();
+            let inserted = self
+                .with_conn(PoolName::Requests, move |c| {
+                    let d = &m.delivery;
+                    c.prepare_cached(contact::INSERT)?.execute(params![
+                        m.id.to_string(),
+                        m.name,
+                        m.email,
+                        m.subject,
+                        m.message,
+                        m.created_at.to_rfc3339(),
+                        m.read_at.map(|t| t.to_rfc3339()),
+                        d.state.as_str(),
+                        d.attempts,
+                        d.next_attempt_at.map(|t| t.to_rfc3339()),
+                        d.last_error,
+                        d.sent_at.map(|t| t.to_rfc3339()),
+                        max_unread,
+                    ])
+                })
+                .await?;
+            Ok((inserted > 0).then_some(stored))
+        })
+        .await
+    }
+
+    async fn mark_contact_messages_read(&self, ids: &[Uuid]) -> Result<u64, StoreError> {
+        timed(&self.metrics, "update", "contact_messages", async {
+            let ids = ids.to_vec();
+            let now = Timestamp::now().to_rfc3339();
             self.with_conn(PoolName::Requests, move |c| {
-                let d = &m.delivery;
-                c.prepare_cached(contact::INSERT)?.execute(params![
-                    m.id.to_string(),
-                    m.name,
-                    m.email,
-                    m.subject,
-                    m.message,
-                    m.created_at.to_rfc3339(),
-                    d.state.as_str(),
-                    d.attempts,
-                    d.next_attempt_at.map(|t| t.to_rfc3339()),
-                    d.last_error,
-                    d.sent_at.map(|t| t.to_rfc3339()),
-                ])
+                let tx = c.transaction()?;
+                let mut marked = 0;
+                {
+                    let mut statement = tx.prepare_cached(contact::MARK_READ)?;
+                    for id in ids {
+                        marked += statement.execute(params![id.to_string(), now])? as u64;
+                    }
+                }
+                tx.commit()?;
+                Ok(marked)
             })
-            .await?;
-            Ok(stored)
+            .await
         })
         .await
     }

@@ -16,6 +16,9 @@ pub const DEFAULT_SQLITE_PATH: &str = "data/folio.db";
 
 /// Loads the database settings; `development` decides the default `sslmode`.
 pub fn load(env: &mut Env, development: bool) -> Option<DatabaseSettings> {
+    // Read whichever database is used, so that a typo stops the start even while it does not
+    // apply (`DB_SSLMODE=verify-ful` on SQLite would otherwise wait for the move to PostgreSQL).
+    let options = PgOptions::load(env);
     let url = env.get("DATABASE_URL").map(str::to_owned);
     if url.is_some() && env.is_set("DB_HOST") {
         env.error("DATABASE_URL", "set either DATABASE_URL or the DB_* variables, not both");
@@ -25,13 +28,46 @@ pub fn load(env: &mut Env, development: bool) -> Option<DatabaseSettings> {
         Some(url) if url.starts_with("sqlite:") => sqlite(env, &url),
         Some(url) => {
             let parsed = PgUrl::parse(&url).map_err(|e| env.error("DATABASE_URL", e)).ok()?;
-            postgres(env, parsed, development)
+            postgres(env, parsed, development, options)
         }
         None if env.is_set("DB_HOST") => {
-            let parsed = from_db_variables(env)?;
-            postgres(env, parsed, development)
+            let parsed = from_db_variables(env, options.port)?;
+            postgres(env, parsed, development, options)
         }
         None => Some(DatabaseSettings::Sqlite(SqliteSettings::at(DEFAULT_SQLITE_PATH))),
+    }
+}
+
+/// The `DB_*` settings that only PostgreSQL uses.
+struct PgOptions {
+    port: u16,
+    ssl_mode: Option<SslMode>,
+    ssl_root_cert: Option<RootCerts>,
+    pool: PoolSettings,
+}
+
+impl PgOptions {
+    fn load(env: &mut Env) -> Self {
+        let port = env.parse("DB_PORT", "a port number (1-65535)").unwrap_or(5432);
+        let ssl_mode = env
+            .get("DB_SSLMODE")
+            .map(str::to_owned)
+            .and_then(|text| text.parse::<SslMode>().map_err(|e| env.error("DB_SSLMODE", e)).ok());
+        let ssl_root_cert = env
+            .get("DB_SSLROOTCERT")
+            .map(str::to_owned)
+            .and_then(|text| text.parse::<RootCerts>().map_err(|e| env.error("DB_SSLROOTCERT", e)).ok());
+        let defaults = PoolSettings::default();
+        let pool = PoolSettings {
+            max_size: env.parse("DB_POOL_MAX", "a whole number of connections").unwrap_or(defaults.max_size),
+            acquire_timeout: env.seconds("DB_ACQUIRE_TIMEOUT_SECONDS", defaults.acquire_timeout, (0.05, 60.0)),
+            connect_timeout: defaults.connect_timeout,
+            statement_timeout: env.seconds("DB_STATEMENT_TIMEOUT_SECONDS", defaults.statement_timeout, (0.1, 600.0)),
+        };
+        if pool.max_size == 0 {
+            env.error("DB_POOL_MAX", "must be at least 1");
+        }
+        Self { port, ssl_mode, ssl_root_cert, pool }
     }
 }
 
@@ -47,9 +83,8 @@ fn sqlite(env: &mut Env, url: &str) -> Option<DatabaseSettings> {
     Some(DatabaseSettings::Sqlite(SqliteSettings::at(PathBuf::from(path))))
 }
 
-fn from_db_variables(env: &mut Env) -> Option<PgUrl> {
+fn from_db_variables(env: &mut Env, port: u16) -> Option<PgUrl> {
     let host = env.get("DB_HOST")?.to_owned();
-    let port = env.parse("DB_PORT", "a port number (1-65535)").unwrap_or(5432);
     let dbname = env.get("DB_NAME").map(str::to_owned);
     let user = env.get("DB_USERNAME").map(str::to_owned);
     if dbname.is_none() {
@@ -69,15 +104,16 @@ fn from_db_variables(env: &mut Env) -> Option<PgUrl> {
     })
 }
 
-fn postgres(env: &mut Env, url: PgUrl, development: bool) -> Option<DatabaseSettings> {
-    let ssl_mode = match env.get("DB_SSLMODE").map(str::to_owned) {
-        Some(text) => text.parse::<SslMode>().map_err(|e| env.error("DB_SSLMODE", e)).ok()?,
-        None => url.ssl_mode.unwrap_or(if development { SslMode::Prefer } else { SslMode::VerifyFull }),
-    };
-    let ssl_root_cert = match env.get("DB_SSLROOTCERT").map(str::to_owned) {
-        Some(text) => Some(text.parse::<RootCerts>().map_err(|e| env.error("DB_SSLROOTCERT", e)).ok()?),
-        None => url.ssl_root_cert.clone(),
-    };
+fn postgres(env: &mut Env, url: PgUrl, development: bool, options: PgOptions) -> Option<DatabaseSettings> {
+    // A value that did not parse was reported already; what would follow from it would mislead.
+    if (env.is_set("DB_SSLMODE") && options.ssl_mode.is_none())
+        || (env.is_set("DB_SSLROOTCERT") && options.ssl_root_cert.is_none())
+    {
+        return None;
+    }
+    let ssl_mode =
+        options.ssl_mode.or(url.ssl_mode).unwrap_or(if development { SslMode::Prefer } else { SslMode::VerifyFull });
+    let ssl_root_cert = options.ssl_root_cert.or_else(|| url.ssl_root_cert.clone());
     match (&ssl_root_cert, ssl_mode) {
         (Some(RootCerts::File(path)), _) if !path.is_file() => {
             env.error("DB_SSLROOTCERT", format!("{} does not exist or is not a file", path.display()));
@@ -92,16 +128,6 @@ fn postgres(env: &mut Env, url: PgUrl, development: bool) -> Option<DatabaseSett
         ),
         _ => {}
     }
-    let defaults = PoolSettings::default();
-    let pool = PoolSettings {
-        max_size: env.parse("DB_POOL_MAX", "a whole number of connections").unwrap_or(defaults.max_size),
-        acquire_timeout: env.seconds("DB_ACQUIRE_TIMEOUT_SECONDS", defaults.acquire_timeout, (0.05, 60.0)),
-        connect_timeout: defaults.connect_timeout,
-        statement_timeout: env.seconds("DB_STATEMENT_TIMEOUT_SECONDS", defaults.statement_timeout, (0.1, 600.0)),
-    };
-    if pool.max_size == 0 {
-        env.error("DB_POOL_MAX", "must be at least 1");
-    }
     Some(DatabaseSettings::Postgres(PgSettings {
         host: url.host,
         port: url.port,
@@ -110,7 +136,7 @@ fn postgres(env: &mut Env, url: PgUrl, development: bool) -> Option<DatabaseSett
         password: url.password,
         ssl_mode,
         ssl_root_cert,
-        pool,
+        pool: options.pool,
     }))
 }
 

@@ -4,6 +4,7 @@
 mod contact;
 pub mod database;
 mod env;
+mod public_url;
 mod site;
 
 use std::io::IsTerminal;
@@ -11,6 +12,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use folio_api::Networks;
 use folio_store::DatabaseSettings;
 use folio_store::postgres::AppRole;
 
@@ -63,6 +65,11 @@ impl Role {
 
 /// The environment name that is the default and the only one revealing internal errors.
 pub const DEVELOPMENT: &str = "development";
+
+/// Every `APP_ENV` accepted: a typo must not quietly mean production (or development). The
+/// deployments' names (`dev`, `prod`, as Terraform sets them), the tests' `test` and
+/// `scripts/bench`'s `bench` among them.
+pub const ENVIRONMENTS: [&str; 7] = [DEVELOPMENT, "test", "bench", "dev", "staging", "prod", "production"];
 
 /// Where to listen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +142,8 @@ pub struct DataConfig {
     /// Requests needing the admin token accepted per client per minute (counted before the
     /// token is checked).
     pub admin_rate_per_minute: NonZeroU32,
+    /// How rate limits tell clients apart (IPv6 addresses by network).
+    pub networks: Networks,
     pub contact: ContactConfig,
     /// How long start-up retries an unreachable database.
     pub startup_timeout: Duration,
@@ -148,7 +157,7 @@ pub const ADMIN_TOKEN_MIN_CHARS: usize = 32;
 impl Config {
     /// Loads and checks everything `role` needs.
     pub fn load(role: Role, mut env: Env) -> Result<Self, ConfigErrors> {
-        let environment = env.get("APP_ENV").unwrap_or(DEVELOPMENT).to_owned();
+        let environment = environment(&mut env);
         let development = environment == DEVELOPMENT;
         let listen = Listen::load(&mut env, role);
         let log_format = log_format(&mut env);
@@ -188,14 +197,38 @@ impl DataConfig {
         let admin_rate_per_minute = env
             .parse("ADMIN_RATE_LIMIT_PER_MINUTE", "a whole number from 1")
             .unwrap_or(NonZeroU32::new(60).expect("non-zero"));
+        let networks = networks(env);
         let contact = contact::load(env);
         let startup_timeout = database::startup_timeout(env);
         let app_role = database::app_role(env);
         if app_role.is_some() && !matches!(database, Some(DatabaseSettings::Postgres(_))) {
             env.error("DB_APP_USERNAME", "applies to PostgreSQL only (DB_HOST or a postgres:// DATABASE_URL)");
         }
-        Some(Self { database: database?, admin_token, admin_rate_per_minute, contact, startup_timeout, app_role })
+        Some(Self {
+            database: database?,
+            admin_token,
+            admin_rate_per_minute,
+            networks,
+            contact,
+            startup_timeout,
+            app_role,
+        })
     }
+}
+
+/// `APP_ENV`, one of [`ENVIRONMENTS`].
+fn environment(env: &mut Env) -> String {
+    let Some(name) = env.get("APP_ENV").map(str::to_owned) else {
+        return DEVELOPMENT.to_owned();
+    };
+    if !ENVIRONMENTS.contains(&name.as_str()) {
+        let message = format!(
+            "{name:?} is not an environment: use one of {} (only {DEVELOPMENT} reveals internal details)",
+            ENVIRONMENTS.join(", ")
+        );
+        env.error("APP_ENV", message);
+    }
+    name
 }
 
 fn log_format(env: &mut Env) -> LogFormat {
@@ -226,6 +259,19 @@ fn trusted_proxies(env: &mut Env) -> TrustedProxies {
         env.error("TRUSTED_PROXY_HOPS", "needs TRUSTED_PROXIES: the addresses of the proxies to believe");
     }
     TrustedProxies { networks, hops }
+}
+
+fn networks(env: &mut Env) -> Networks {
+    let range = Networks::IPV6_PREFIXES;
+    let expected = format!("a prefix length from {} to {}", range.start(), range.end());
+    match env.parse::<u8>("RATE_LIMIT_IPV6_PREFIX", &expected) {
+        Some(prefix) if range.contains(&prefix) => Networks::new(prefix),
+        Some(prefix) => {
+            env.error("RATE_LIMIT_IPV6_PREFIX", format!("{prefix} is not {expected}"));
+            Networks::default()
+        }
+        None => Networks::default(),
+    }
 }
 
 fn admin_token(env: &mut Env) -> Option<SecretString> {

@@ -55,19 +55,7 @@ pub fn load(env: &mut Env, role: Role, listen: Listen, development: bool) -> Opt
             ),
         );
     }
-    let default_base = format!("http://localhost:{}", listen.port);
-    let public_base_url = match env.get("PUBLIC_BASE_URL").map(str::to_owned) {
-        None => default_base,
-        Some(text) => match Url::parse(&text) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") && u.path() == "/" && u.query().is_none() => {
-                text.trim_end_matches('/').to_owned()
-            }
-            _ => {
-                env.error("PUBLIC_BASE_URL", format!("{text:?} is not a site address like https://example.com"));
-                default_base
-            }
-        },
-    };
+    let public_base_url = super::public_url::load(env, listen.port);
     let cache_ttl = env.seconds("SITE_CACHE_SECONDS", Duration::from_secs(5), (0.0, 3600.0));
     let api = (role == Role::Web).then(|| api_client(env)).flatten();
     if role == Role::Web && api.is_none() && !env.is_set("API_URL") {

@@ -201,3 +201,57 @@ fn an_unchanged_copy_of_the_demo_is_the_demo_and_the_owners_own_content_is_serve
     assert!(!site.content.is_demo());
     assert_eq!(site.content.owner.name, "Ada Quill");
 }
+
+#[test]
+fn a_public_base_url_that_is_not_a_plain_origin_is_refused() {
+    let load = |url: &str| Config::load(Role::Serve, Env::from_pairs([("PUBLIC_BASE_URL", url)]));
+    let errors = load("https://me:secret@a&b.example.com/#x").expect_err("refused").0;
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].variable, "PUBLIC_BASE_URL");
+    assert!(errors[0].message.contains("is not a site address like https://example.com: "), "{}", errors[0].message);
+    assert!(!errors[0].message.contains("secret"), "the password is masked: {}", errors[0].message);
+    let site = load("https://Folio.Example/").expect("valid").site.expect("site settings");
+    assert_eq!(site.public_base_url, "https://folio.example");
+}
+
+#[test]
+fn a_malformed_smtp_url_is_reported_with_the_other_mail_settings() {
+    let names = |pairs: &[(&str, &str)]| errors(pairs).into_iter().map(|(v, _)| v).collect::<Vec<_>>();
+    assert_eq!(names(&[("SMTP_URL", "mail.example.com:587")]), ["SMTP_URL", "CONTACT_TO", "CONTACT_FROM"]);
+    let mail = [("CONTACT_TO", "Owner <me@example.com>"), ("CONTACT_FROM", "Folio <folio@example.com>")];
+    let with = |url: &'static str| {
+        let mut pairs = mail.to_vec();
+        pairs.push(("SMTP_URL", url));
+        pairs
+    };
+    let plain = errors(&with("smtp://me:hunter2@mail.example.com:587"));
+    assert_eq!(plain.len(), 1);
+    assert_eq!(plain[0].0, "SMTP_URL");
+    assert!(plain[0].1.starts_with("would send the SMTP password in plain text"), "{}", plain[0].1);
+    assert!(!plain[0].1.contains("hunter2"));
+    assert!(load(&with("smtp://me:hunter2@mail.example.com:587?tls=required")).is_ok());
+}
+
+#[test]
+fn database_settings_are_checked_even_where_they_do_not_apply() {
+    let names = |pairs: &[(&str, &str)]| errors(pairs).into_iter().map(|(v, _)| v).collect::<Vec<_>>();
+    let on_sqlite = [("DB_SSLMODE", "verify-ful"), ("DB_POOL_MAX", "0"), ("DB_PORT", "x"), ("DB_SSLROOTCERT", "")];
+    assert_eq!(names(&on_sqlite), ["DB_PORT", "DB_SSLMODE", "DB_POOL_MAX"]);
+    assert!(load(&[("DB_SSLMODE", "verify-full"), ("DB_POOL_MAX", "3")]).is_ok(), "valid values are ignored on SQLite");
+}
+
+#[test]
+fn app_env_is_one_of_a_closed_set() {
+    let errs = errors(&[("APP_ENV", "prodution")]);
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].0, "APP_ENV");
+    assert_eq!(
+        errs[0].1,
+        "\"prodution\" is not an environment: use one of development, test, bench, dev, staging, prod, production \
+         (only development reveals internal details)"
+    );
+    for name in ENVIRONMENTS {
+        let config = load(&[("APP_ENV", name)]).expect(name);
+        assert_eq!(config.is_development(), name == "development", "{name}");
+    }
+}

@@ -162,3 +162,88 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// The `folio` binary running as a child process (for what only a process shows: its memory,
+/// its exit code, its output), with the address it announced in its `listening` log line.
+pub struct Process {
+    pub child: std::process::Child,
+    pub address: SocketAddr,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    _dir: tempfile::TempDir,
+}
+
+/// Starts `folio <role>` in a fresh working directory (so SQLite lands in a temporary
+/// `./data/`), in the `test` environment with the admin token, plus `extra`.
+pub fn start_process(role: &str, extra: &[(&str, &str)]) -> Process {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_folio"))
+        .arg(role)
+        .current_dir(dir.path())
+        .env_clear()
+        .envs([
+            ("HOST", "127.0.0.1"),
+            ("PORT", "0"),
+            ("APP_ENV", "test"),
+            ("LOG_FORMAT", "json"),
+            ("ALLOW_DEMO_CONTENT", "true"),
+            ("ADMIN_TOKEN", TOKEN),
+        ])
+        .envs(extra.iter().copied())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start folio");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let address = loop {
+        let line = lines.next().expect("folio exited before listening").expect("read log line");
+        let event: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+        log.lock().expect("log").push(line);
+        if event["message"] == "listening" {
+            break event["address"].as_str().expect("address").parse().expect("socket address");
+        }
+    };
+    // Keep reading the log so the process never blocks on a full pipe.
+    let kept = log.clone();
+    std::thread::spawn(move || lines.map_while(Result::ok).for_each(|l| kept.lock().expect("log").push(l)));
+    Process { child, address, log, _dir: dir }
+}
+
+impl Process {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// The first log line `matches` accepts, waiting up to 10 s for it.
+    pub fn wait_for_log(&self, matches: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(line) = self.log.lock().expect("log").iter().find(|l| matches(l)) {
+                return line.clone();
+            }
+            let log = self.log.lock().expect("log").join("\n");
+            assert!(std::time::Instant::now() < deadline, "no such log line in 10 s:\n{log}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Resident memory, from `/proc`, in bytes.
+    pub fn rss_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("read /proc status");
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc status");
+        kib * 1024
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

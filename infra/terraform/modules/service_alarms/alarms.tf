@@ -8,56 +8,49 @@ locals {
 
 # --- Errors seen by viewers --------------------------------------------------------
 
-# 5xx answered by the ALB itself (no healthy target, a target that reset the connection).
-resource "aws_cloudwatch_metric_alarm" "alb_5xx_rate" {
-  count = var.origin == "alb" ? 1 : 0
-
-  alarm_name          = "${var.name}-alb-5xx-rate"
-  alarm_description   = "More than ${var.error_rate_percent}% of requests got a 5xx from the ALB itself for 3 of 5 minutes: targets unreachable or resetting; check the target groups' health and the tasks' logs."
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.error_rate_percent
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.topic_arn]
-  ok_actions          = [var.topic_arn]
-
-  metric_query {
-    id          = "rate"
-    expression  = "100 * FILL(errors, 0) / requests"
-    label       = "ALB 5xx (%)"
-    return_data = true
-  }
-
-  metric_query {
-    id = "errors"
-    metric {
+# The 5xx share of requests: answered by the ALB itself (no healthy target, a target that
+# reset the connection), by Folio per role behind it (the API's include its 503s while the
+# database is down), or, without an ALB, by API Gateway or Folio behind it (no integration
+# reachable, or the task's own).
+locals {
+  origin_error_rates = {
+    alb = {
+      origin      = "alb"
       namespace   = "AWS/ApplicationELB"
-      metric_name = "HTTPCode_ELB_5XX_Count"
+      errors      = "HTTPCode_ELB_5XX_Count"
+      requests    = "RequestCount"
       dimensions  = local.alb
-      period      = 60
-      stat        = "Sum"
+      description = "More than ${var.error_rate_percent}% of requests got a 5xx from the ALB itself for 3 of 5 minutes: targets unreachable or resetting; check the target groups' health and the tasks' logs."
+    }
+    http-api = {
+      origin      = "http_api"
+      namespace   = "AWS/ApiGateway"
+      errors      = "5xx"
+      requests    = "Count"
+      dimensions  = { ApiId = var.http_api_id }
+      description = "More than ${var.error_rate_percent}% of requests reaching API Gateway got a 5xx for 3 of 5 minutes: the task is down, restarting or failing; check the service's events and the task's logs (level ERROR)."
     }
   }
 
-  metric_query {
-    id = "requests"
-    metric {
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "RequestCount"
-      dimensions  = local.alb
-      period      = 60
-      stat        = "Sum"
-    }
-  }
+  error_rates = merge(
+    { for key, rate in local.origin_error_rates : key => rate if rate.origin == var.origin },
+    {
+      for role, suffix in var.target_group_arn_suffixes : role => {
+        namespace   = "AWS/ApplicationELB"
+        errors      = "HTTPCode_Target_5XX_Count"
+        requests    = "RequestCount"
+        dimensions  = merge(local.alb, { TargetGroup = suffix })
+        description = "More than ${var.error_rate_percent}% of ${role} requests answered 5xx for 3 of 5 minutes; read the ${role} tasks' logs (level ERROR) first."
+      }
+    },
+  )
 }
 
-# 5xx answered by Folio, per role (the API's include its 503s while the database is down).
-resource "aws_cloudwatch_metric_alarm" "target_5xx_rate" {
-  for_each = var.target_group_arn_suffixes
+resource "aws_cloudwatch_metric_alarm" "error_rate" {
+  for_each = local.error_rates
 
   alarm_name          = "${var.name}-${each.key}-5xx-rate"
-  alarm_description   = "More than ${var.error_rate_percent}% of ${each.key} requests answered 5xx for 3 of 5 minutes; read the ${each.key} tasks' logs (level ERROR) first."
+  alarm_description   = each.value.description
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.error_rate_percent
   evaluation_periods  = 5
@@ -76,9 +69,9 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_rate" {
   metric_query {
     id = "errors"
     metric {
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "HTTPCode_Target_5XX_Count"
-      dimensions  = merge(local.alb, { TargetGroup = each.value })
+      namespace   = each.value.namespace
+      metric_name = each.value.errors
+      dimensions  = each.value.dimensions
       period      = 60
       stat        = "Sum"
     }
@@ -87,9 +80,9 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_rate" {
   metric_query {
     id = "requests"
     metric {
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "RequestCount"
-      dimensions  = merge(local.alb, { TargetGroup = each.value })
+      namespace   = each.value.namespace
+      metric_name = each.value.requests
+      dimensions  = each.value.dimensions
       period      = 60
       stat        = "Sum"
     }
@@ -229,9 +222,4 @@ resource "aws_cloudwatch_metric_alarm" "database_unavailable" {
   treat_missing_data  = "notBreaching"
   alarm_actions       = [var.topic_arn]
   ok_actions          = [var.topic_arn]
-}
-
-moved {
-  from = aws_cloudwatch_metric_alarm.alb_5xx_rate
-  to   = aws_cloudwatch_metric_alarm.alb_5xx_rate[0]
 }
