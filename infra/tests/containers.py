@@ -180,7 +180,8 @@ class Task:
         self.health = "UNKNOWN"
 
     def log_tail(self, lines=15):
-        self.log.flush()
+        if not self.log.closed:  # a task run to completion has closed it
+            self.log.flush()
         return "\n".join(self.log_path.read_text().splitlines()[-lines:])
 
     def exited(self):

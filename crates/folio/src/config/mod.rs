@@ -67,9 +67,9 @@ impl Role {
 pub const DEVELOPMENT: &str = "development";
 
 /// Every `APP_ENV` accepted: a typo must not quietly mean production (or development). The
-/// deployments' names (`dev`, `prod`, as Terraform sets them), the tests' `test` and
+/// deployments' names (`dev`, `prod`, `personal`, as Terraform sets them), the tests' `test` and
 /// `scripts/bench`'s `bench` among them.
-pub const ENVIRONMENTS: [&str; 7] = [DEVELOPMENT, "test", "bench", "dev", "staging", "prod", "production"];
+pub const ENVIRONMENTS: [&str; 8] = [DEVELOPMENT, "test", "bench", "dev", "staging", "prod", "production", "personal"];
 
 /// Where to listen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
