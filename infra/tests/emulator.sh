@@ -480,21 +480,28 @@ run_personal() {
   plan_is_empty personal "plan after the rollout and rollback" || true
 }
 
+# documented_step ENV WHAT OUTCOME: docs/deploy.md's line for WHAT run in ENV, timed and recorded
+# as "ENV: OUTCOME with `line` (N s)".
+documented_step() {
+  local env=$1 what=$2 outcome=$3 line begun
+  line=$(documented "$what") || { record "$env: docs/deploy.md gives the $what command" FAILED; return 1; }
+  say "$env: $line"
+  begun=$SECONDS
+  if run_documented "$env" "$line" "$work/$env/$what.log"; then
+    record "$env: $outcome with \`$line\` ($(elapsed "$begun") s)" ok
+  else
+    tail -40 "$work/$env/$what.log" >&2
+    record "$env: $outcome with \`$line\`" FAILED
+    return 1
+  fi
+}
+
 personal_pause_and_resume() {
-  local env=personal begun line
+  local env=personal
   AWS_ENDPOINT_URL=${endpoint[$env]} "$python" "$INFRA_DIR/tests/pause.py" before --state "$work/$env/show.json" \
     --record "$work/$env/before-pause.json" >"$work/$env/pause-check.log" 2>&1 ||
     { cat "$work/$env/pause-check.log" >&2; record "personal: what there is before the pause" FAILED; }
-  line=$(documented pause) || { record "personal: docs/deploy.md gives the pause command" FAILED; return 1; }
-  say "personal: $line"
-  begun=$SECONDS
-  if run_documented "$env" "$line" "$work/$env/pause.log"; then
-    record "personal: paused with \`$line\` ($(elapsed "$begun") s)" ok
-  else
-    tail -40 "$work/$env/pause.log" >&2
-    record "personal: paused with \`$line\`" FAILED
-    return 1
-  fi
+  documented_step "$env" pause paused || return 1
   # The plan while paused is also the paused environment's price (the snapshot it keeps is the
   # data source that checks it exists).
   plan_is_empty "$env" "plan while paused" -var paused=true -out="$work/costs/personal-paused.plan" || true
@@ -506,16 +513,7 @@ personal_pause_and_resume() {
     cat "$work/$env/pause-check.log" >&2
     record "personal: paused state" FAILED
   fi
-  line=$(documented resume) || { record "personal: docs/deploy.md gives the resume command" FAILED; return 1; }
-  say "personal: $line"
-  begun=$SECONDS
-  if run_documented "$env" "$line" "$work/$env/resume.log"; then
-    record "personal: resumed with \`$line\` ($(elapsed "$begun") s)" ok
-  else
-    tail -40 "$work/$env/resume.log" >&2
-    record "personal: resumed with \`$line\`" FAILED
-    return 1
-  fi
+  documented_step "$env" resume resumed || return 1
   plan_is_empty "$env" "plan after resuming" || true
   tf "$env" show -json >"$work/$env/resumed.json"
   if AWS_ENDPOINT_URL=${endpoint[$env]} "$python" "$INFRA_DIR/tests/pause.py" resumed --state "$work/$env/resumed.json" \

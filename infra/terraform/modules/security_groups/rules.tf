@@ -6,8 +6,11 @@ locals {
 
   task_ports = { for role, spec in var.task_roles : role => { group = aws_security_group.task[role].id, port = spec.port } }
 
-  # role -> the role it calls (the site calls the API inside the VPC).
-  calls = { for role, spec in var.task_roles : role => spec.calls if spec.calls != null }
+  # role -> the role it calls (the site calls the API inside the VPC) and that role's port
+  # (resolved here: checkov cannot evaluate an index into a variable inside a rule).
+  calls = {
+    for role, spec in var.task_roles : role => { callee = spec.calls, port = var.task_roles[spec.calls].port } if spec.calls != null
+  }
 
   database_roles = [for role, spec in var.task_roles : role if spec.database]
 
@@ -92,22 +95,22 @@ resource "aws_vpc_security_group_egress_rule" "caller_to_callee" {
   for_each = local.calls
 
   security_group_id            = aws_security_group.task[each.key].id
-  description                  = "Server-side calls from the ${local.spoken[each.key]} to the ${local.spoken[each.value]}"
-  referenced_security_group_id = aws_security_group.task[each.value].id
+  description                  = "Server-side calls from the ${local.spoken[each.key]} to the ${local.spoken[each.value.callee]}"
+  referenced_security_group_id = aws_security_group.task[each.value.callee].id
   ip_protocol                  = "tcp"
-  from_port                    = var.task_roles[each.value].port
-  to_port                      = var.task_roles[each.value].port
+  from_port                    = each.value.port
+  to_port                      = each.value.port
 }
 
 resource "aws_vpc_security_group_ingress_rule" "callee_from_caller" {
   for_each = local.calls
 
-  security_group_id            = aws_security_group.task[each.value].id
+  security_group_id            = aws_security_group.task[each.value.callee].id
   description                  = "Server-side calls from the ${local.spoken[each.key]}"
   referenced_security_group_id = aws_security_group.task[each.key].id
   ip_protocol                  = "tcp"
-  from_port                    = var.task_roles[each.value].port
-  to_port                      = var.task_roles[each.value].port
+  from_port                    = each.value.port
+  to_port                      = each.value.port
 }
 
 resource "aws_vpc_security_group_egress_rule" "tasks_to_database" {
