@@ -21,6 +21,12 @@ locals {
   }
 
   all_methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+
+  behaviours = concat(
+    [for pattern in var.immutable_path_patterns : { pattern = pattern, methods = ["GET", "HEAD"], cache = local.managed.caching_optimized, forward = null }],
+    [for pattern in var.cached_api_patterns : { pattern = pattern, methods = local.all_methods, cache = local.managed.caching_optimized, forward = local.managed.all_viewer_except_host }],
+    [for pattern in var.uncached_path_patterns : { pattern = pattern, methods = local.all_methods, cache = local.managed.caching_disabled, forward = local.managed.all_viewer_except_host }],
+  )
 }
 
 resource "aws_cloudfront_distribution" "this" {
@@ -58,59 +64,27 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
-  # Fingerprinted assets: a new file gets a new name, and the origin marks them immutable
-  # for a year, so the edge keeps them. Only GET and HEAD; no viewer headers reach the
-  # origin (none are needed), and the cache key holds the path alone.
+  # Listed before the pages' default, in this order. Fingerprinted assets: a new file gets a
+  # new name, and the origin marks them immutable for a year, so the edge keeps them (GET and
+  # HEAD only; no viewer headers reach the origin, none are needed). API reads the edge may keep
+  # (the project list): cached as long as the origin's Cache-Control says, keyed by path and
+  # encoding alone, while their writes (POST with the admin token) reach the origin with every
+  # viewer header; the origin marks only anonymous, successful reads as cacheable
+  # (crates/folio/src/edge_cache.rs). Never cached, each with every viewer header: the rest of
+  # the API, the contact form, the admin, the site's health; before the default, so that
+  # caching pages can never start caching them.
   dynamic "ordered_cache_behavior" {
-    for_each = var.immutable_path_patterns
+    for_each = local.behaviours
 
     content {
-      path_pattern               = ordered_cache_behavior.value
+      path_pattern               = ordered_cache_behavior.value.pattern
       target_origin_id           = local.origin_id
       viewer_protocol_policy     = "redirect-to-https"
-      allowed_methods            = ["GET", "HEAD"]
+      allowed_methods            = ordered_cache_behavior.value.methods
       cached_methods             = ["GET", "HEAD"]
       compress                   = true
-      cache_policy_id            = local.managed.caching_optimized
-      response_headers_policy_id = local.managed.security_headers
-    }
-  }
-
-  # API reads the edge may keep (the project list): cached as long as the origin's
-  # Cache-Control says (s-maxage), keyed by path and encoding alone; its writes (POST with
-  # the admin token) reach the origin with every viewer header. The origin marks only
-  # anonymous, successful reads as cacheable (crates/folio/src/edge_cache.rs).
-  dynamic "ordered_cache_behavior" {
-    for_each = var.cached_api_patterns
-
-    content {
-      path_pattern               = ordered_cache_behavior.value
-      target_origin_id           = local.origin_id
-      viewer_protocol_policy     = "redirect-to-https"
-      allowed_methods            = local.all_methods
-      cached_methods             = ["GET", "HEAD"]
-      compress                   = true
-      cache_policy_id            = local.managed.caching_optimized
-      origin_request_policy_id   = local.managed.all_viewer_except_host
-      response_headers_policy_id = local.managed.security_headers
-    }
-  }
-
-  # Never cached, each with every viewer header: the rest of the API, the contact form, the
-  # admin, the site's health. Listed before the pages' default so that caching pages can
-  # never start caching them.
-  dynamic "ordered_cache_behavior" {
-    for_each = var.uncached_path_patterns
-
-    content {
-      path_pattern               = ordered_cache_behavior.value
-      target_origin_id           = local.origin_id
-      viewer_protocol_policy     = "redirect-to-https"
-      allowed_methods            = local.all_methods
-      cached_methods             = ["GET", "HEAD"]
-      compress                   = true
-      cache_policy_id            = local.managed.caching_disabled
-      origin_request_policy_id   = local.managed.all_viewer_except_host
+      cache_policy_id            = ordered_cache_behavior.value.cache
+      origin_request_policy_id   = ordered_cache_behavior.value.forward
       response_headers_policy_id = local.managed.security_headers
     }
   }
