@@ -35,27 +35,21 @@ resource "aws_apigatewayv2_stage" "default" {
   }
 }
 
-resource "aws_apigatewayv2_integration" "service" {
-  count = var.enabled ? 1 : 0
-
-  api_id                 = aws_apigatewayv2_api.this.id
-  description            = "The service's tasks, by their Cloud Map name"
-  integration_type       = "HTTP_PROXY"
-  integration_method     = "ANY"
-  connection_type        = "VPC_LINK"
-  connection_id          = aws_apigatewayv2_vpc_link.this.id
-  integration_uri        = var.cloud_map_service_arn
-  payload_format_version = "1.0"
-  timeout_milliseconds   = var.timeout_milliseconds
+# The service's tasks by their Cloud Map name; and for the internal paths the same tasks at a
+# path the binary answers with 404 (an HTTP API route needs a target, and has no fixed responses
+# of its own), as the ALB answers them itself.
+locals {
+  integrations = {
+    service = "The service's tasks, by their Cloud Map name"
+    blocked = "Internal paths, answered 404"
+  }
 }
 
-# Internal paths: sent to a path the binary answers with 404 (an HTTP API route needs a target,
-# and has no fixed responses of its own), as the ALB answers them itself.
-resource "aws_apigatewayv2_integration" "blocked" {
-  count = var.enabled ? 1 : 0
+resource "aws_apigatewayv2_integration" "this" {
+  for_each = var.enabled ? local.integrations : {}
 
   api_id                 = aws_apigatewayv2_api.this.id
-  description            = "Internal paths, answered 404"
+  description            = each.value
   integration_type       = "HTTP_PROXY"
   integration_method     = "ANY"
   connection_type        = "VPC_LINK"
@@ -63,7 +57,7 @@ resource "aws_apigatewayv2_integration" "blocked" {
   integration_uri        = var.cloud_map_service_arn
   payload_format_version = "1.0"
   timeout_milliseconds   = var.timeout_milliseconds
-  request_parameters     = { "overwrite:path" = var.not_found_path }
+  request_parameters     = each.key == "blocked" ? { "overwrite:path" = var.not_found_path } : null
 }
 
 resource "aws_apigatewayv2_route" "default" {
@@ -72,7 +66,7 @@ resource "aws_apigatewayv2_route" "default" {
 
   api_id    = aws_apigatewayv2_api.this.id
   route_key = "$default"
-  target    = "integrations/${aws_apigatewayv2_integration.service[0].id}"
+  target    = "integrations/${aws_apigatewayv2_integration.this["service"].id}"
 }
 
 locals {
@@ -88,5 +82,5 @@ resource "aws_apigatewayv2_route" "blocked" {
 
   api_id    = aws_apigatewayv2_api.this.id
   route_key = each.key
-  target    = "integrations/${aws_apigatewayv2_integration.blocked[0].id}"
+  target    = "integrations/${aws_apigatewayv2_integration.this["blocked"].id}"
 }
