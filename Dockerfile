@@ -1,13 +1,20 @@
 # syntax=docker/dockerfile:1.7
 # Folio's image: the static `folio` binary and the AWS RDS CA bundle on distroless/static, which
 # has no shell, no package manager and no libc (glibc is linked into the binary). The same image
-# runs as the site (`web`) and as the API (`api`); the ECS task definition's command picks.
+# runs as the site (`web`), the API (`api`) or both (`serve`); the ECS task definition's command
+# picks. Built for linux/amd64 or linux/arm64 (docker buildx build --platform ...).
 # scripts/image-test runs the binary built the same way in the same kind of root, without Docker.
 #
 # Base images are pinned by tag and digest: the digest is what is pulled, the tag says what it is.
 # To move to newer ones: docker buildx imagetools inspect <image:tag>, and update both together.
 
 FROM rust:1.95-bookworm@sha256:6258907abe69656e41cd992e0b705cdcfabcbbe3db374f92ed2d47121282d4a1 AS build
+# linux/amd64 or linux/arm64 (Graviton, the personal profile): the pipeline builds each on a
+# runner of that architecture, so the build is native and needs no cross linker. An arm64 build
+# needs both base digests to be those of the images' multi-architecture indexes (what
+# `docker buildx imagetools inspect <image:tag>` prints first); one of a single-architecture
+# manifest stops the build with "no match for platform".
+ARG TARGETARCH
 WORKDIR /src
 COPY . .
 # crt-static links glibc into the binary, so it runs with no libraries beside it. The caches
@@ -16,9 +23,14 @@ COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/usr/local/cargo/git \
     --mount=type=cache,target=/src/target \
-    RUSTFLAGS="-C target-feature=+crt-static" \
-      cargo build --release --locked --bin folio --target x86_64-unknown-linux-gnu \
-    && cp target/x86_64-unknown-linux-gnu/release/folio /folio \
+    case "$TARGETARCH" in \
+      amd64) target=x86_64-unknown-linux-gnu ;; \
+      arm64) target=aarch64-unknown-linux-gnu ;; \
+      *) echo "no Rust target for architecture '$TARGETARCH'" >&2; exit 1 ;; \
+    esac \
+    && RUSTFLAGS="-C target-feature=+crt-static" \
+      cargo build --release --locked --bin folio --target "$target" \
+    && cp "target/$target/release/folio" /folio \
     && case "$(ldd /folio 2>&1)" in \
          *"statically linked"*|*"not a dynamic executable"*) ;; \
          *) echo "folio is dynamically linked" >&2; exit 1 ;; \

@@ -164,6 +164,10 @@ def vpc_endpoint(endpoint, ctx):
 def http_api(api, ctx):
     if api.get("protocol_type") != "HTTP":
         raise PricingError(f"{api.address}: {api.get('protocol_type')} APIs are not in the price table (HTTP APIs are)")
+    if not [route for route in ctx.plan.of_type("aws_apigatewayv2_route") if route.module == api.module]:
+        # API Gateway bills no request that matches no route (a paused environment has none).
+        ctx.note("API Gateway HTTP API without routes: requests that match no route are not billed")
+        return []
     requests = ctx.table.assume("api_requests")
     return [
         ctx.line(

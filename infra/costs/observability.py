@@ -28,17 +28,37 @@ def log_lines(ctx, what, gb_per_month, retention_days, ingest_key="logs_ingest_g
     ]
 
 
+# What runs in a VPC and so sends its flow log records: a paused environment has none of it.
+VPC_TRAFFIC = ("aws_ecs_service", "aws_lb", "aws_nat_gateway", "aws_db_instance", "aws_vpc_endpoint")
+
+
 @rule("aws_cloudwatch_log_group")
 def log_group(group, ctx):
     name = group.get("name")
     if name is None:
         raise PricingError(f"{group.address}: its name is unknown before apply, so no ingestion assumption applies")
-    assumption, label = ctx.table.log_assumption(name)
+    assumption, label, writer = ctx.table.log_assumption(name)
+    if not _written(ctx, name, writer):
+        ctx.note(
+            f"CloudWatch Logs, {label}: nothing writes to these groups in this plan (nothing runs),"
+            " and what they hold expires with their retention"
+        )
+        return []
     log_class = group.get("log_group_class", "STANDARD")
     if log_class not in LOG_CLASSES:
         raise PricingError(f"{group.address}: log group class {log_class} is not in the price table")
     retention = group.get("retention_in_days") or ctx.table.assume("unexpiring_log_retention_days")
     return log_lines(ctx, label, ctx.table.assume(assumption), retention, LOG_CLASSES[log_class])
+
+
+def _written(ctx, name, writer):
+    if writer == "task":
+        family = name.lstrip("/")
+        return any(d.get("family") == family for d in ctx.plan.of_type("aws_ecs_task_definition"))
+    if writer == "vpc":
+        running = [r for r in ctx.plan.of_type(*VPC_TRAFFIC) if r.type != "aws_ecs_service" or ctx.running_tasks(r)]
+        return any(r.type != "aws_vpc_endpoint" or r.get("vpc_endpoint_type") == "Interface" for r in running)
+    return True
 
 
 @rule("aws_flow_log")

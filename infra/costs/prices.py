@@ -11,6 +11,10 @@ ASSUMPTION_FIELDS = {"value", "unit", "why"}
 COMPARISON_FIELDS = {"what", "source"}
 STATIC_SITE_FIELDS = {"s3_gb", "s3_get_requests", "s3_put_requests"}
 WHAT_IF_FIELDS = {"what", "price", "quantity", "basis", "hourly", "note"}
+LOG_GROUP_FIELDS = {"pattern", "assume", "label", "written_by"}
+# What writes to a log group, when a [[log_group]] says: "task", the task definition of the
+# group's name (none while an environment is paused); "vpc", anything running in the VPC.
+WRITERS = {"task", "vpc"}
 
 
 def dollars(usd):
@@ -75,6 +79,8 @@ class Table:
                 raise TableError(f"{source}: [comparison.{key}] has no {', '.join(sorted(needed - set(entry)))}")
         self.what_if = _section(document, "what_if", WHAT_IF_FIELDS, source)
         self.not_included = list(document.get("assumptions_note", {}).get("not_included", []))
+        # What each bill's label stands for (the environment and the variables of its plan).
+        self.labels = dict(document.get("labels", {}))
         self.used_prices = set()
         self.used_assumptions = set()
 
@@ -95,10 +101,11 @@ class Table:
         return self.assumptions[key].value
 
     def log_assumption(self, log_group_name):
-        """(assumption key, label) of the first [[log_group]] pattern matching the name."""
-        for pattern, key, label in self.log_groups:
+        """(assumption key, label, writer) of the first [[log_group]] pattern matching the name;
+        the writer is what must be in the plan for anything to be written (see WRITERS)."""
+        for pattern, key, label, writer in self.log_groups:
             if pattern.search(log_group_name):
-                return key, label
+                return key, label, writer
         raise TableError(
             f"log group {log_group_name!r}: no [[log_group]] pattern in {self.source} matches it, "
             "so its ingestion has no assumption (add one)"
@@ -165,11 +172,15 @@ def _amount(entry, field, source, where):
 
 
 def _log_group(entry, assumptions, source):
+    _known_fields(entry, LOG_GROUP_FIELDS, source, "log_group")
     pattern, key = _required(entry, "pattern", source, "log_group"), _required(entry, "assume", source, "log_group")
     label = _required(entry, "label", source, "log_group")
+    writer = entry.get("written_by")
     if key not in assumptions:
         raise TableError(f"{source}: [[log_group]] {pattern!r} names [assume.{key}], which does not exist")
+    if writer is not None and writer not in WRITERS:
+        raise TableError(f"{source}: [[log_group]] {pattern!r} written_by must be one of {sorted(WRITERS)}, not {writer!r}")
     try:
-        return re.compile(pattern), key, label
+        return re.compile(pattern), key, label, writer
     except re.error as error:
         raise TableError(f"{source}: [[log_group]] pattern {pattern!r} is not a regular expression: {error}") from error

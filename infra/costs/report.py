@@ -23,6 +23,24 @@ def render(bills, table, command):
     return "\n".join(parts)
 
 
+def readme_table(bills, table):
+    """The README's cost table: each bill running and, when a `LABEL-paused` bill was given,
+    paused, beside the other ways to host the site."""
+    by_label = {bill.label: bill for bill in bills}
+    rows = []
+    for bill in bills:
+        if bill.label.endswith("-paused") and bill.label.removesuffix("-paused") in by_label:
+            continue
+        paused = by_label.get(f"{bill.label}-paused")
+        what = table.labels.get(bill.label, "")
+        rows.append(f"| `{bill.label}`{': ' + what if what else ''} | {money(bill.total)} | "
+                    f"{money(paused.total) if paused else '—'} |")
+    for key, entry in table.comparison.items():
+        amount = money(_static_site(table, entry)) if key == "static_site" else f"about {money(entry['monthly'])}"
+        rows.append(f"| {entry['what']} | {amount} | |")
+    return "\n".join(["| Folio, per month | running | paused |", "| --- | ---: | ---: |", *rows, ""])
+
+
 def _header(table, command):
     live = (
         "fetched live from them"
@@ -47,7 +65,11 @@ Amounts are rounded to the cent; totals add the unrounded amounts.
 
 
 def _summary(bills, table):
-    rows = [f"| Folio `{bill.label}` | {money(bill.total)} | computed from its plan, below |" for bill in bills]
+    rows = [
+        f"| Folio `{bill.label}`{': ' + table.labels[bill.label] if bill.label in table.labels else ''} | "
+        f"{money(bill.total)} | computed from its plan, below |"
+        for bill in bills
+    ]
     for key, entry in table.comparison.items():
         amount = money(_static_site(table, entry)) if key == "static_site" else f"about {money(entry['monthly'])}"
         rows.append(f"| {entry['what']} | {amount} | {entry['source']} |")

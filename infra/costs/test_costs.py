@@ -208,6 +208,43 @@ class Pricing(unittest.TestCase):
         self.assertEqual(self.items(priced)["RDS backup and snapshot storage"], round(0.095, 2))
         self.assertNotIn("RDS PostgreSQL db.t4g.micro, Single-AZ", self.items(priced))
 
+    def test_a_paused_plan_pays_no_log_ingestion_where_nothing_runs_to_write_it(self):
+        groups = [
+            resource("aws_cloudwatch_log_group.serve", {"name": "/folio-test-serve", "retention_in_days": 30}),
+            resource("aws_cloudwatch_log_group.flow", {"name": "/folio-test/vpc-flow-logs", "retention_in_days": 7}),
+        ]
+        paused = self.price(plan_document(*groups))
+        self.assertFalse([line for line in paused.lines if "CloudWatch Logs" in line.item], paused.lines)
+        self.assertTrue(any("service logs: nothing writes" in note for note in paused.notes), paused.notes)
+        running = self.items(self.price(plan_document(*groups, task_definition("folio-test-serve"), database())))
+        self.assertEqual(running["CloudWatch Logs ingestion: service logs"], round(0.5 * 0.50, 2))
+        self.assertEqual(running["CloudWatch Logs ingestion: VPC flow logs"], round(1.5 * 0.50, 2))
+
+    def test_the_migrations_log_group_takes_the_one_off_figure(self):
+        group = resource("aws_cloudwatch_log_group.migrate", {"name": "/folio-test-migrate", "retention_in_days": 30})
+        items = self.items(self.price(plan_document(group, task_definition("folio-test-migrate"))))
+        self.assertEqual(items["CloudWatch Logs ingestion: one-off task logs"], round(0.001 * 0.50, 2))
+
+    def test_an_http_api_pays_for_requests_only_while_it_has_routes(self):
+        api = resource("aws_apigatewayv2_api.this", {"name": "folio-test", "protocol_type": "HTTP"})
+        route = resource("aws_apigatewayv2_route.default", {"route_key": "$default"})
+        routed = self.items(self.price(plan_document(api, route)))
+        self.assertEqual(routed["API Gateway HTTP API requests"], round(400_000 / 1e6, 2))
+        idle = self.price(plan_document(api))
+        self.assertNotIn("API Gateway HTTP API requests", self.items(idle))
+        self.assertTrue(any("match no route are not billed" in note for note in idle.notes), idle.notes)
+
+    def test_a_log_group_writer_the_table_does_not_know_is_refused(self):
+        document = {
+            "meta": {"region": "us-east-1", "hours_per_month": 730, "read": prices.datetime.date(2026, 12, 1),
+                     "fetched_live": False},
+            "assume": {"x": {"value": 1, "unit": "GB", "why": "test"}},
+            "log_group": [{"pattern": "^/x", "assume": "x", "label": "x", "written_by": "everyone"}],
+        }
+        with self.assertRaises(prices.TableError) as raised:
+            prices.Table(document, "test.toml")
+        self.assertIn("written_by", str(raised.exception))
+
     def test_a_log_group_no_pattern_matches_fails_naming_it(self):
         group = resource("aws_cloudwatch_log_group.other", {"name": "/somebody-else", "retention_in_days": 7})
         with self.assertRaises(prices.TableError) as raised:
@@ -330,9 +367,11 @@ class CommandLine(unittest.TestCase):
         self.plan = self.work / "plan.json"
         self.plan.write_text(json.dumps(plan_document(resource("aws_nat_gateway.a", {}))))
         self.document = self.work / "COSTS.md"
+        self.readme = self.work / "README.md"
+        self.readme.write_text("# Folio\n\n<!-- costs:begin generated -->\nold\n<!-- costs:end -->\n\nMore.\n")
 
     def run_costs(self, *args):
-        command = [sys.executable, str(SCRIPT), "--document", str(self.document), *args]
+        command = [sys.executable, str(SCRIPT), "--document", str(self.document), "--readme", str(self.readme), *args]
         return subprocess.run(
             command, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         )
@@ -345,6 +384,22 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(drifted.returncode, 1)
         self.assertIn("differs from what the plans give", drifted.stderr)
         self.assertIn("-| NAT gateway | 730 h | $0.045 per NAT gateway-hour | $30.00 |", drifted.stderr)
+
+    def test_the_readme_table_shows_each_profile_running_and_paused_and_is_checked(self):
+        self.assertEqual(self.run_costs("--write", f"trial={self.plan}", f"trial-paused={self.plan}").returncode, 0)
+        text = self.readme.read_text()
+        self.assertIn("| `trial` | $33.08 | $33.08 |", text)
+        self.assertNotIn("`trial-paused`", text)
+        self.assertTrue(text.startswith("# Folio\n\n<!-- costs:begin generated -->\n| Folio, per month |"), text)
+        self.assertTrue(text.endswith("<!-- costs:end -->\n\nMore.\n"), text)
+        self.readme.write_text(text.replace("$33.08 |", "$1.00 |", 1))
+        drifted = self.run_costs("--check", f"trial={self.plan}", f"trial-paused={self.plan}")
+        self.assertEqual(drifted.returncode, 1)
+        self.assertIn("README.md differs", drifted.stderr)
+        self.readme.write_text("# Folio\n")
+        unmarked = self.run_costs("--write", f"dev={self.plan}")
+        self.assertEqual(unmarked.returncode, 1)
+        self.assertIn("has no cost table between", unmarked.stderr)
 
     def test_check_fails_when_another_profile_is_added(self):
         self.run_costs("--write", f"dev={self.plan}")

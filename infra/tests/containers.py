@@ -8,12 +8,16 @@ every `aws_ecs_task_definition`, the command, the environment verbatim, the secr
 from the emulator's Secrets Manager and the port, and runs the release binary with them in the
 image's root (scripts/imageroot.py: the image's user, read-only root, the image's ENV). It
 runs each container's own health check command as ECS does (exec form, inside the container)
-and requires exit 0. In front it puts a load balancer generated from the same state: the
-ALB's listener and rules (priorities, path patterns, the origin-secret header, the default
-403), its target groups' health checks, and a CloudFront layer from the distribution's
-origin headers and cache behaviours. Through that it runs `folio verify`, checks that the
-owner's content is what the site shows, then rolls out a new task-definition revision
-registered by infra/deploy/deploy.py and rolls it back, under load, counting failures.
+and requires exit 0. In front it puts the edge generated from the same state (standins.py):
+the origin, an ALB (listener, rules, target groups' health checks) or API Gateway's HTTP API
+(routes, integrations to the Cloud Map service the tasks register in), and CloudFront (the
+origin headers, the cache behaviours with their cache and origin request policies). Through
+that it runs `folio verify`, checks that the owner's content is what the site shows, that the
+tasks' network admits the origin only and reaches AWS without NAT when they have public
+addresses, that the edge keeps pages and the project list within the bound and never keeps
+writes, the admin's reads or the forms, and that an owner's write shows within the bound; then
+it rolls out a new task-definition revision registered by infra/deploy/deploy.py and rolls it
+back, under load, counting failures.
 
 Only what names the AWS environment itself is replaced, and each replacement is printed:
   - the RDS address and port -> a TLS-only PostgreSQL 15 cluster on 127.0.0.1 (it refuses
@@ -40,9 +44,9 @@ import json
 import os
 import re
 import signal
-import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -58,35 +62,11 @@ import boto3  # noqa: E402
 import deploy  # noqa: E402
 import harness  # noqa: E402
 from imageroot import ImageRoot  # noqa: E402
+from outcome import FAILURES, Failure, die, expect  # noqa: E402
+from standins import CACHE_POLICIES, LoadBalancer, glob_regex  # noqa: E402
 
 # The compressed clock: every health-check interval and drain is divided by this.
 TIME_SCALE = 40.0
-
-# AWS-managed CloudFront cache policies the test knows how to behave like, by fixed ID.
-CACHE_POLICIES = {
-    "4135ea2d-6df8-44a3-9df3-4b5a84be39ad": None,  # CachingDisabled
-    "658327ea-f89d-4fab-a63d-7e88639e58f6": {"min": 1, "default": 86400, "max": 31536000},  # CachingOptimized
-}
-
-FAILURES = []
-
-
-def expect(condition, what):
-    print(f"{'ok  ' if condition else 'FAIL'}  {what}", flush=True)
-    if not condition:
-        FAILURES.append(what)
-    return condition
-
-
-def die(what):
-    print(f"FAIL  {what}", flush=True)
-    FAILURES.append(what)
-    raise Failure(what)
-
-
-class Failure(Exception):
-    """A requirement broken in a way that stops the scenario."""
-
 
 # --- The state -------------------------------------------------------------------------------
 
@@ -200,7 +180,8 @@ class Task:
         self.health = "UNKNOWN"
 
     def log_tail(self, lines=15):
-        self.log.flush()
+        if not self.log.closed:  # a task run to completion has closed it
+            self.log.flush()
         return "\n".join(self.log_path.read_text().splitlines()[-lines:])
 
     def exited(self):
@@ -265,276 +246,6 @@ class Task:
             die(f"{self.name} did not finish within {timeout} s:\n{self.log_tail()}")
         self.log.close()
         return code
-
-
-# --- The load balancer, generated from the state ---------------------------------------------
-
-def glob_regex(pattern):
-    """An ALB or CloudFront path pattern (`*` any characters, `?` one) as a regex."""
-    return "^" + "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + "$"
-
-
-class TargetGroup:
-    """An ALB target group: its health check, and the targets registered in it."""
-
-    def __init__(self, values):
-        self.arn, self.name, self.port = values["arn"], values["name"], values["port"]
-        check = values["health_check"][0]
-        self.path, self.matcher = check["path"], check["matcher"]
-        self.interval, self.timeout = check["interval"], check["timeout"]
-        self.healthy_threshold, self.unhealthy_threshold = check["healthy_threshold"], check["unhealthy_threshold"]
-        self.deregistration_delay = int(values["deregistration_delay"])
-        self.targets = {}  # task -> consecutive successes (>= threshold: healthy)
-
-    def accepts(self, status):
-        for part in self.matcher.split(","):
-            low, _, high = part.partition("-")
-            if int(low) <= status <= int(high or low):
-                return True
-        return False
-
-    def probe(self, task):
-        """One ALB health check of `task` on the target group's port and path."""
-        try:
-            with urllib.request.urlopen(f"http://{task.address}:{self.port}{self.path}", timeout=self.timeout) as r:
-                status = r.status
-        except urllib.error.HTTPError as e:
-            status = e.code
-        except OSError:
-            return False, "no answer"
-        return self.accepts(status), status
-
-    def healthy(self):
-        return [t for t, n in self.targets.items() if n >= self.healthy_threshold]
-
-
-class LoadBalancer:
-    """nginx standing in for CloudFront and the ALB, its configuration generated from the state.
-
-    The ALB server implements the listener's rules in priority order (path patterns and the
-    origin-secret header, ANDed within a rule; forward or fixed response) and its default
-    action; each target group is an upstream of its healthy targets (all registered targets when
-    none is healthy, as an ALB fails open). The CloudFront server adds the origin's custom
-    headers and X-Forwarded-For, and follows the distribution's cache behaviours in order."""
-
-    def __init__(self, ctx, state):
-        self.ctx = ctx
-        self.dir = ctx.work / "nginx"
-        self.dir.mkdir()
-        listeners = state.of_type("aws_lb_listener")
-        if len(listeners) != 1:
-            die(f"expected one ALB listener, found {len(listeners)}")
-        self.listener = listeners[0]["values"]
-        self.rules = sorted((r["values"] for r in state.of_type("aws_lb_listener_rule")), key=lambda r: r["priority"])
-        self.groups = {tg["values"]["arn"]: TargetGroup(tg["values"]) for tg in state.of_type("aws_lb_target_group")}
-        self.distribution = state.one("aws_cloudfront_distribution")
-        self.alb_port, self.cdn_port = harness.free_port(), harness.free_port()
-        self.origin_tls = self.check_origin_protocol()
-        (self.dir / "nginx.conf").write_text(self.config())
-        self.write_upstreams()
-        self.cmd = ["nginx", "-p", str(self.dir), "-c", str(self.dir / "nginx.conf")]
-        test = subprocess.run(self.cmd + ["-t"], capture_output=True, text=True)
-        if test.returncode != 0:
-            die(f"the generated nginx configuration is invalid:\n{test.stderr}")
-        self.proc = subprocess.Popen(self.cmd, stderr=subprocess.PIPE)
-        time.sleep(0.3)
-
-    def check_origin_protocol(self):
-        """CloudFront's origin protocol must be what the listener speaks. With HTTPS the ALB
-        layer gets a certificate for the origin's name (from a CA of the test's own) and the
-        CloudFront layer verifies it against that name, as CloudFront does."""
-        policy = self.distribution["origin"][0]["custom_origin_config"][0]["origin_protocol_policy"]
-        protocol = self.listener["protocol"]
-        if (policy, protocol) not in (("http-only", "HTTP"), ("https-only", "HTTPS")):
-            die(f"CloudFront connects to the origin with {policy} but the ALB listener speaks {protocol}")
-        if protocol != "HTTPS":
-            return None
-        name = self.distribution["origin"][0]["domain_name"]
-        key, cert = self.dir / "origin.key", self.dir / "origin.crt"
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
-                        "-addext", f"subjectAltName=DNS:{name}", "-keyout", str(key), "-out", str(cert)],
-                       check=True, capture_output=True)
-        return {"name": name, "key": key, "cert": cert}
-
-    @property
-    def cdn_url(self):
-        return f"http://127.0.0.1:{self.cdn_port}"
-
-    def client_tls(self):
-        """For a request straight to the ALB layer: its certificate, without the name check
-        (the request goes to 127.0.0.1, not to the origin's name)."""
-        if not self.origin_tls:
-            return None
-        context = ssl.create_default_context(cafile=str(self.origin_tls["cert"]))
-        context.check_hostname = False
-        return context
-
-    @property
-    def origin(self):
-        return "https" if self.origin_tls else "http"
-
-    @property
-    def alb_url(self):
-        return f"{self.origin}://127.0.0.1:{self.alb_port}"
-
-    def upstream(self, arn):
-        return "tg_" + re.sub(r"[^a-z0-9]", "_", self.groups[arn].name.lower())
-
-    def action(self, action):
-        """nginx directives for one ALB action."""
-        kind = action["type"]
-        if kind == "forward":
-            return f"proxy_pass http://{self.upstream(action['target_group_arn'])}$request_uri;"
-        if kind == "fixed-response":
-            fixed = action["fixed_response"][0]
-            body = json.dumps(fixed.get("message_body") or "")
-            return f"default_type {fixed['content_type']}; return {fixed['status_code']} {body};"
-        die(f"the test cannot act like an ALB {kind} action")
-
-    def rule_maps(self):
-        """One nginx map per condition, one per rule (all conditions true), and the action
-        chosen by the first rule that matches, in priority order."""
-        maps, rule_vars = [], []
-        for n, rule in enumerate(self.rules):
-            parts = []
-            for c, condition in enumerate(rule["condition"]):
-                var = f"$r{n}_c{c}"
-                if condition.get("path_pattern"):
-                    lines = "".join(f'  "~{glob_regex(p)}" 1;\n' for p in condition["path_pattern"][0]["values"])
-                    maps.append(f"map $path_only {var} {{\n  default 0;\n{lines}}}\n")
-                elif condition.get("http_header"):
-                    header = condition["http_header"][0]
-                    name = "$http_" + header["http_header_name"].lower().replace("-", "_")
-                    # Header values match case-insensitively, with * and ? wildcards.
-                    lines = "".join(f'  "~*{glob_regex(v)}" 1;\n' for v in header["values"])
-                    maps.append(f"map {name} {var} {{\n  default 0;\n{lines}}}\n")
-                else:
-                    die(f"the test cannot evaluate ALB condition {condition}")
-                parts.append(var)
-            rule_vars.append(f"$r{n}")
-            maps.append(f'map "{"".join(parts)}" $r{n} {{\n  default 0;\n  "{"1" * len(parts)}" 1;\n}}\n')
-        choices = "".join(f'  "~^{"." * n}1" rule{n};\n' for n in range(len(self.rules)))
-        maps.append(f'map "{"".join(rule_vars)}" $alb_rule {{\n  default listener_default;\n{choices}}}\n')
-        return "".join(maps)
-
-    def alb_server(self):
-        """Each rule's action, and the listener's default, is an internal location; the
-        request goes to the one $alb_rule names, keeping its original URI for the target."""
-        actions = {f"rule{n}": rule["action"] for n, rule in enumerate(self.rules)}
-        actions["listener_default"] = self.listener["default_action"]
-        locations = []
-        for name, action in actions.items():
-            if len(action) != 1:
-                die(f"the test handles ALB rules with one action ({name} has {len(action)})")
-            locations.append(f"    location = /__alb/{name} {{ internal; {self.action(action[0])} }}\n")
-        tls = ""
-        if self.origin_tls:
-            tls = f" ssl;\n    ssl_certificate {self.origin_tls['cert']}; ssl_certificate_key {self.origin_tls['key']}"
-        return (f"  server {{\n    listen 127.0.0.1:{self.alb_port}{tls};\n"
-                "    proxy_http_version 1.1; proxy_set_header Connection \"\";\n"
-                "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-                "    proxy_set_header X-Forwarded-Proto $scheme;\n"
-                "    location / { rewrite ^ /__alb/$alb_rule last; }\n" + "".join(locations) + "  }\n")
-
-    def cdn_server(self):
-        origin = self.distribution["origin"]
-        if len(origin) != 1:
-            die("the test handles a distribution with one origin")
-        headers = "".join(f"      proxy_set_header {h['name']} {json.dumps(h['value'])};\n"
-                          for h in origin[0].get("custom_header", []))
-        behaviours = sorted(self.distribution.get("ordered_cache_behavior", []), key=lambda b: b.get("precedence", 0))
-        locations = []
-        for behaviour in [*behaviours, self.distribution["default_cache_behavior"][0]]:
-            policy_id = behaviour.get("cache_policy_id")
-            if policy_id not in CACHE_POLICIES:
-                die(f"cache policy {policy_id} is not one the test knows (add it to CACHE_POLICIES)")
-            policy = CACHE_POLICIES[policy_id]
-            cache = ("      proxy_cache_bypass 1; proxy_no_cache 1;\n" if policy is None else
-                     f"      proxy_cache edge; proxy_cache_key $uri; proxy_cache_valid 200 {policy['default']}s;\n")
-            pattern = behaviour.get("path_pattern")
-            match = f"~ {glob_regex(pattern)}" if pattern else "/"
-            locations.append(f"    location {match} {{\n      proxy_pass {self.origin}://127.0.0.1:{self.alb_port};\n{headers}{cache}"
-                             "      add_header X-Cache $upstream_cache_status always;\n    }\n")
-        verify = ""
-        if self.origin_tls:
-            verify = (f"    proxy_ssl_verify on; proxy_ssl_trusted_certificate {self.origin_tls['cert']};\n"
-                      f"    proxy_ssl_name {self.origin_tls['name']}; proxy_ssl_server_name on;\n")
-        return (f"  server {{\n    listen 127.0.0.1:{self.cdn_port};\n{verify}"
-                "    proxy_http_version 1.1; proxy_set_header Connection \"\";\n"
-                "    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-                "    proxy_set_header Host $host;\n" + "".join(locations) + "  }\n")
-
-    def config(self):
-        d = self.dir
-        return (f"daemon off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n"
-                "events { worker_connections 4096; }\nhttp {\n  access_log off;\n"
-                f"  client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;\n"
-                f"  uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n"
-                f"  proxy_cache_path {d}/cache keys_zone=edge:1m;\n"
-                # Clients connect per request: a reload closes idle client keep-alive connections,
-                # which an ALB never does (see scripts/reliability); upstream connections are kept.
-                "  keepalive_timeout 0;\n"
-                "  map $request_uri $path_only { \"~^(?<p>[^?]*)\" $p; }\n"
-                # An ALB does not retry a request on another target.
-                "  proxy_next_upstream off;\n"
-                f"  include {d}/upstreams.conf;\n" + self.rule_maps() + self.alb_server() + self.cdn_server() + "}\n")
-
-    def write_upstreams(self):
-        blocks = []
-        for arn, group in self.groups.items():
-            targets = group.healthy() or list(group.targets)
-            servers = "".join(f"    server {t.address}:{group.port};\n" for t in targets) or "    server 127.0.0.1:9 down;\n"
-            blocks.append(f"  upstream {self.upstream(arn)} {{\n{servers}    keepalive 16;\n  }}\n")
-        (self.dir / "upstreams.conf").write_text("".join(blocks))
-
-    def workers(self):
-        """The nginx worker processes (the master's children) running now."""
-        path = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
-        return set(path.read_text().split()) if path.exists() else set()
-
-    def reload(self):
-        """Applies the new targets, and returns once no worker of the old configuration is
-        left: `nginx -s reload` only signals the master, and on a busy machine the old workers
-        may route requests to a deregistered target for a second or more. An ALB switches at
-        once; this waits until nginx has too."""
-        self.write_upstreams()
-        before = self.workers()
-        subprocess.run(self.cmd + ["-s", "reload"], check=True, capture_output=True)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            now = self.workers()
-            if now and not now & before:
-                return
-            time.sleep(0.05)
-        die("nginx did not replace its workers within 15 s of a reload")
-
-    def register(self, arn, task):
-        """Registers `task` and waits until the target group's health check finds it healthy
-        `healthy_threshold` times in a row, as a new target must before it gets traffic."""
-        group = self.groups[arn]
-        group.targets[task] = 0
-        deadline = time.monotonic() + (group.healthy_threshold + 2) * group.interval / TIME_SCALE + 20
-        detail = None
-        while group.targets[task] < group.healthy_threshold:
-            if time.monotonic() > deadline or task.exited() is not None:
-                die(f"{task.name} never passed the target group {group.name} health check "
-                    f"({group.path}, matcher {group.matcher}): last answer {detail}\n{task.log_tail()}")
-            ok, detail = group.probe(task)
-            group.targets[task] = group.targets[task] + 1 if ok else 0
-            time.sleep(group.interval / TIME_SCALE)
-        self.reload()
-        return detail
-
-    def deregister(self, arn, task):
-        """Takes `task` out of rotation and waits the (compressed) deregistration delay."""
-        group = self.groups[arn]
-        group.targets.pop(task, None)
-        self.reload()
-        time.sleep(group.deregistration_delay / TIME_SCALE)
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait()
 
 
 # --- CloudWatch Logs filter patterns ----------------------------------------------------------
@@ -678,14 +389,25 @@ class Service:
         self.desired = values["desired_count"]
         self.max_percent = values["deployment_maximum_percent"]
         self.min_percent = values["deployment_minimum_healthy_percent"]
-        balancer = values["load_balancer"][0]
-        self.target_group, self.container_name = balancer["target_group_arn"], balancer["container_name"]
-        self.container_port = balancer["container_port"]
-        self.dns_name = None
+        self.dns_name, registry = None, None
         for registry in values.get("service_registries", []):
             discovery = ctx.state.one("aws_service_discovery_service", arn=registry["registry_arn"])
             namespace = ctx.state.one("aws_service_discovery_private_dns_namespace", id=discovery["dns_config"][0]["namespace_id"])
             self.dns_name = f"{discovery['name']}.{namespace['name']}"
+        balancers = values.get("load_balancer") or []
+        if balancers:
+            # Behind an ALB: the target group the tasks register in, at the container's port.
+            self.target, self.container_name = balancers[0]["target_group_arn"], balancers[0]["container_name"]
+            self.container_port = balancers[0]["container_port"]
+        elif registry and registry["registry_arn"] in lb.groups:
+            # Behind API Gateway: the Cloud Map service its integration sends to, at the port ECS
+            # registers (an SRV record's), which must be the container's.
+            if not registry.get("port"):
+                die(f"{self.name} registers in Cloud Map without a port (an SRV record and service_registries.port): "
+                    "API Gateway could not reach its tasks")
+            self.target, self.container_name, self.container_port = registry["registry_arn"], None, registry["port"]
+        else:
+            die(f"{self.name} has no load balancer and no Cloud Map registration the origin sends to")
         self.tasks = []
         self.stop_timeout = 30
 
@@ -695,19 +417,20 @@ class Service:
 
     def start_tasks(self, arn, count, label):
         family, revision, containers = self.containers(arn)
-        container = next((c for c in containers if c["name"] == self.container_name), None)
-        if container is None:
-            die(f"{self.name}: the load balancer names container {self.container_name}, which {family} does not have")
+        serving = [c for c in containers if c.get("portMappings")]
+        container = next((c for c in serving if self.container_name in (None, c["name"])), None)
+        if container is None or (self.container_name is None and len(serving) != 1):
+            die(f"{self.name}: the origin sends to container {self.container_name or 'with a port'}, which {family} "
+                f"does not have (or has {len(serving)} of)")
         ports = [m["containerPort"] for m in container.get("portMappings", [])]
         if self.container_port not in ports:
-            die(f"{self.name}: the load balancer sends to port {self.container_port}; the container maps {ports}")
+            die(f"{self.name}: the origin sends to port {self.container_port}; the container maps {ports}")
         self.stop_timeout = container.get("stopTimeout", 30)
         tasks = [Task(self.ctx, family, revision, container, f"{label}{n}") for n in range(count)]
         for task in tasks:
             detail = task.wait_healthy()
-            answer = self.lb.register(self.target_group, task)
-            print(f"  {task.name} on {task.address}: container health check passed ({detail}); "
-                  f"target group health check answered {answer}")
+            answer = self.lb.register(self.target, task, self.container_port)
+            print(f"  {task.name} on {task.address}: container health check passed ({detail}); {answer}")
         self.tasks.extend(tasks)
         self.publish()
         return tasks
@@ -717,7 +440,7 @@ class Service:
             self.dns.register(self.dns_name, [t.address for t in self.tasks])
 
     def stop_task(self, task):
-        self.lb.deregister(self.target_group, task)
+        self.lb.deregister(self.target, task)
         self.tasks.remove(task)
         self.publish()
         code = task.stop(self.stop_timeout / TIME_SCALE * 4)
@@ -759,13 +482,19 @@ def get(url, headers=None, context=None):
         return e.code, e.headers, e.read().decode(errors="replace")
 
 
-def post(url, body, headers):
-    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+def request(method, url, body, headers):
+    """A request with a body; (status, headers, text)."""
+    message = urllib.request.Request(url, data=body.encode(), headers=headers, method=method)
     try:
-        with urllib.request.urlopen(request, timeout=10) as r:
-            return r.status, r.read().decode(errors="replace")
+        with urllib.request.urlopen(message, timeout=10) as r:
+            return r.status, r.headers, r.read().decode(errors="replace")
     except urllib.error.HTTPError as e:
-        return e.code, e.read().decode(errors="replace")
+        return e.code, e.headers, e.read().decode(errors="replace")
+
+
+def post(url, body, headers):
+    status, _, text = request("POST", url, body, headers)
+    return status, text
 
 
 # --- The scenario ------------------------------------------------------------------------------
@@ -806,18 +535,32 @@ def run_one_off(ctx, family, revision, containers):
             raise Failure(task.name)
 
 
+def data_service(services):
+    """The service that holds the admin token and the database: the API, or the single service."""
+    found = [s for s in services.values() if s.tasks and "ADMIN_TOKEN" in s.tasks[0].env]
+    if len(found) != 1:
+        die(f"expected one service with the admin token, found {[s.name for s in found]}")
+    return found[0]
+
+
+def origin_headers(lb):
+    """The custom headers CloudFront adds to each origin request (the origin secret)."""
+    return {h["name"]: h["value"] for h in lb.distribution["origin"][0].get("custom_header", [])}
+
+
 def check_through_the_edge(args, ctx, lb, services):
-    api = next(s for s in services.values() if s.dns_name)
+    api = data_service(services)
     token = api.tasks[0].env["ADMIN_TOKEN"]
     verify = subprocess.run([str(args.binary), "verify", lb.cdn_url, "--timeout", "10"], capture_output=True, text=True)
     print(verify.stdout.rstrip())
-    expect(verify.returncode == 0, f"folio verify {lb.cdn_url} (through the generated CloudFront and ALB) passes"
+    expect(verify.returncode == 0, f"folio verify {lb.cdn_url} (through the generated CloudFront and {lb.origin.kind}) passes"
            + ("" if verify.returncode == 0 else f": {verify.stderr}"))
     status, _, body = get(lb.cdn_url + "/")
     expect(status == 200 and OWNER in body, f"the home page through the edge shows the owner's name ({OWNER}), not the demo's")
     expect("Jordan Avery" not in body, "and nothing of the built-in demo owner")
-    status, _, body = get(lb.alb_url + "/", context=lb.client_tls())
-    expect(status == 403, f"the ALB answers a request without the origin header with 403 (got {status})")
+    for path in ("/", "/api/projects"):
+        status, _, body = get(lb.origin_url + path, context=lb.client_tls())
+        expect(status == 403, f"the origin ({lb.origin.kind}) answers {path} without the origin header with 403 (got {status})")
     status, _, _ = get(lb.cdn_url + "/api/metrics")
     expect(status == 404, f"/api/metrics through the edge is 404 (got {status})")
     status, _, body = get(f"http://{api.tasks[0].address}:{api.container_port}/api/metrics")
@@ -826,15 +569,19 @@ def check_through_the_edge(args, ctx, lb, services):
     status, body = post(lb.cdn_url + "/api/projects", json.dumps({"title": title, "description": "Through the edge"}),
                         {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
     expect(status == 201, f"a project written through the edge with the emulator's ADMIN_TOKEN is stored (got {status}: {body[:200]})")
+    # Read where a miss of the edge goes (the edge may hold /projects for its bound; see edge_caching).
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        status, _, body = get(lb.cdn_url + "/projects")
+        status, _, body = get(lb.origin_url + "/projects", headers=origin_headers(lb), context=lb.client_tls())
         if title in body:
             break
         time.sleep(0.5)
-    expect(title in body, "the site (folio web) shows it on /projects, read from the API at its Cloud Map name")
-    cached = [b for b in ctx.state.one("aws_cloudfront_distribution").get("ordered_cache_behavior", [])
-              if CACHE_POLICIES.get(b.get("cache_policy_id"))]
+    reader = "the site (folio web) shows it on /projects, read from the API at its Cloud Map name"
+    if len(services) == 1:
+        reader = "the site shows it on /projects (folio serve reads the API in-process)"
+    expect(title in body, reader)
+    cached = [b for b in lb.distribution.get("ordered_cache_behavior", [])
+              if CACHE_POLICIES.get(b.get("cache_policy_id")) and b["path_pattern"].startswith("/assets/")]
     for behaviour in cached:
         asset = re.search(r'href="(/assets/[^"]+)"', get(lb.cdn_url + "/")[2])
         if not asset or not re.match(glob_regex(behaviour["path_pattern"]), asset.group(1)):
@@ -843,6 +590,83 @@ def check_through_the_edge(args, ctx, lb, services):
         status, headers, _ = get(lb.cdn_url + asset.group(1))
         expect(headers.get("X-Cache") == "HIT", f"{asset.group(1)} is served from the edge cache the second time "
                f"({behaviour['path_pattern']}, got X-Cache {headers.get('X-Cache')})")
+
+
+# How stale an answer the edge may serve: s-maxage plus stale-while-revalidate, at most this
+# (docs/edge-load.md, "How fresh"). A second cache layer (CloudFront's regional caches) can
+# double it; the stand-in has one.
+EDGE_BOUND_SECONDS = 60
+
+
+def kept_for(headers):
+    """s-maxage + stale-while-revalidate of a Cache-Control, or None when it lets no shared cache keep it."""
+    value = headers.get("Cache-Control") or ""
+    fields = dict(re.findall(r"([a-z-]+)=(\d+)", value))
+    if "s-maxage" not in fields or "no-store" in value or "private" in value:
+        return None
+    return int(fields["s-maxage"]) + int(fields.get("stale-while-revalidate", 0))
+
+
+def edge_caching(ctx, lb, services):
+    """Pages and the project list come from the edge within the bound, whatever the query
+    string; writes, the admin's reads, the contact form and health checks always reach the origin."""
+    token = data_service(services).tasks[0].env["ADMIN_TOKEN"]
+    auth = {"Authorization": f"Bearer {token}"}
+    for path in ("/", "/about", "/projects", "/api/projects"):
+        get(lb.cdn_url + path)
+        status, headers, _ = get(lb.cdn_url + path)
+        seconds = kept_for(headers)
+        expect(status == 200 and headers.get("X-Cache") == "HIT" and seconds is not None and seconds <= EDGE_BOUND_SECONDS,
+               f"{path}: the edge answers again from its copy (X-Cache {headers.get('X-Cache')}), kept at most "
+               f"{seconds} s by the origin's Cache-Control (bound {EDGE_BOUND_SECONDS} s)")
+    status, headers, _ = get(lb.cdn_url + "/about?utm_source=a-visitor")
+    expect(headers.get("X-Cache") == "HIT", f"a query string is not in the cache key: /about?... is the same copy "
+           f"(X-Cache {headers.get('X-Cache')})")
+    body = json.dumps({"title": "Twice", "description": "The same write, twice"})
+    ids = []
+    for _ in range(2):
+        status, _, answer = request("POST", lb.cdn_url + "/api/projects", body, {"Content-Type": "application/json", **auth})
+        ids.append(json.loads(answer).get("id") if status == 201 else status)
+    expect(len(set(ids)) == 2 and all(isinstance(i, str) for i in ids), f"two identical writes through the edge both reach the origin: {ids}")
+    for path, headers in (("/api/contact-messages", auth), ("/contact", {}), ("/health", {}), ("/api/health", {})):
+        answers = [get(lb.cdn_url + path, headers=headers) for _ in range(2)]
+        caches = [h.get("X-Cache") for _, h, _ in answers]
+        expect(all(s == 200 for s, _, _ in answers) and caches == ["BYPASS", "BYPASS"],
+               f"{path} is never kept by the edge (X-Cache {caches})")
+
+
+class EdgeFreshness:
+    """A write by the owner, and how long the edge goes on serving the list without it: polled in
+    the background while the rollouts run, so that waiting out the bound costs no time."""
+
+    def __init__(self, lb, services):
+        self.lb, self.seen, self.stale = lb, None, 0
+        token = data_service(services).tasks[0].env["ADMIN_TOKEN"]
+        get(lb.cdn_url + "/api/projects")
+        self.title = f"Fresh {int(time.time())}"
+        status, _, _ = request("POST", lb.cdn_url + "/api/projects", json.dumps({"title": self.title, "description": "x"}),
+                               {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        self.written = time.monotonic()
+        expect(status == 201, f"the owner writes {self.title!r} through the edge (got {status})")
+        self.thread = threading.Thread(target=self.poll, daemon=True)
+        self.thread.start()
+
+    def poll(self):
+        deadline = self.written + EDGE_BOUND_SECONDS + 15
+        while time.monotonic() < deadline:
+            status, _, body = get(self.lb.cdn_url + "/api/projects")
+            if status == 200 and self.title in body:
+                self.seen = time.monotonic() - self.written
+                return
+            self.stale += status == 200
+            time.sleep(0.5)
+
+    def finish(self):
+        self.thread.join()
+        expect(self.stale > 0, f"after the write the edge went on serving its copy of /api/projects ({self.stale} times)")
+        expect(self.seen is not None and self.seen <= EDGE_BOUND_SECONDS,
+               f"and the new project showed at the edge {self.seen if self.seen is None else round(self.seen, 1)} s "
+               f"after the write (bound {EDGE_BOUND_SECONDS} s)")
 
 
 def rollout(args, ctx, lb, services, tag, what):
@@ -886,11 +710,12 @@ def rollout(args, ctx, lb, services, tag, what):
 
 
 def database_outage(ctx, lb, services):
-    """The database stops. The API must stay in rotation (its target group accepts 503, its
-    container check is --liveness), answer 503 fast, and log the line the database-unavailable
-    alarm's metric filter counts; the site keeps serving. Then the database returns."""
-    api = next(s for s in services.values() if s.dns_name)
-    group = lb.groups[api.target_group]
+    """The database stops. The API must stay in rotation (its target group accepts 503, or,
+    behind API Gateway, its container check alone decides and --liveness passes), answer 503
+    fast, and log the line the database-unavailable alarm's metric filter counts; the site keeps
+    serving, and the edge keeps serving its copy of the project list. Then the database returns."""
+    api = data_service(services)
+    group = lb.groups[api.target]
     alarm_filters = [f["values"] for f in ctx.state.of_type("aws_cloudwatch_log_metric_filter")]
     if not expect(len(alarm_filters) == 1, f"one log metric filter (the database-unavailable alarm's), found {len(alarm_filters)}"):
         return
@@ -901,16 +726,24 @@ def database_outage(ctx, lb, services):
         deadline = time.monotonic() + 20
         answers = []
         while time.monotonic() < deadline:
-            answers = [group.probe(t) for t in api.tasks]
+            answers = [group.probe(t) if hasattr(group, "probe") else (True, direct_status(t, api)) for t in api.tasks]
             if all(status == 503 for _, status in answers):
                 break
             time.sleep(0.3)
-        expect(all(ok and status == 503 for ok, status in answers),
-               f"database down: the API target group's check gets 503 and keeps every API task in rotation ({answers})")
+        if hasattr(group, "probe"):
+            expect(all(ok and status == 503 for ok, status in answers),
+                   f"database down: the API target group's check gets 503 and keeps every API task in rotation ({answers})")
         checks = [t.health_check() for t in api.tasks]
         expect(all(ok for ok, _ in checks), f"and each API container's own health check passes (alive): {checks}")
-        status, headers, _ = get(lb.cdn_url + "/api/projects")
-        expect(status == 503 and "Retry-After" in headers, f"/api/projects through the edge answers 503 with Retry-After (got {status})")
+        if not hasattr(group, "probe"):
+            expect(all(ok for ok, _ in checks) and all(t in group.targets for t in api.tasks),
+                   f"database down: every task stays registered in Cloud Map {group.name} (ECS keeps a task whose "
+                   f"container check passes), so API Gateway keeps sending to it ({answers})")
+        status, headers, _ = get(lb.origin_url + "/api/projects", headers=origin_headers(lb), context=lb.client_tls())
+        expect(status == 503 and "Retry-After" in headers, f"/api/projects at the origin answers 503 with Retry-After (got {status})")
+        status, _, body = get(lb.cdn_url + "/api/projects")
+        expect(status == 200 and body.startswith("["), f"and the edge keeps answering with its copy of the list "
+               f"(stale-if-error; got {status})")
         status, _, body = get(lb.cdn_url + "/")
         expect(status == 200 and OWNER in body, f"the site's home page still answers 200 (got {status})")
         time.sleep(1)
@@ -927,6 +760,51 @@ def database_outage(ctx, lb, services):
     expect(get(lb.cdn_url + "/api/health")[0] == 200, "the database is back: /api/health answers 200 again, no task replaced")
 
 
+def direct_status(task, service):
+    """What the task's own health endpoint answers (no load balancer probes behind API Gateway)."""
+    return get(f"http://{task.address}:{service.container_port}/api/health")[0]
+
+
+def network_paths(state, lb):
+    """Where each service's tasks can reach and be reached from, read from the state: every
+    subnet routes 0.0.0.0/0 through a NAT gateway, or through the internet gateway for tasks with
+    a public address of their own (no NAT); HTTPS (ECR, Secrets Manager, CloudWatch Logs) is open
+    outbound; inbound only the origin (the ALB's or the VPC link's group), the role that calls
+    this one, and monitoring."""
+    routes = {}
+    for route in state.of_type("aws_route"):
+        if route["values"].get("destination_cidr_block") == "0.0.0.0/0":
+            routes[route["values"]["route_table_id"]] = route["values"]
+    tables = {a["values"]["subnet_id"]: a["values"]["route_table_id"] for a in state.of_type("aws_route_table_association")}
+    origin_groups = {g for lb_values in state.of_type("aws_lb") for g in lb_values["values"]["security_groups"]}
+    origin_groups |= {g for link in state.of_type("aws_apigatewayv2_vpc_link") for g in link["values"]["security_group_ids"]}
+    task_groups = {g for svc in state.of_type("aws_ecs_service") for g in svc["values"]["network_configuration"][0]["security_groups"]}
+    rules = [r["values"] | {"kind": r["type"]} for r in state.of_type("aws_vpc_security_group_ingress_rule")
+             + state.of_type("aws_vpc_security_group_egress_rule")]
+    for service in state.of_type("aws_ecs_service"):
+        network = service["values"]["network_configuration"][0]
+        name, public = service["values"]["name"], network["assign_public_ip"]
+        ways = set()
+        for subnet in network["subnets"]:
+            route = routes.get(tables.get(subnet), {})
+            ways.add("NAT" if route.get("nat_gateway_id") else "internet gateway" if route.get("gateway_id") else "none")
+        through = ways.pop() if len(ways) == 1 else f"mixed {sorted(ways)}"
+        expect(through == "NAT" or (through == "internet gateway" and public),
+               f"{name}: the tasks' subnets route to the internet through the {through}"
+               + (" and each task has a public address" if public else ""))
+        groups = set(network["security_groups"])
+        egress = [r for r in rules if r["kind"].endswith("egress_rule") and r["security_group_id"] in groups]
+        expect(any(r.get("cidr_ipv4") == "0.0.0.0/0" and r["from_port"] <= 443 <= r["to_port"] for r in egress),
+               f"{name}: HTTPS is open outbound, so ECR pulls, Secrets Manager and CloudWatch Logs go the same way")
+        ingress = [r for r in rules if r["kind"].endswith("ingress_rule") and r["security_group_id"] in groups]
+        strangers = [r for r in ingress if r.get("cidr_ipv4") in ("0.0.0.0/0", None) and r.get("prefix_list_id") is None
+                     and r.get("referenced_security_group_id") not in origin_groups | task_groups
+                     and not r.get("description", "").startswith("Metrics")]
+        expect(ingress and not strangers and not any(r.get("cidr_ipv4") == "0.0.0.0/0" for r in ingress),
+               f"{name}: inbound only from the {lb.origin.kind}, the services that call it and monitoring "
+               f"({len(ingress)} rules{'; others: ' + str(strangers) if strangers else ''})")
+
+
 def smtp_port(url):
     """The port the mailer connects to for `url` (lettre's defaults when none is given)."""
     parsed = urllib.parse.urlsplit(url)
@@ -941,7 +819,7 @@ def contact_mail(ctx, lb, services):
     """With mail enabled: the SMTP_URL's port is one the API's security group lets out, and a
     message sent with the site's contact form reaches the mail server (a local SMTP sink
     standing where the provider would be) addressed to CONTACT_TO."""
-    api = next(s for s in services.values() if s.dns_name)
+    api = data_service(services)
     env = api.tasks[0].env
     if "SMTP_URL" not in env:
         expect("CONTACT_TO" not in env and "CONTACT_FROM" not in env,
@@ -1022,10 +900,14 @@ def main(argv):
         ctx = Context(args, state, cluster)
         prepare_database(ctx, state)
         dns = Dns(args.work, ctx.image)
-        lb = LoadBalancer(ctx, state)
-        rules = ", ".join(f"{r['priority']}: {r['action'][0]['type']}" for r in lb.rules)
-        print(f"  load balancer from the state: listener default {lb.listener['default_action'][0]['type']}, rules {rules}; "
-              f"target groups " + ", ".join(f"{g.name} ({g.path} -> {g.matcher})" for g in lb.groups.values()))
+        lb = LoadBalancer(args.work, state, TIME_SCALE)
+        print(f"  the edge from the state: CloudFront, then the {lb.describe()}")
+        architectures = {p["cpu_architecture"] for d in state.of_type("aws_ecs_task_definition")
+                         for p in d["values"].get("runtime_platform") or []}
+        if architectures - {"X86_64"}:
+            print(f"  the task definitions ask for {', '.join(sorted(architectures))}: in AWS the pipeline's image of "
+                  "that architecture runs them; here the x86_64 build of the same commit does")
+        network_paths(state, lb)
         for definition in one_off_definitions(state):
             run_one_off(ctx, definition["family"], definition["revision"], json.loads(definition["container_definitions"]))
         for values in sorted((s["values"] for s in state.of_type("aws_ecs_service")), key=lambda v: not v.get("service_registries")):
@@ -1033,14 +915,17 @@ def main(argv):
             services[service.name] = service
             service.start_tasks(service.task_definition, service.desired, "t")
         check_through_the_edge(args, ctx, lb, services)
+        edge_caching(ctx, lb, services)
         contact_mail(ctx, lb, services)
         database_outage(ctx, lb, services)
+        freshness = EdgeFreshness(lb, services)
         previous = boto3.client("ssm").get_parameter(Name=args.tag_parameter)["Parameter"]["Value"] \
             if args.tag_parameter in [p["Name"] for p in boto3.client("ssm").describe_parameters()["Parameters"]] else "initial"
         new_tag = f"rollout{int(time.time())}"
         rollout(args, ctx, lb, services, new_tag, f"rollout to {new_tag}")
         rotate_master_password(args, ctx, lb, services)
         rollout(args, ctx, lb, services, previous, f"rollback to {previous}")
+        freshness.finish()
         harness.say(f"{args.label}: stopping every task")
         for service in services.values():
             for task in list(service.tasks):

@@ -3,8 +3,8 @@
 read from what Terraform really created (`terraform show -json`).
 
 - Every CloudWatch alarm's dimensions name resources of this state (the load balancer and
-  target groups by ARN suffix, the cluster and services by name, the distribution, the
-  database instance, the metric filter's namespace), and it notifies an SNS topic of this
+  target groups by ARN suffix, the cluster and services by name, the distribution, the HTTP
+  API, the database instance, the metric filter's namespace), and it notifies an SNS topic of this
   state, on alarm and on recovery. A dimension naming nothing would leave the alarm silent.
 - The deploy role trusts the GitHub environment alone, not a branch.
 - The distribution caches /assets/* with a caching policy and nothing else.
@@ -36,6 +36,7 @@ def alarms(state):
         "ServiceName": {r["values"]["name"] for r in state.of_type("aws_ecs_service")},
         "DistributionId": {r["values"]["id"] for r in state.of_type("aws_cloudfront_distribution")},
         "DBInstanceIdentifier": {r["values"]["identifier"] for r in state.of_type("aws_db_instance")},
+        "ApiId": {r["values"]["id"] for r in state.of_type("aws_apigatewayv2_api")},
         "Region": {"Global"},
     }
     topics = {r["values"]["arn"] for r in state.of_type("aws_sns_topic")}

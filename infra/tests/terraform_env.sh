@@ -8,8 +8,8 @@ INFRA_DIR="$FOLIO_ROOT/infra"
 TF_DIR="$INFRA_DIR/terraform"
 TF_PLUGIN_MIRROR=${TF_PLUGIN_MIRROR:-/opt/tf-plugins}
 
-# Every Terraform root: the two environments and the state bootstrap.
-TF_ROOTS=(environments/dev environments/prod bootstrap)
+# Every Terraform root: the environments and the state bootstrap.
+TF_ROOTS=(environments/dev environments/prod environments/personal bootstrap)
 
 # use_plugin_mirror DIR: write a CLI config under DIR and export it.
 use_plugin_mirror() {

@@ -20,6 +20,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::{Config, Cors};
 use crate::middleware::{self, Observer, REQUEST_ID};
+use crate::{edge_cache, origin};
 
 /// The whole application for one process.
 pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, metrics: Arc<Metrics>) -> Router {
@@ -42,7 +43,9 @@ pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, m
     router
         .layer(axum::middleware::from_fn(middleware::require_host))
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(edge_cache::policy))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(from_fn_with_state(config.http.origin_secrets.clone(), origin::guard))
         .layer(from_fn_with_state(observer, middleware::observe))
         .layer(from_fn_with_state(config.http.proxies.clone(), middleware::security_headers))
 }

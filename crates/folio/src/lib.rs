@@ -4,9 +4,11 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod edge_cache;
 pub mod healthcheck;
 mod linger;
 pub mod middleware;
+pub mod origin;
 pub mod proxy;
 pub mod server;
 pub mod shutdown;

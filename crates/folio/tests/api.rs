@@ -313,7 +313,8 @@ async fn responses_carry_a_request_id_and_security_headers(backend: Backend) {
         ("referrer-policy", "strict-origin-when-cross-origin"),
         ("x-frame-options", "DENY"),
         ("content-security-policy", "default-src 'none'; frame-ancestors 'none'"),
-        ("cache-control", "no-store"),
+        // The project list is the one API read the edge may keep (tests/edge.rs).
+        ("cache-control", folio::edge_cache::EDGE_POLICY),
     ] {
         assert_eq!(generated.headers()[name], value, "{name}");
     }

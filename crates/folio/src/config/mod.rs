@@ -16,6 +16,7 @@ use folio_api::Networks;
 use folio_store::DatabaseSettings;
 use folio_store::postgres::AppRole;
 
+use crate::origin::OriginSecrets;
 use crate::proxy::TrustedProxies;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -66,9 +67,9 @@ impl Role {
 pub const DEVELOPMENT: &str = "development";
 
 /// Every `APP_ENV` accepted: a typo must not quietly mean production (or development). The
-/// deployments' names (`dev`, `prod`, as Terraform sets them), the tests' `test` and
+/// deployments' names (`dev`, `prod`, `personal`, as Terraform sets them), the tests' `test` and
 /// `scripts/bench`'s `bench` among them.
-pub const ENVIRONMENTS: [&str; 7] = [DEVELOPMENT, "test", "bench", "dev", "staging", "prod", "production"];
+pub const ENVIRONMENTS: [&str; 8] = [DEVELOPMENT, "test", "bench", "dev", "staging", "prod", "production", "personal"];
 
 /// Where to listen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +130,8 @@ pub struct HttpConfig {
     pub idle_timeout: Duration,
     /// The proxies whose forwarding headers are believed.
     pub proxies: TrustedProxies,
+    /// The values of CloudFront's secret header the origin accepts (`ORIGIN_SECRETS`).
+    pub origin_secrets: OriginSecrets,
 }
 
 /// The database, the admin token and the contact form: what the API needs.
@@ -164,6 +167,7 @@ impl Config {
             request_timeout: env.seconds("REQUEST_TIMEOUT_SECONDS", Duration::from_secs(15), (0.1, 3600.0)),
             idle_timeout: env.seconds("HTTP_IDLE_TIMEOUT_SECONDS", Duration::from_secs(10), (0.5, 3600.0)),
             proxies: trusted_proxies(&mut env),
+            origin_secrets: OriginSecrets::load(&mut env),
         };
         let data = role.serves_api().then(|| DataConfig::load(&mut env, development));
         let site = role.serves_site().then(|| site::load(&mut env, role, listen, development));

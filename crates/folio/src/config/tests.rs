@@ -247,7 +247,7 @@ fn app_env_is_one_of_a_closed_set() {
     assert_eq!(errs[0].0, "APP_ENV");
     assert_eq!(
         errs[0].1,
-        "\"prodution\" is not an environment: use one of development, test, bench, dev, staging, prod, production \
+        "\"prodution\" is not an environment: use one of development, test, bench, dev, staging, prod, production, personal \
          (only development reveals internal details)"
     );
     for name in ENVIRONMENTS {

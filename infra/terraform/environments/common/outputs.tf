@@ -19,12 +19,12 @@ output "cluster_name" {
 }
 
 output "service_names" {
-  description = "ECS service per role."
+  description = "ECS service per role: site and api, or serve (the personal profile); none while paused."
   value       = module.platform.service_names
 }
 
 output "task_definition_families" {
-  description = "Task definition family per task: site, api, and migrate (run once per deploy, before the services move)."
+  description = "Task definition family per task: site and api (or serve), and migrate (run once per deploy, before the services move)."
   value       = module.platform.task_definition_families
 }
 
@@ -41,6 +41,11 @@ output "image_tag_parameter" {
 output "cloudfront_distribution_id" {
   description = "For cache invalidations."
   value       = module.platform.cloudfront_distribution_id
+}
+
+output "database_restore_point" {
+  description = "The snapshot the database starts from when the environment resumes."
+  value       = module.platform.database_restore_point
 }
 
 output "alarm_topic_arn" {

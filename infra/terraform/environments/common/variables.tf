@@ -24,6 +24,12 @@ variable "existing_github_oidc_provider_arn" {
   default     = null
 }
 
+variable "paused" {
+  description = "Pause the environment (docs/deploy.md, \"Pausing and resuming\"): everything that costs by the hour goes, the database leaving a final snapshot; false resumes it from that snapshot. Needs no deletion guards."
+  type        = bool
+  default     = false
+}
+
 variable "initial_image_tag" {
   description = "Image tag used until the pipeline records its first deploy in SSM."
   type        = string

@@ -9,7 +9,8 @@ locals {
 }
 
 # Dev: the same platform as prod, sized and protected for a cheap, disposable
-# environment (single NAT, single-AZ database, short retention, no deletion guards).
+# environment (single NAT, single-AZ database, short retention, no deletion guards, so it
+# can be paused).
 module "platform" {
   source = "../../modules/platform"
   providers = {
@@ -20,7 +21,7 @@ module "platform" {
   availability_zones      = var.availability_zones
   environment             = local.environment
   vpc_cidr                = "10.20.0.0/16"
-  nat_gateway_per_az      = false
+  nat_gateways            = "single"
   log_retention_days      = 14
   flow_log_retention_days = 7
   alb_deletion_protection = false
@@ -33,8 +34,10 @@ module "platform" {
     max_allocated_storage_gb = 50
     multi_az                 = false
     deletion_protection      = false
-    final_snapshot           = false
-    backup_retention_days    = 3
+    # Deleting the instance (pausing, tearing down) always leaves a final snapshot; the
+    # automated backups go with it.
+    keep_automated_backups = false
+    backup_retention_days  = 3
     # db.t4g.micro allows about 110 connections (memory / 9.5 MB).
     max_connections_alarm_threshold = 80
   }
@@ -45,6 +48,7 @@ module "platform" {
   }
   max_tasks = 4
 
+  paused                            = var.paused
   initial_image_tag                 = var.initial_image_tag
   github_repository                 = var.github_repository
   existing_github_oidc_provider_arn = var.existing_github_oidc_provider_arn

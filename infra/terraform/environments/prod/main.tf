@@ -20,7 +20,7 @@ module "platform" {
   availability_zones          = var.availability_zones
   environment                 = local.environment
   vpc_cidr                    = "10.30.0.0/16"
-  nat_gateway_per_az          = true
+  nat_gateways                = "per_az"
   log_retention_days          = 90
   flow_log_retention_days     = 30
   alb_deletion_protection     = true
@@ -32,8 +32,10 @@ module "platform" {
     max_allocated_storage_gb = 200
     multi_az                 = true
     deletion_protection      = true
-    final_snapshot           = true
-    backup_retention_days    = 14
+    # Besides the final snapshot every deletion leaves, point-in-time recovery stays possible
+    # for the retention period.
+    keep_automated_backups = true
+    backup_retention_days  = 14
     # db.t4g.small allows about 200 connections (memory / 9.5 MB).
     max_connections_alarm_threshold = 160
   }
@@ -44,6 +46,7 @@ module "platform" {
   }
   max_tasks = 6
 
+  paused                            = var.paused
   initial_image_tag                 = var.initial_image_tag
   github_repository                 = var.github_repository
   existing_github_oidc_provider_arn = var.existing_github_oidc_provider_arn

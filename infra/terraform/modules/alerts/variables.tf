@@ -4,8 +4,9 @@ variable "name" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer key that encrypts the topic (CloudWatch may use it, see the key policy)."
+  description = "Customer key that encrypts the topic (CloudWatch may use it, see the key policy); null leaves the topic unencrypted (CloudWatch cannot publish to one under the AWS-managed aws/sns key)."
   type        = string
+  default     = null
 }
 
 variable "email" {

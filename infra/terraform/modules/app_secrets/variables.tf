@@ -4,8 +4,9 @@ variable "name" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer key that encrypts the secrets."
+  description = "Customer key that encrypts the secrets; null for the AWS-managed key (aws/secretsmanager)."
   type        = string
+  default     = null
 }
 
 variable "recovery_window_days" {

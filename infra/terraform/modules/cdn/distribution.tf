@@ -1,11 +1,13 @@
 locals {
-  origin_id = "alb"
+  origin_id = var.origin_id
 
   # AWS-managed policies, referenced by their fixed IDs (the same in every account).
   managed = {
     caching_disabled = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
     # Caches by path alone (no headers, cookies or query strings in the key, so no viewer
-    # Host either), honours the origin's Cache-Control up to a year, gzip and brotli.
+    # Host either), honours the origin's Cache-Control (s-maxage first) from 1 s up to a year
+    # (a day when the origin sends none), gzip and brotli. The 1 s minimum applies even to
+    # no-store answers, so only behaviours whose answers are the same for everyone use it.
     caching_optimized = "658327ea-f89d-4fab-a63d-7e88639e58f6"
     # Forwards every viewer header, cookie and query string except Host. Keeping the
     # viewer's Host away from the origin matters: with an HTTPS origin CloudFront
@@ -19,6 +21,12 @@ locals {
   }
 
   all_methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+
+  behaviours = concat(
+    [for pattern in var.immutable_path_patterns : { pattern = pattern, methods = ["GET", "HEAD"], cache = local.managed.caching_optimized, forward = null }],
+    [for pattern in var.cached_api_patterns : { pattern = pattern, methods = local.all_methods, cache = local.managed.caching_optimized, forward = local.managed.all_viewer_except_host }],
+    [for pattern in var.uncached_path_patterns : { pattern = pattern, methods = local.all_methods, cache = local.managed.caching_disabled, forward = local.managed.all_viewer_except_host }],
+  )
 }
 
 resource "aws_cloudfront_distribution" "this" {
@@ -56,49 +64,43 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
-  # Fingerprinted assets: a new file gets a new name, and the origin marks them immutable
-  # for a year, so the edge keeps them. Only GET and HEAD; no viewer headers reach the
-  # origin (none are needed), and the cache key holds the path alone.
+  # Listed before the pages' default, in this order. Fingerprinted assets: a new file gets a
+  # new name, and the origin marks them immutable for a year, so the edge keeps them (GET and
+  # HEAD only; no viewer headers reach the origin, none are needed). API reads the edge may keep
+  # (the project list): cached as long as the origin's Cache-Control says, keyed by path and
+  # encoding alone, while their writes (POST with the admin token) reach the origin with every
+  # viewer header; the origin marks only anonymous, successful reads as cacheable
+  # (crates/folio/src/edge_cache.rs). Never cached, each with every viewer header: the rest of
+  # the API, the contact form, the admin, the site's health; before the default, so that
+  # caching pages can never start caching them.
   dynamic "ordered_cache_behavior" {
-    for_each = var.immutable_path_patterns
+    for_each = local.behaviours
 
     content {
-      path_pattern               = ordered_cache_behavior.value
+      path_pattern               = ordered_cache_behavior.value.pattern
       target_origin_id           = local.origin_id
       viewer_protocol_policy     = "redirect-to-https"
-      allowed_methods            = ["GET", "HEAD"]
+      allowed_methods            = ordered_cache_behavior.value.methods
       cached_methods             = ["GET", "HEAD"]
       compress                   = true
-      cache_policy_id            = local.managed.caching_optimized
+      cache_policy_id            = ordered_cache_behavior.value.cache
+      origin_request_policy_id   = ordered_cache_behavior.value.forward
       response_headers_policy_id = local.managed.security_headers
     }
   }
 
-  # The site's pages. They are rendered per request, so they are not cached;
-  # CloudFront still terminates TLS near the viewer and keeps connections to the
-  # origin warm.
+  # The site's pages: the edge keeps them as long as the origin's Cache-Control says
+  # (s-maxage 30 s, then 30 s stale while one request refreshes them, and a day while the
+  # origin fails), keyed by path and encoding alone; no viewer header, cookie or query string
+  # reaches the origin, so no visitor can get a page made for another. Reads only: the forms
+  # post to paths of their own behaviours above.
   default_cache_behavior {
     target_origin_id           = local.origin_id
     viewer_protocol_policy     = "redirect-to-https"
-    allowed_methods            = local.all_methods
+    allowed_methods            = ["GET", "HEAD"]
     cached_methods             = ["GET", "HEAD"]
     compress                   = true
-    cache_policy_id            = local.managed.caching_disabled
-    origin_request_policy_id   = local.managed.all_viewer_except_host
-    response_headers_policy_id = local.managed.security_headers
-  }
-
-  # The API: never cached, stated separately so that caching the site later can never
-  # start caching API responses.
-  ordered_cache_behavior {
-    path_pattern               = var.uncached_path_pattern
-    target_origin_id           = local.origin_id
-    viewer_protocol_policy     = "redirect-to-https"
-    allowed_methods            = local.all_methods
-    cached_methods             = ["GET", "HEAD"]
-    compress                   = true
-    cache_policy_id            = local.managed.caching_disabled
-    origin_request_policy_id   = local.managed.all_viewer_except_host
+    cache_policy_id            = local.managed.caching_optimized
     response_headers_policy_id = local.managed.security_headers
   }
 

@@ -20,6 +20,12 @@ variable "origin_domain_name" {
   type        = string
 }
 
+variable "origin_id" {
+  description = "The origin's ID in the distribution (what it is: alb, http-api)."
+  type        = string
+  default     = "alb"
+}
+
 variable "origin_https" {
   description = "Connect to the origin over HTTPS (the ALB has a certificate for origin_domain_name)."
   type        = bool
@@ -36,9 +42,15 @@ variable "origin_verify_value" {
   sensitive   = true
 }
 
-variable "uncached_path_pattern" {
-  description = "Path pattern that is never cached and always reaches the origin with the viewer's headers (the API)."
-  type        = string
+variable "uncached_path_patterns" {
+  description = "Path patterns never cached, which reach the origin with every viewer header (the API, forms, the admin, health)."
+  type        = list(string)
+}
+
+variable "cached_api_patterns" {
+  description = "Path patterns whose GET answers the edge keeps as the origin's Cache-Control says, and whose writes reach the origin with every viewer header (the project list)."
+  type        = list(string)
+  default     = []
 }
 
 variable "immutable_path_patterns" {

@@ -4,8 +4,9 @@ variable "repository_name" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer key that encrypts the images."
+  description = "Customer key that encrypts the images; null for the AWS-managed key (aws/ecr)."
   type        = string
+  default     = null
 }
 
 variable "images_to_keep" {

@@ -25,7 +25,7 @@ locals {
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
-  for_each = local.alarms
+  for_each = var.enabled ? local.alarms : {}
 
   alarm_name          = "${var.name}-db-${each.key}"
   alarm_description   = each.value.description
@@ -37,7 +37,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   comparison_operator = each.value.comparison
   threshold           = each.value.threshold
   treat_missing_data  = "missing"
-  dimensions          = { DBInstanceIdentifier = aws_db_instance.this.identifier }
+  dimensions          = { DBInstanceIdentifier = aws_db_instance.this[0].identifier }
   alarm_actions       = [var.alarm_topic_arn]
   ok_actions          = [var.alarm_topic_arn]
 }

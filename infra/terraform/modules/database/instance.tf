@@ -32,9 +32,24 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
+# The database leaves a snapshot whenever its instance is deleted: when the environment is
+# paused, destroyed, or the instance replaced. Each instance names its own final snapshot after
+# the moment it was created (a generation), so a second pause never collides with the first's.
+resource "terraform_data" "generation" {
+  count = var.enabled ? 1 : 0
+
+  input = formatdate("YYYYMMDD-hhmmss", plantimestamp())
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+
 resource "aws_db_instance" "this" {
-  #checkov:skip=CKV_AWS_293:Set per environment (deletion_protection): on in prod, off in dev so dev can be torn down and rebuilt.
-  #checkov:skip=CKV_AWS_157:Set per environment (multi_az): a standby in prod, none in dev where an hour of downtime costs nothing.
+  #checkov:skip=CKV_AWS_293:Set per environment (deletion_protection): on in prod, off in dev and personal so they can be paused or torn down and rebuilt.
+  #checkov:skip=CKV_AWS_157:Set per environment (multi_az): a standby in prod, none in dev and personal where an hour of downtime costs nothing.
+  count = var.enabled ? 1 : 0
+
   identifier     = var.name
   engine         = "postgres"
   engine_version = "15"
@@ -43,6 +58,11 @@ resource "aws_db_instance" "this" {
   db_name  = var.database_name
   username = var.master_username
   port     = 5432
+
+  # Resuming a paused environment: the instance starts from the snapshot the pause left (the
+  # restore point below). Only creation reads it; afterwards it only records where the data
+  # came from, so a newer restore point must never replace the running instance.
+  snapshot_identifier = local.restore_point
 
   # RDS generates the master password, stores and rotates it in Secrets Manager; it
   # never passes through Terraform.
@@ -63,18 +83,18 @@ resource "aws_db_instance" "this" {
   # The CA is left at the RDS default for new instances (rds-ca-rsa2048-g1); the
   # global bundle the image carries covers every RDS CA, so rotations need no change.
 
-  # The API authenticates with the managed master password; IAM authentication is
-  # enabled so operators can connect with short-lived tokens instead.
+  # The API authenticates with its own role's password; IAM authentication is enabled so
+  # operators can connect with short-lived tokens instead.
   iam_database_authentication_enabled = true
 
   backup_retention_period   = var.backup_retention_days
   backup_window             = "03:00-04:00"
   maintenance_window        = "sun:04:30-sun:05:30"
   copy_tags_to_snapshot     = true
-  delete_automated_backups  = !var.final_snapshot
+  delete_automated_backups  = !var.keep_automated_backups
   deletion_protection       = var.deletion_protection
-  skip_final_snapshot       = !var.final_snapshot
-  final_snapshot_identifier = var.final_snapshot ? "${var.name}-final" : null
+  skip_final_snapshot       = false
+  final_snapshot_identifier = "${var.name}-${terraform_data.generation[0].output}"
 
   auto_minor_version_upgrade  = true
   allow_major_version_upgrade = false
@@ -89,6 +109,10 @@ resource "aws_db_instance" "this" {
   performance_insights_enabled          = true
   performance_insights_kms_key_id       = var.kms_key_arn
   performance_insights_retention_period = 7
+
+  lifecycle {
+    ignore_changes = [snapshot_identifier]
+  }
 }
 
 resource "aws_iam_role" "enhanced_monitoring" {
@@ -109,3 +133,9 @@ resource "aws_iam_role_policy_attachment" "enhanced_monitoring" {
 }
 
 data "aws_partition" "current" {}
+
+# The instance went under a count when environments became pausable: the same instance.
+moved {
+  from = aws_db_instance.this
+  to   = aws_db_instance.this[0]
+}

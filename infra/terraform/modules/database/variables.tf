@@ -14,8 +14,9 @@ variable "security_group_id" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer key for storage, the master secret and Performance Insights."
+  description = "Customer key for storage, the master secret and Performance Insights; null for the AWS-managed keys (aws/rds, aws/secretsmanager)."
   type        = string
+  default     = null
 }
 
 variable "instance_class" {
@@ -43,9 +44,20 @@ variable "deletion_protection" {
   type        = bool
 }
 
-variable "final_snapshot" {
-  description = "Take a final snapshot when the instance is destroyed."
+variable "keep_automated_backups" {
+  description = "Keep the automated backups (point-in-time recovery) for their retention period after the instance is deleted; the final snapshot is taken either way."
   type        = bool
+}
+
+variable "enabled" {
+  description = "The instance exists (false while the environment is paused: its final snapshot holds the data)."
+  type        = bool
+  default     = true
+}
+
+variable "restore_point_path" {
+  description = "SSM path of the parameter naming the snapshot a new instance restores, e.g. /folio/dev/database."
+  type        = string
 }
 
 variable "backup_retention_days" {

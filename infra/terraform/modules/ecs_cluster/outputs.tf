@@ -9,11 +9,11 @@ output "arn" {
 }
 
 output "namespace_id" {
-  description = "Cloud Map namespace ID, where services register."
-  value       = aws_service_discovery_private_dns_namespace.this.id
+  description = "Cloud Map namespace ID, where services register (null without the namespace)."
+  value       = one(aws_service_discovery_private_dns_namespace.this[*].id)
 }
 
 output "namespace" {
   description = "Cloud Map namespace name."
-  value       = aws_service_discovery_private_dns_namespace.this.name
+  value       = var.namespace
 }

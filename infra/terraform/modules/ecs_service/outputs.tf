@@ -7,3 +7,8 @@ output "service_arn" {
   description = "ECS service ARN (the deploy role may update it)."
   value       = aws_ecs_service.this.id
 }
+
+output "discovery_service_arn" {
+  description = "The Cloud Map service the tasks register in (null without service discovery)."
+  value       = one(aws_service_discovery_service.this[*].arn)
+}

@@ -3,8 +3,22 @@ resource "aws_ecs_service" "this" {
   cluster          = var.cluster_arn
   task_definition  = var.task.arn
   desired_count    = var.scaling.min_tasks
-  launch_type      = "FARGATE"
   platform_version = "LATEST"
+
+  # On-demand Fargate as a launch type (how the service was first created); Fargate Spot as a
+  # capacity provider strategy, which a launch type excludes. Changing the strategy of a
+  # running service takes a new deployment, which force_new_deployment starts.
+  launch_type          = var.capacity_provider == null ? "FARGATE" : null
+  force_new_deployment = var.capacity_provider != null
+
+  dynamic "capacity_provider_strategy" {
+    for_each = var.capacity_provider == null ? [] : [var.capacity_provider]
+
+    content {
+      capacity_provider = capacity_provider_strategy.value
+      weight            = 1
+    }
+  }
 
   propagate_tags = "SERVICE"
 
@@ -26,19 +40,24 @@ resource "aws_ecs_service" "this" {
   }
 
   # The ALB waits this long before its failed health checks may stop a new task,
-  # covering the binary's start (the container health check allows 10 s).
-  health_check_grace_period_seconds = 30
+  # covering the binary's start (the container health check allows 10 s). Without a load
+  # balancer only the container health check counts, and ECS accepts no grace period.
+  health_check_grace_period_seconds = var.load_balanced ? 30 : null
 
   network_configuration {
     subnets          = var.subnet_ids
     security_groups  = [var.security_group_id]
-    assign_public_ip = false
+    assign_public_ip = var.assign_public_ip
   }
 
-  load_balancer {
-    target_group_arn = var.target_group_arn
-    container_name   = var.task.container_name
-    container_port   = var.port
+  dynamic "load_balancer" {
+    for_each = var.load_balanced ? [var.target_group_arn] : []
+
+    content {
+      target_group_arn = load_balancer.value
+      container_name   = var.task.container_name
+      container_port   = var.port
+    }
   }
 
   dynamic "service_registries" {
@@ -46,6 +65,8 @@ resource "aws_ecs_service" "this" {
 
     content {
       registry_arn = service_registries.value.arn
+      # With an SRV record ECS registers the port too (API Gateway reads it from Cloud Map).
+      port = var.service_discovery.srv ? var.port : null
     }
   }
 
@@ -69,6 +90,15 @@ resource "aws_service_discovery_service" "this" {
     dns_records {
       type = "A"
       ttl  = 10
+    }
+
+    dynamic "dns_records" {
+      for_each = var.service_discovery.srv ? ["SRV"] : []
+
+      content {
+        type = dns_records.value
+        ttl  = 10
+      }
     }
   }
 

@@ -28,8 +28,20 @@ variable "cluster_arn" {
 }
 
 variable "subnet_ids" {
-  description = "Private app subnets."
+  description = "Subnets of the tasks: the private app subnets, or the public ones when the tasks have public addresses."
   type        = list(string)
+}
+
+variable "assign_public_ip" {
+  description = "Give each task a public address (tasks in public subnets reach AWS and mail servers without NAT)."
+  type        = bool
+  default     = false
+}
+
+variable "capacity_provider" {
+  description = "Null: on-demand Fargate (launch type FARGATE). FARGATE or FARGATE_SPOT: that capacity provider."
+  type        = string
+  default     = null
 }
 
 variable "security_group_id" {
@@ -37,16 +49,24 @@ variable "security_group_id" {
   type        = string
 }
 
+variable "load_balanced" {
+  description = "The tasks register in an ALB target group (false: API Gateway finds them in Cloud Map)."
+  type        = bool
+  default     = true
+}
+
 variable "target_group_arn" {
-  description = "ALB target group the tasks register in."
+  description = "ALB target group the tasks register in, when load_balanced."
   type        = string
+  default     = null
 }
 
 variable "service_discovery" {
-  description = "Optional Cloud Map registration: the service becomes <name>.<namespace> inside the VPC."
+  description = "Optional Cloud Map registration: the service becomes <name>.<namespace> inside the VPC; with srv, an SRV record carries the port (for API Gateway's private integration)."
   type = object({
     namespace_id = string
     name         = string
+    srv          = optional(bool, false)
   })
   default = null
 }

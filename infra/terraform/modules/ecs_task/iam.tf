@@ -51,8 +51,10 @@ data "aws_iam_policy_document" "execution" {
     }
   }
 
+  # Secrets under the AWS-managed key (aws/secretsmanager) need no grant: its policy lets
+  # Secrets Manager decrypt for anyone this account allows to read the secret.
   dynamic "statement" {
-    for_each = length(local.secret_arns) > 0 ? [1] : []
+    for_each = length(local.secret_arns) > 0 && var.kms_key_arn != null ? [1] : []
 
     content {
       sid       = "DecryptOwnSecrets"

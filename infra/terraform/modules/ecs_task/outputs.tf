@@ -1,11 +1,11 @@
 output "arn" {
   description = "ARN of the revision Terraform registered (the pipeline may have registered newer ones)."
-  value       = aws_ecs_task_definition.this.arn
+  value       = one(aws_ecs_task_definition.this[*].arn)
 }
 
 output "family" {
   description = "Task definition family the pipeline registers revisions of."
-  value       = aws_ecs_task_definition.this.family
+  value       = var.name
 }
 
 output "container_name" {

@@ -55,7 +55,12 @@ locals {
 # track_latest makes Terraform compare against the newest revision instead of the one
 # it registered itself; since Terraform renders the same tag (read from SSM), a plan
 # after a deploy is empty.
+#
+# While the environment is paused there is no task definition (its environment names a
+# database that does not exist then); the roles and the log group stay.
 resource "aws_ecs_task_definition" "this" {
+  count = var.registered ? 1 : 0
+
   family                   = var.name
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
@@ -70,4 +75,10 @@ resource "aws_ecs_task_definition" "this" {
     operating_system_family = "LINUX"
     cpu_architecture        = var.cpu_architecture
   }
+}
+
+# The task definition went under a count when environments became pausable: the same one.
+moved {
+  from = aws_ecs_task_definition.this
+  to   = aws_ecs_task_definition.this[0]
 }

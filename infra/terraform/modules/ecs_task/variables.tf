@@ -55,8 +55,9 @@ variable "secrets" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer key of the secrets (the execution role decrypts through Secrets Manager)."
+  description = "Customer key of the secrets and the log group (the execution role decrypts through Secrets Manager); null for the AWS-managed keys."
   type        = string
+  default     = null
 }
 
 variable "cpu" {
@@ -77,4 +78,10 @@ variable "cpu_architecture" {
 variable "log_retention_days" {
   description = "Retention of the task's log group."
   type        = number
+}
+
+variable "registered" {
+  description = "Register the task definition (false while the environment is paused; the roles and logs stay)."
+  type        = bool
+  default     = true
 }

@@ -9,7 +9,7 @@ output "vpc_cidr" {
 }
 
 output "public_subnet_ids" {
-  description = "Subnets of the ALB, one per AZ."
+  description = "Public subnets (ALB, NAT gateways, tasks with public addresses when there is no NAT), one per AZ."
   value       = [for az in var.availability_zones : aws_subnet.this["public-${az}"].id]
 }
 

@@ -47,12 +47,13 @@ resource "aws_route_table" "private" {
   tags = { Name = "${var.name}-private-${each.key}" }
 }
 
+# Without NAT the private subnets have no way out at all (the database needs none).
 resource "aws_route" "private_nat" {
-  for_each = toset(var.availability_zones)
+  for_each = length(local.nat_azs) == 0 ? toset([]) : toset(var.availability_zones)
 
   route_table_id         = aws_route_table.private[each.key].id
   destination_cidr_block = "0.0.0.0/0"
-  nat_gateway_id         = aws_nat_gateway.this[var.nat_gateway_per_az ? each.key : var.availability_zones[0]].id
+  nat_gateway_id         = aws_nat_gateway.this[contains(local.nat_azs, each.key) ? each.key : local.nat_azs[0]].id
 }
 
 # The database tier shares the private tables: RDS never initiates outbound traffic

@@ -18,9 +18,14 @@ variable "availability_zones" {
   }
 }
 
-variable "nat_gateway_per_az" {
-  description = "true: one NAT gateway per AZ (an AZ outage leaves the other AZ's egress intact). false: a single NAT gateway shared by both AZs, half the cost."
-  type        = bool
+variable "nat_gateways" {
+  description = "per_az: one NAT gateway per AZ (an AZ outage leaves the other AZ's egress intact). single: one shared by both AZs, half the cost. none: no NAT at all (the tasks run in the public subnets with public addresses, or nothing runs)."
+  type        = string
+
+  validation {
+    condition     = contains(["per_az", "single", "none"], var.nat_gateways)
+    error_message = "nat_gateways is per_az, single or none."
+  }
 }
 
 variable "flow_log_retention_days" {
@@ -29,6 +34,7 @@ variable "flow_log_retention_days" {
 }
 
 variable "kms_key_arn" {
-  description = "Customer key that encrypts the flow log group."
+  description = "Customer key that encrypts the flow log group; null for CloudWatch Logs' own encryption."
   type        = string
+  default     = null
 }

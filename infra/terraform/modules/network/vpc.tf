@@ -17,7 +17,11 @@ locals {
   ]...)
 
   # With a single NAT gateway every private route goes through the first AZ's.
-  nat_azs = var.nat_gateway_per_az ? var.availability_zones : [var.availability_zones[0]]
+  nat_azs = {
+    per_az = var.availability_zones
+    single = [var.availability_zones[0]]
+    none   = []
+  }[var.nat_gateways]
 }
 
 resource "aws_vpc" "this" {
@@ -43,8 +47,9 @@ resource "aws_subnet" "this" {
   availability_zone = each.value.az
   cidr_block        = each.value.cidr
 
-  # Nothing in this VPC needs an automatic public IP: the ALB and NAT gateways get
-  # their own addresses, and the tasks and the database stay private.
+  # Nothing in this VPC needs an automatic public IP: the ALB and NAT gateways get their
+  # own addresses, the database stays private, and tasks in the public subnets (no NAT)
+  # ask ECS for an address of their own.
   map_public_ip_on_launch = false
 
   tags = {

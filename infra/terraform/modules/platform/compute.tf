@@ -1,9 +1,22 @@
 module "cluster" {
   source = "../ecs_cluster"
 
-  name      = local.name
-  vpc_id    = module.network.vpc_id
-  namespace = "folio.internal"
+  name               = local.name
+  vpc_id             = module.network.vpc_id
+  namespace          = "folio.internal"
+  container_insights = var.container_insights
+  capacity_provider  = var.fargate_spot ? "FARGATE_SPOT" : "FARGATE"
+  # Someone registers in it: the API (the site calls it), or the single service behind API
+  # Gateway. Not while paused: the namespace is a Route 53 zone ($0.50 a month).
+  namespace_enabled = !var.paused && (!var.single_service || var.origin == "http_api")
+}
+
+locals {
+  # Without NAT the tasks run in the public subnets with addresses of their own: ECR, Secrets
+  # Manager, CloudWatch Logs and mail are reached through the internet gateway, and their
+  # security group admits nothing but the origin (and monitoring).
+  public_tasks    = var.nat_gateways == "none"
+  task_subnet_ids = local.public_tasks ? module.network.public_subnet_ids : module.network.app_subnet_ids
 }
 
 # The deploy pipeline owns which image runs: it records the tag it deployed in SSM.
@@ -69,36 +82,44 @@ module "task" {
   stop_timeout_seconds = local.stop_timeout_seconds
   environment          = each.value.environment
   secrets              = each.value.secrets
-  kms_key_arn          = module.encryption_key.key_arn
+  kms_key_arn          = local.kms_key_arn
   cpu                  = each.value.cpu
   memory               = each.value.memory
   cpu_architecture     = var.cpu_architecture
   log_retention_days   = var.log_retention_days
+  # Paused: no database, so nothing to run; the roles and the logs stay.
+  registered = !var.paused
 }
 
 module "service" {
   source   = "../ecs_service"
-  for_each = local.roles
+  for_each = var.paused ? {} : local.roles
 
   name              = "${local.name}-${each.key}"
   task              = module.task[each.key]
   port              = each.value.port
   cluster_name      = module.cluster.name
   cluster_arn       = module.cluster.arn
-  subnet_ids        = module.network.app_subnet_ids
+  subnet_ids        = local.task_subnet_ids
+  assign_public_ip  = local.public_tasks
   security_group_id = module.security_groups.task_group_ids[each.key]
-  target_group_arn  = module.load_balancer.target_group_arns[each.key]
+  capacity_provider = var.fargate_spot ? "FARGATE_SPOT" : (var.single_service ? "FARGATE" : null)
+  load_balanced     = var.origin == "alb"
+  target_group_arn  = var.origin == "alb" ? module.load_balancer[0].target_group_arns[each.key] : null
 
-  # The site reaches the API at api.folio.internal.
-  service_discovery = each.key == "api" ? { namespace_id = module.cluster.namespace_id, name = each.value.cli_role } : null
+  # The site reaches the API at api.folio.internal; API Gateway finds the single service in
+  # Cloud Map (an SRV record carries its port).
+  service_discovery = (each.key == "api" || (each.key == "serve" && var.origin == "http_api")
+    ? { namespace_id = module.cluster.namespace_id, name = each.value.cli_role, srv = var.origin == "http_api" }
+  : null)
 
   autoscaling_enabled = var.autoscaling_enabled
   scaling = {
-    min_tasks            = 2
+    min_tasks            = var.min_tasks
     max_tasks            = var.max_tasks
     cpu_percent          = 60
     requests_per_target  = 500
-    alb_request_resource = "${module.load_balancer.arn_suffix}/${module.load_balancer.target_group_arn_suffixes[each.key]}"
+    alb_request_resource = var.origin == "alb" ? "${module.load_balancer[0].arn_suffix}/${module.load_balancer[0].target_group_arn_suffixes[each.key]}" : null
   }
 }
 

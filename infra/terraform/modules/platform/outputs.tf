@@ -47,3 +47,8 @@ output "alarm_topic_arn" {
   description = "SNS topic of all alarms."
   value       = module.alerts.topic_arn
 }
+
+output "database_restore_point" {
+  description = "The snapshot the database starts from when the environment resumes (the final snapshot its last instance left)."
+  value       = module.database.restore_point
+}

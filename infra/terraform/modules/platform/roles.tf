@@ -4,8 +4,10 @@
 locals {
   #
   # health_ok_codes is what the ALB's health check accepts on health_path;
-  # health_check_args is the container health check (after the /folio entrypoint).
-  roles = {
+  # health_check_args is the container health check (after the /folio entrypoint);
+  # database says whether the role reaches the database (and sends mail); calls names the
+  # role it calls inside the VPC.
+  split_roles = {
     site = {
       cli_role          = "web"
       port              = 3000
@@ -13,6 +15,8 @@ locals {
       health_ok_codes   = "200"
       health_check_args = ["healthcheck", "--role", "web"]
       path_patterns     = []
+      database          = false
+      calls             = "api"
     }
     api = {
       cli_role    = "api"
@@ -27,8 +31,30 @@ locals {
       health_ok_codes   = "200,503"
       health_check_args = ["healthcheck", "--role", "api", "--liveness"]
       path_patterns     = ["/api/*"]
+      database          = true
+      calls             = null
     }
   }
+
+  # `folio serve`: the site and the API in one process (the personal profile). Its health is
+  # the API's, for the same reasons.
+  single_role = {
+    serve = {
+      cli_role          = "serve"
+      port              = 3000
+      health_path       = "/api/health"
+      health_ok_codes   = "200,503"
+      health_check_args = ["healthcheck", "--role", "serve", "--liveness"]
+      path_patterns     = []
+      database          = true
+      calls             = null
+    }
+  }
+
+  roles = var.single_service ? local.single_role : local.split_roles
+
+  # The role that owns the database and the admin token: the API, or the single service.
+  data_role = var.single_service ? "serve" : "api"
 
   # The binary finishes in-flight requests for at most this long after SIGTERM. The
   # target group drains for the same time before ECS sends SIGTERM, and ECS waits
@@ -45,18 +71,27 @@ locals {
   # Cache-Control: immutable, so CloudFront may keep them.
   immutable_paths = ["/assets/*"]
 
-  # Internal endpoints the ALB answers with 404; Prometheus scrapes the tasks directly.
+  # Paths the edge may cache by the binary's Cache-Control (crates/folio/src/edge_cache.rs:
+  # pages and GET /api/projects get s-maxage, stale-while-revalidate and stale-if-error), and
+  # those it never caches: the rest of the API, the contact form, the admin a later release
+  # adds, and the site's health. The project list's writes carry the admin token, so its
+  # behaviour forwards every viewer header; the pages' behaviour forwards none.
+  cached_api_paths = ["/api/projects"]
+  uncached_paths   = ["/api/*", "/contact*", "/admin*", "/health"]
+
+  # Internal endpoints the origin answers with 404; Prometheus scrapes the tasks directly.
   internal_only_paths = ["/api/metrics", "/api/metrics/*"]
 
-  # Header CloudFront adds to each origin request; the ALB forwards only requests
-  # that carry it.
+  # Header CloudFront adds to each origin request; the ALB forwards only requests that carry
+  # it, and behind API Gateway the binary itself refuses requests without it (ORIGIN_SECRETS).
+  # The binary's name for it: crates/folio/src/origin.rs.
   origin_verify_header = "X-Origin-Verify"
 
   name = "folio-${var.environment}"
 }
 
 locals {
-  # The binary's configuration contract: the same names in both roles.
+  # The binary's configuration contract: the same names in every role.
   common_environment = {
     APP_ENV                = var.environment
     HOST                   = "0.0.0.0"
@@ -66,30 +101,39 @@ locals {
     # Not in the original contract; the binary reads it (default 10 s, too short
     # behind an ALB).
     HTTP_IDLE_TIMEOUT_SECONDS = tostring(local.alb_idle_timeout_seconds + 15)
-    # CloudFront appends the viewer's address to X-Forwarded-For and the ALB appends
-    # CloudFront's; the client is the second entry from the right.
+    # CloudFront appends the viewer's address to X-Forwarded-For and the ALB (or API Gateway)
+    # appends CloudFront's; the client is the second entry from the right.
     TRUSTED_PROXY_HOPS = "2"
-    # X-Forwarded-For counts only when the peer (the ALB) is inside the VPC.
+    # X-Forwarded-For counts only when the peer (the ALB, or the VPC link) is inside the VPC.
     TRUSTED_PROXIES = module.network.vpc_cidr
   }
 
+  site_environment = merge(
+    { PUBLIC_BASE_URL = module.cdn.public_url },
+    # Without the owner's content/ in the image, the site refuses to start outside
+    # development rather than show the built-in demo owner, unless this says otherwise.
+    var.allow_demo_content ? { ALLOW_DEMO_CONTENT = "true" } : {},
+  )
+
+  data_environment = merge(
+    local.database_environment,
+    # The binary refuses CONTACT_TO or CONTACT_FROM without SMTP_URL (they would promise
+    # mail that is never sent), so they travel together with the SMTP_URL secret.
+    var.mail_enabled ? { CONTACT_TO = var.contact_to, CONTACT_FROM = var.contact_from } : {},
+  )
+
+  # Behind API Gateway (single service only) nothing in front checks the origin header, so the
+  # binary does: every generation listed is accepted (two while rotating), and only once the
+  # distribution sends its new header (local.accepted_origin_secrets, edge.tf).
+  origin_environment = var.origin == "http_api" ? { ORIGIN_SECRETS = join(",", local.accepted_origin_secrets) } : {}
+
   role_environment = {
     site = merge(
-      {
-        API_URL         = "http://${local.roles.api.cli_role}.${module.cluster.namespace}:${local.roles.api.port}"
-        PUBLIC_BASE_URL = module.cdn.public_url
-      },
-      # Without the owner's content/ in the image, the site refuses to start outside
-      # development rather than show the built-in demo owner, unless this says otherwise.
-      var.allow_demo_content ? { ALLOW_DEMO_CONTENT = "true" } : {},
+      { API_URL = "http://${local.split_roles.api.cli_role}.${module.cluster.namespace}:${local.split_roles.api.port}" },
+      local.site_environment,
     )
-    api = merge(
-      local.database_environment,
-      { CORS_ORIGINS = module.cdn.public_url },
-      # The binary refuses CONTACT_TO or CONTACT_FROM without SMTP_URL (they would promise
-      # mail that is never sent), so they travel together with the SMTP_URL secret.
-      var.mail_enabled ? { CONTACT_TO = var.contact_to, CONTACT_FROM = var.contact_from } : {},
-    )
+    api   = merge(local.data_environment, { CORS_ORIGINS = module.cdn.public_url })
+    serve = merge(local.data_environment, local.site_environment, local.origin_environment)
   }
 
   database_environment = {
@@ -103,16 +147,19 @@ locals {
   # The API logs in as its own role, made by the migration task (below). RDS rotates the
   # master password on a schedule and ECS reads secrets only at task start; an API on the
   # master user would have its new connections refused after each rotation.
+  data_secrets = merge(
+    {
+      DB_USERNAME = { arn = module.secrets.db_app_arn, key = "username" }
+      DB_PASSWORD = { arn = module.secrets.db_app_arn, key = "password" }
+      ADMIN_TOKEN = { arn = module.secrets.admin_token_arn }
+    },
+    var.mail_enabled ? { SMTP_URL = { arn = module.secrets.smtp_url_arn } } : {},
+  )
+
   role_secrets = {
-    site = {}
-    api = merge(
-      {
-        DB_USERNAME = { arn = module.secrets.db_app_arn, key = "username" }
-        DB_PASSWORD = { arn = module.secrets.db_app_arn, key = "password" }
-        ADMIN_TOKEN = { arn = module.secrets.admin_token_arn }
-      },
-      var.mail_enabled ? { SMTP_URL = { arn = module.secrets.smtp_url_arn } } : {},
-    )
+    site  = {}
+    api   = local.data_secrets
+    serve = local.data_secrets
   }
 
   # `folio migrate`, run by the pipeline as a one-off task before each rollout: as the master
@@ -121,7 +168,8 @@ locals {
     { for name in ["APP_ENV", "LOG_FORMAT", "RUST_LOG"] : name => local.common_environment[name] },
     local.database_environment,
   )
-  migrate_secrets = {
+  # While paused the master secret is gone with the instance (RDS deletes it), and nothing runs.
+  migrate_secrets = var.paused ? {} : {
     DB_USERNAME     = { arn = module.database.master_secret_arn, key = "username" }
     DB_PASSWORD     = { arn = module.database.master_secret_arn, key = "password" }
     DB_APP_USERNAME = { arn = module.secrets.db_app_arn, key = "username" }

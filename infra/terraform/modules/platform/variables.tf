@@ -20,9 +20,9 @@ variable "vpc_cidr" {
   type        = string
 }
 
-variable "nat_gateway_per_az" {
-  description = "One NAT gateway per AZ (resilient) or a single shared one (half the cost)."
-  type        = bool
+variable "nat_gateways" {
+  description = "per_az (resilient), single (half the cost) or none: the tasks then run in the public subnets with public addresses, admitting only the origin."
+  type        = string
 }
 
 variable "log_retention_days" {
@@ -43,6 +43,18 @@ variable "secret_recovery_window_days" {
 variable "alb_deletion_protection" {
   description = "Protect the ALB from deletion."
   type        = bool
+  default     = false
+}
+
+variable "paused" {
+  description = "Pause the environment: the services, the ALB (or the HTTP API's integration), NAT, the alarms and the database instance go, the database leaving a final snapshot; the images, secrets, logs, distribution and snapshot stay. false resumes, restoring the database from that snapshot."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.paused || (!var.alb_deletion_protection && !var.database.deletion_protection)
+    error_message = "Switch the deletion guards off first (alb_deletion_protection and database.deletion_protection false, applied), as for a tear-down: pausing deletes the ALB and the database instance."
+  }
 }
 
 # --- Database ------------------------------------------------------------------
@@ -55,13 +67,48 @@ variable "database" {
     max_allocated_storage_gb        = number
     multi_az                        = bool
     deletion_protection             = bool
-    final_snapshot                  = bool
+    keep_automated_backups          = bool
     backup_retention_days           = number
     max_connections_alarm_threshold = number
   })
 }
 
 # --- Tasks ---------------------------------------------------------------------
+
+variable "single_service" {
+  description = "Run the site and the API in one service (`folio serve`, role serve) instead of a site and an API service."
+  type        = bool
+  default     = false
+}
+
+variable "origin" {
+  description = "What CloudFront forwards to: alb (an ALB that checks the origin header) or http_api (an API Gateway HTTP API with a VPC link to the service's Cloud Map name; the binary checks the header). http_api needs single_service."
+  type        = string
+  default     = "alb"
+
+  validation {
+    condition     = var.origin == "alb" || (var.origin == "http_api" && var.single_service)
+    error_message = "origin is alb, or http_api with single_service = true (one Cloud Map service behind the VPC link)."
+  }
+}
+
+variable "fargate_spot" {
+  description = "Run the tasks on Fargate Spot (about 70 % cheaper; AWS may stop a task with two minutes' notice, and ECS starts another when Spot has capacity)."
+  type        = bool
+  default     = false
+}
+
+variable "container_insights" {
+  description = "Container Insights on the cluster (per-task metrics, billed as custom metrics); the tasks-below-desired alarms read them."
+  type        = bool
+  default     = true
+}
+
+variable "customer_managed_key" {
+  description = "One customer KMS key for logs, secrets, the database, images and alarms ($1 a month); false uses the AWS-managed keys."
+  type        = bool
+  default     = true
+}
 
 variable "task_size" {
   description = "CPU units and memory (MiB) of each task, per role."
@@ -78,13 +125,19 @@ variable "cpu_architecture" {
 }
 
 variable "autoscaling_enabled" {
-  description = "Application Auto Scaling on both services. Only infra/tests/emulator.sh sets false (moto cannot tag scalable targets); environments never do."
+  description = "Application Auto Scaling on the services. infra/tests/emulator.sh sets false (moto cannot tag scalable targets); the personal profile's one task does not scale."
   type        = bool
   default     = true
 }
 
+variable "min_tasks" {
+  description = "Tasks each service runs (the lower bound of auto scaling)."
+  type        = number
+  default     = 2
+}
+
 variable "max_tasks" {
-  description = "Upper bound of auto scaling per service (the lower bound is 2)."
+  description = "Upper bound of auto scaling per service."
   type        = number
 }
 

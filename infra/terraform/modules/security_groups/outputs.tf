@@ -1,16 +1,6 @@
-output "alb_id" {
-  description = "Security group of the ALB."
-  value       = aws_security_group.alb.id
-}
-
-output "site_id" {
-  description = "Security group of the site tasks."
-  value       = aws_security_group.site.id
-}
-
-output "api_id" {
-  description = "Security group of the API tasks."
-  value       = aws_security_group.api.id
+output "origin_id" {
+  description = "Security group of the ALB or of the API Gateway VPC link."
+  value       = aws_security_group.origin.id
 }
 
 output "database_id" {
@@ -20,8 +10,5 @@ output "database_id" {
 
 output "task_group_ids" {
   description = "Security group of the tasks, per role."
-  value = {
-    site = aws_security_group.site.id
-    api  = aws_security_group.api.id
-  }
+  value       = { for role, group in aws_security_group.task : role => group.id }
 }

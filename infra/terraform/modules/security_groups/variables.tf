@@ -8,14 +8,28 @@ variable "vpc_id" {
   type        = string
 }
 
-variable "site_port" {
-  description = "Port the site role listens on."
-  type        = number
+variable "task_roles" {
+  description = "Serving roles, each with its own group: the port it listens on, whether it reaches the database (and sends mail), and the role it calls on its port (the site calls the API), if any."
+  type = map(object({
+    port     = number
+    database = bool
+    calls    = optional(string)
+  }))
 }
 
-variable "api_port" {
-  description = "Port the API role listens on."
-  type        = number
+variable "origin" {
+  description = "What forwards viewers' requests to the tasks: alb (an ALB that admits CloudFront's address ranges only) or http_api (an API Gateway HTTP API's VPC link, which only API Gateway sends through)."
+  type        = string
+
+  validation {
+    condition     = contains(["alb", "http_api"], var.origin)
+    error_message = "origin is alb or http_api."
+  }
+}
+
+variable "public_tasks" {
+  description = "The tasks run in the public subnets with public addresses (no NAT gateway); only their egress rules' wording depends on it."
+  type        = bool
 }
 
 variable "database_port" {
@@ -24,12 +38,12 @@ variable "database_port" {
 }
 
 variable "alb_listener_port" {
-  description = "Port of the ALB listener CloudFront connects to (443 with a certificate, 80 without)."
+  description = "Port of the ALB listener CloudFront connects to (443 with a certificate, 80 without); unused with the http_api origin."
   type        = number
 }
 
 variable "smtp_egress" {
-  description = "Let the API open SMTP submission connections (587) to the internet."
+  description = "Let the roles that reach the database open SMTP submission connections (465, 587) to the internet."
   type        = bool
 }
 

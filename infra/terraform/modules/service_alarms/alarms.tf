@@ -9,20 +9,36 @@ locals {
 # --- Errors seen by viewers --------------------------------------------------------
 
 # The 5xx share of requests: answered by the ALB itself (no healthy target, a target that
-# reset the connection), and answered by Folio, per role (the API's include its 503s while the
-# database is down).
+# reset the connection), by Folio per role behind it (the API's include its 503s while the
+# database is down), or, without an ALB, by API Gateway or Folio behind it (no integration
+# reachable, or the task's own).
 locals {
+  origin_error_rates = {
+    alb = {
+      origin      = "alb"
+      namespace   = "AWS/ApplicationELB"
+      errors      = "HTTPCode_ELB_5XX_Count"
+      requests    = "RequestCount"
+      dimensions  = local.alb
+      description = "More than ${var.error_rate_percent}% of requests got a 5xx from the ALB itself for 3 of 5 minutes: targets unreachable or resetting; check the target groups' health and the tasks' logs."
+    }
+    http-api = {
+      origin      = "http_api"
+      namespace   = "AWS/ApiGateway"
+      errors      = "5xx"
+      requests    = "Count"
+      dimensions  = { ApiId = var.http_api_id }
+      description = "More than ${var.error_rate_percent}% of requests reaching API Gateway got a 5xx for 3 of 5 minutes: the task is down, restarting or failing; check the service's events and the task's logs (level ERROR)."
+    }
+  }
+
   error_rates = merge(
-    {
-      alb = {
-        errors      = "HTTPCode_ELB_5XX_Count"
-        dimensions  = local.alb
-        description = "More than ${var.error_rate_percent}% of requests got a 5xx from the ALB itself for 3 of 5 minutes: targets unreachable or resetting; check the target groups' health and the tasks' logs."
-      }
-    },
+    { for key, rate in local.origin_error_rates : key => rate if rate.origin == var.origin },
     {
       for role, suffix in var.target_group_arn_suffixes : role => {
+        namespace   = "AWS/ApplicationELB"
         errors      = "HTTPCode_Target_5XX_Count"
+        requests    = "RequestCount"
         dimensions  = merge(local.alb, { TargetGroup = suffix })
         description = "More than ${var.error_rate_percent}% of ${role} requests answered 5xx for 3 of 5 minutes; read the ${role} tasks' logs (level ERROR) first."
       }
@@ -53,7 +69,7 @@ resource "aws_cloudwatch_metric_alarm" "error_rate" {
   metric_query {
     id = "errors"
     metric {
-      namespace   = "AWS/ApplicationELB"
+      namespace   = each.value.namespace
       metric_name = each.value.errors
       dimensions  = each.value.dimensions
       period      = 60
@@ -64,8 +80,8 @@ resource "aws_cloudwatch_metric_alarm" "error_rate" {
   metric_query {
     id = "requests"
     metric {
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "RequestCount"
+      namespace   = each.value.namespace
+      metric_name = each.value.requests
       dimensions  = each.value.dimensions
       period      = 60
       stat        = "Sum"
@@ -132,7 +148,7 @@ resource "aws_cloudwatch_metric_alarm" "no_healthy_hosts" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "tasks_below_desired" {
-  for_each = var.service_names
+  for_each = var.container_insights ? var.service_names : {}
 
   alarm_name          = "${var.name}-${each.key}-tasks-below-desired"
   alarm_description   = "Fewer ${each.key} tasks running than desired for 5 minutes: tasks fail to start or keep stopping. Check the service's events (stopped reason) and the task logs."
@@ -171,6 +187,26 @@ resource "aws_cloudwatch_metric_alarm" "tasks_below_desired" {
       stat        = "Average"
     }
   }
+}
+
+# Without Container Insights there is no running-task count; ECS publishes each service's CPU
+# every minute while a task runs, so a missing datapoint means no task is running.
+resource "aws_cloudwatch_metric_alarm" "no_running_tasks" {
+  for_each = var.container_insights ? {} : var.service_names
+
+  alarm_name          = "${var.name}-${each.key}-no-running-tasks"
+  alarm_description   = "No ${each.key} task has run for 5 minutes (no CPU datapoint): the site is down. Check the ECS service's events (stopped reason; Spot capacity when on Fargate Spot) and the newest task's log."
+  namespace           = "AWS/ECS"
+  metric_name         = "CPUUtilization"
+  dimensions          = { ClusterName = var.cluster_name, ServiceName = each.value }
+  statistic           = "SampleCount"
+  period              = 60
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  evaluation_periods  = 5
+  treat_missing_data  = "breaching"
+  alarm_actions       = [var.topic_arn]
+  ok_actions          = [var.topic_arn]
 }
 
 # --- The database, as the API sees it ------------------------------------------------

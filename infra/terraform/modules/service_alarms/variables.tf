@@ -15,13 +15,33 @@ variable "email" {
 }
 
 variable "load_balancer_arn_suffix" {
-  description = "The ALB's ARN suffix (CloudWatch dimension LoadBalancer)."
+  description = "The ALB's ARN suffix (CloudWatch dimension LoadBalancer); null without an ALB."
   type        = string
+  default     = null
 }
 
 variable "target_group_arn_suffixes" {
-  description = "Target group ARN suffix per role (dimension TargetGroup)."
+  description = "Target group ARN suffix per role (dimension TargetGroup); empty without an ALB."
   type        = map(string)
+  default     = {}
+}
+
+variable "origin" {
+  description = "What forwards viewers' requests: alb (its alarms read the ALB's metrics) or http_api (API Gateway's)."
+  type        = string
+  default     = "alb"
+}
+
+variable "http_api_id" {
+  description = "The HTTP API in front of the service (dimension ApiId); null behind an ALB."
+  type        = string
+  default     = null
+}
+
+variable "container_insights" {
+  description = "The cluster has Container Insights (running and desired task counts); without it, an alarm on the services' CPU datapoints stands in."
+  type        = bool
+  default     = true
 }
 
 variable "cluster_name" {
