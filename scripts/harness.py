@@ -102,7 +102,7 @@ class Folio:
         self.log = open(self.log_path, "w")
         base = {"PATH": os.environ["PATH"], "HOST": "127.0.0.1", "LOG_FORMAT": "json", "ALLOW_DEMO_CONTENT": "true"}
         self.proc = subprocess.Popen([str(binary), role], env={**base, **env}, stdout=self.log, stderr=subprocess.STDOUT)
-        self.health = "/health" if role == "web" else "/api/health"
+        self.health = "/health" if role == "site" else "/api/health"
 
     @property
     def base(self):

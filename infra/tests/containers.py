@@ -832,7 +832,7 @@ def check_through_the_edge(args, ctx, lb, services):
         if title in body:
             break
         time.sleep(0.5)
-    expect(title in body, "the site (folio web) shows it on /projects, read from the API at its Cloud Map name")
+    expect(title in body, "the site (folio site) shows it on /projects, read from the API at its Cloud Map name")
     cached = [b for b in ctx.state.one("aws_cloudfront_distribution").get("ordered_cache_behavior", [])
               if CACHE_POLICIES.get(b.get("cache_policy_id"))]
     for behaviour in cached:

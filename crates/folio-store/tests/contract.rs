@@ -5,22 +5,28 @@ mod common;
 
 use std::time::Duration;
 
-use folio_domain::{
-    DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, ProjectPatch, Submission, Timestamp,
+use folio_core::{
+    ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, OutboxCounts,
+    ProjectDescription, ProjectPatch, ProjectTitle, Store, Submission, Technologies, Timestamp, WebUrl,
 };
-use folio_store::{OutboxCounts, Store};
 use futures::future::join_all;
-use serde_json::json;
 use uuid::Uuid;
 
-fn new_project(title: &str, sort_order: i32, active: bool) -> NewProject {
-    NewProject::from_json(&json!({
-        "title": title,
-        "description": format!("About {title}"),
-        "sortOrder": sort_order,
-        "isActive": active,
-    }))
-    .expect("valid project")
+fn title(text: &str) -> ProjectTitle {
+    ProjectTitle::parse(text).expect("valid title")
+}
+
+fn url(text: &str) -> WebUrl {
+    WebUrl::parse(text).expect("valid URL")
+}
+
+fn tags(list: &[&str]) -> Technologies {
+    Technologies::parse(list).expect("valid tags")
+}
+
+fn new_project(name: &str, sort_order: i32, active: bool) -> NewProject {
+    let description = ProjectDescription::parse(&format!("About {name}")).expect("valid description");
+    NewProject { sort_order, is_active: active, ..NewProject::new(title(name), description) }
 }
 
 async fn migrations_are_tracked_and_a_second_run_applies_nothing(store: &dyn Store) {
@@ -30,20 +36,21 @@ async fn migrations_are_tracked_and_a_second_run_applies_nothing(store: &dyn Sto
 }
 
 async fn a_created_project_reads_back_exactly_as_stored(store: &dyn Store) {
-    let new = NewProject::from_json(&json!({
-        "title": "Robert'); DROP TABLE projects;-- ünïcödé 🚀",
-        "description": "<script>alert('x')</script>\nline two",
-        "imageUrl": "https://example.com/a.png",
-        "projectUrl": "http://example.com/?q=1&r=2",
-        "githubUrl": null,
-        "technologies": ["Rust", "Post'gres", "\"quoted\"", "comma,inside"],
-        "isActive": true,
-        "sortOrder": -5,
-    }))
-    .expect("valid");
+    let new = NewProject {
+        image_url: Some(url("https://example.com/a.png")),
+        project_url: Some(url("http://example.com/?q=1&r=2")),
+        github_url: None,
+        technologies: tags(&["Rust", "Post'gres", "\"quoted\"", "comma,inside"]),
+        is_active: true,
+        sort_order: -5,
+        ..NewProject::new(
+            title("Robert'); DROP TABLE projects;-- ünïcödé 🚀"),
+            ProjectDescription::parse("<script>alert('x')</script>\nline two").expect("valid"),
+        )
+    };
     let created = store.create_project(new.clone()).await.expect("create");
-    assert_eq!(created.title, new.title);
-    assert_eq!(created.technologies, new.technologies);
+    assert_eq!(created.title, new.title.as_str());
+    assert_eq!(created.technologies, new.technologies.into_inner());
     assert_eq!(created.created_at, created.updated_at);
     let read = store.get_project(created.id).await.expect("get").expect("found");
     assert_eq!(read, created);
@@ -75,7 +82,7 @@ async fn unknown_ids_are_reported_as_absent(store: &dyn Store) {
 async fn an_update_changes_only_the_given_fields(store: &dyn Store) {
     let created = store.create_project(new_project("before", 3, true)).await.expect("create");
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let patch = ProjectPatch::from_json(&json!({"title": "after", "technologies": ["Axum"]})).expect("valid");
+    let patch = ProjectPatch { title: Some(title("after")), technologies: Some(tags(&["Axum"])), ..Default::default() };
     let updated = store.update_project(created.id, patch).await.expect("update").expect("found");
     assert_eq!(updated.title, "after");
     assert_eq!(updated.technologies, ["Axum"]);
@@ -86,10 +93,9 @@ async fn an_update_changes_only_the_given_fields(store: &dyn Store) {
 }
 
 async fn null_clears_an_optional_url(store: &dyn Store) {
-    let new = NewProject::from_json(&json!({"title": "t", "description": "d", "imageUrl": "https://x.example/i.png"}))
-        .expect("valid");
+    let new = NewProject { image_url: Some(url("https://x.example/i.png")), ..new_project("t", 0, true) };
     let created = store.create_project(new).await.expect("create");
-    let patch = ProjectPatch::from_json(&json!({"imageUrl": null})).expect("valid");
+    let patch = ProjectPatch { image_url: Some(None), ..Default::default() };
     let updated = store.update_project(created.id, patch).await.expect("update").expect("found");
     assert_eq!(updated.image_url, None);
     assert_eq!(store.get_project(created.id).await.expect("get").expect("found").image_url, None);
@@ -98,7 +104,7 @@ async fn null_clears_an_optional_url(store: &dyn Store) {
 async fn concurrent_updates_to_different_fields_both_survive(store: &dyn Store) {
     let created = store.create_project(new_project("race", 0, true)).await.expect("create");
     let titles = (0..8).map(|i| {
-        let patch = ProjectPatch { title: Some(format!("title {i}")), ..Default::default() };
+        let patch = ProjectPatch { title: Some(title(&format!("title {i}"))), ..Default::default() };
         store.update_project(created.id, patch)
     });
     let orders = (0..8).map(|i| {
@@ -124,15 +130,21 @@ async fn ping_answers(store: &dyn Store) {
 }
 
 fn contact(subject: &str) -> NewContactMessage {
-    let body = json!({"name": "Ada", "email": "ada@example.org", "subject": subject, "message": "Hello from the contract tests"});
-    match NewContactMessage::from_json(&body).expect("valid message") {
+    let form = ContactForm {
+        name: "Ada".into(),
+        email: "ada@example.org".into(),
+        subject: subject.into(),
+        message: "Hello from the contract tests".into(),
+        ..ContactForm::default()
+    };
+    match form.parse().expect("valid message") {
         Submission::Message(m) => m,
         Submission::Bot => unreachable!("no honeypot was filled"),
     }
 }
 
 /// Stores a message, with room to spare under the unread cap.
-async fn stored(store: &dyn Store, subject: &str) -> folio_domain::ContactMessage {
+async fn stored(store: &dyn Store, subject: &str) -> ContactMessage {
     store.insert_contact_message(contact(subject), 1000).await.expect("insert").expect("under the cap")
 }
 
@@ -172,8 +184,7 @@ async fn delivery_outcomes_are_recorded_and_sent_mail_is_never_claimed_again(sto
     let give_up = DeliveryOutcome::Failed { error: "550 mailbox unavailable".into(), retry_at: None };
     store.record_delivery(abandoned.id, give_up).await.expect("record");
 
-    let by_subject =
-        |list: &[folio_domain::ContactMessage], s: &str| list.iter().find(|m| m.subject == s).cloned().expect("listed");
+    let by_subject = |list: &[ContactMessage], s: &str| list.iter().find(|m| m.subject == s).cloned().expect("listed");
     let listed = store.list_contact_messages(10).await.expect("list");
     let d = by_subject(&listed, "sent").delivery;
     assert_eq!((d.state, d.attempts, d.sent_at, d.next_attempt_at), (DeliveryState::Sent, 1, Some(at), None));

@@ -7,13 +7,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::pg_settings;
+use folio_core::{Store, StoreError};
 use folio_metrics::{Metrics, Service};
+use folio_store::DatabaseSettings;
 use folio_store::postgres::{PgSettings, RootCerts, SslMode};
-use folio_store::{DatabaseSettings, Store, StoreError};
 use folio_testkit::{PgCluster, TestDb, UNNAMED_HOST};
 
 fn metrics() -> Arc<Metrics> {
-    Arc::new(Metrics::new(&[Service::Backend], "test", "test"))
+    Arc::new(Metrics::new(&[Service::Api], "test", "test"))
 }
 
 async fn store(settings: PgSettings) -> Arc<dyn Store> {

@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
+use folio_core::Store;
 use folio_metrics::{Metrics, Service};
+use folio_store::DatabaseSettings;
 use folio_store::sqlite::SqliteSettings;
-use folio_store::{DatabaseSettings, Store};
 
 async fn open(path: &std::path::Path) -> Arc<dyn Store> {
-    let metrics = Metrics::new(&[Service::Backend], "test", "test");
+    let metrics = Metrics::new(&[Service::Api], "test", "test");
     folio_store::connect(&DatabaseSettings::Sqlite(SqliteSettings::at(path)), metrics.db.clone()).await.expect("open")
 }
 

@@ -22,7 +22,9 @@ pub enum Command {
     /// Serve the API alone, under /api, default port 3001.
     Api,
     /// Serve the site alone, default port 3000, reading projects from the API at API_URL.
-    Web,
+    /// (`web`, the command's earlier name, is accepted too.)
+    #[command(alias = "web")]
+    Site,
     /// Apply pending database migrations, then exit. Safe to run from several places at once.
     Migrate,
     /// Probe this process's own health endpoint (from HOST, PORT and --role); exit 0 when it

@@ -10,7 +10,6 @@ pub mod middleware;
 pub mod proxy;
 pub mod server;
 pub mod shutdown;
-pub mod site_backend;
 pub mod startup;
 pub mod telemetry;
 pub mod verify;
@@ -41,7 +40,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(Role::Serve, env).await,
         Command::Api => serve(Role::Api, env).await,
-        Command::Web => serve(Role::Web, env).await,
+        Command::Site => serve(Role::Site, env).await,
         Command::Migrate => migrate(env).await,
         Command::Healthcheck { role, liveness } => healthcheck::run(role, liveness, env).await,
         Command::Verify(args) => verify::run(args).await,

@@ -9,20 +9,24 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use folio_api::{AdminAuth, ApiState, Budget, ContactLimits, ContactService, RateLimiter, ServiceInfo};
+use folio_api::{AdminAuth, ApiState, ServiceInfo, UseCases};
+use folio_core::{
+    ActiveProjects, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MigrationReport, ProjectService,
+    RateLimiter, Store, StoreError,
+};
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
-use folio_site::backend::{Backend, HttpBackend, MeteredBackend};
+use folio_site::api_client::ApiClient;
 use folio_site::cache::ProjectCache;
+use folio_site::metered::Metered;
 use folio_site::{SiteConfig, SiteState};
+use folio_store::DatabaseSettings;
 use folio_store::postgres::{PgSettings, PgStore, SslMode};
-use folio_store::{DatabaseSettings, MigrationReport, Store, StoreError};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 
 use crate::config::{Config, DataConfig, Role, SiteSettings};
 use crate::server::{self, ServerLimits};
-use crate::site_backend::InProcess;
 use crate::{VERSION, app};
 
 /// A bound, migrated application, ready to serve.
@@ -35,10 +39,11 @@ pub struct Application {
     limits: ServerLimits,
 }
 
-/// The API's parts: its state and the outbox worker that runs beside it.
+/// The API's parts: its state, the outbox worker that runs beside it, and the store both use.
 struct Api {
     state: ApiState,
     outbox: Option<Outbox>,
+    store: Arc<dyn Store>,
 }
 
 impl Application {
@@ -51,7 +56,7 @@ impl Application {
             None => None,
         };
         let site = config.site.as_ref().map(|settings| build_site(&config, settings, api.as_ref(), &metrics));
-        let store = api.as_ref().map(|a| a.state.store.clone());
+        let store = api.as_ref().map(|a| a.store.clone());
         let outbox = api.as_ref().and_then(|a| a.outbox.clone());
         let router = app::router(api.map(|a| a.state), site, &config, metrics);
         let listener = TcpListener::bind((config.listen.host, config.listen.port))
@@ -143,7 +148,11 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
         global: Budget::new(data.contact.global_per_hour, hour),
         max_unread: data.contact.max_unread,
     };
-    let contact = Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker)));
+    let use_cases = UseCases {
+        projects: Arc::new(ProjectService::new(store.clone())),
+        contact: Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker))),
+        health: Arc::new(DatabaseHealth::new(store.clone())),
+    };
     let info = ServiceInfo {
         version: VERSION,
         environment: config.environment.clone(),
@@ -151,28 +160,26 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
         expose_errors: config.is_development(),
     };
     let admin_limiter = RateLimiter::new(data.admin_rate_per_minute, Duration::from_secs(60), data.networks);
-    let state = ApiState::new(store, metrics.clone(), AdminAuth::new(token.as_ref()), info, contact, admin_limiter);
-    Ok(Api { state, outbox })
+    let state = ApiState::new(use_cases, AdminAuth::new(token.as_ref()), info, admin_limiter);
+    Ok(Api { state, outbox, store })
 }
 
-/// The site, reading projects in-process when the API is here, over HTTP otherwise.
+/// The site, calling the use cases in-process when the API is here, through the API client
+/// otherwise.
 fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metrics: &Arc<Metrics>) -> SiteState {
-    let (backend, version): (Arc<dyn Backend>, folio_site::cache::Version) = match (api, &settings.api) {
-        (Some(api), _) => {
-            let backend = InProcess { store: api.state.store.clone(), contact: api.state.contact.clone() };
-            let state = api.state.clone();
-            (Arc::new(backend), Arc::new(move || state.projects_version()))
-        }
+    let (projects, contact): (Arc<dyn ActiveProjects>, Arc<dyn Contact>) = match (api, &settings.api) {
+        (Some(api), _) => (api.state.projects.clone(), api.state.contact.clone()),
         (None, Some(remote)) => {
-            let backend = HttpBackend::new(remote.url.clone(), remote.timeout);
-            let checking = backend.clone();
+            let client = Arc::new(ApiClient::new(remote.url.clone(), remote.timeout));
+            let checking = client.clone();
             tokio::spawn(async move { checking.check_forwarding().await });
-            (Arc::new(backend), Arc::new(|| 0))
+            (client.clone(), client)
         }
         (None, None) => unreachable!("configuration requires API_URL for a site without the API"),
     };
-    let backend = Arc::new(MeteredBackend::new(backend, metrics.site.clone()));
-    let cache = Arc::new(ProjectCache::new(backend, settings.cache_ttl, version, metrics.site.clone()));
+    let projects = Arc::new(Metered::new(projects, metrics.site.clone()));
+    let contact = Arc::new(Metered::new(contact, metrics.site.clone()));
+    let cache = Arc::new(ProjectCache::new(projects, settings.cache_ttl, metrics.site.clone()));
     let site = SiteConfig {
         content: settings.content.clone(),
         base_url: settings.public_base_url.clone(),
@@ -183,14 +190,14 @@ fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metri
         Some(dir) => tracing::info!(dir = %dir.display(), "site content loaded"),
         None => tracing::info!("site content: the built-in demo (set CONTENT_DIR to use your own)"),
     }
-    SiteState::new(site, cache, metrics.clone())
+    SiteState::new(site, cache, contact, metrics.clone())
 }
 
 /// The `migrate` command: with an application role configured, creates it (or sets its
 /// password again) as the configured user, then applies the migrations as that role, so the
 /// tables it creates are the role's own; without one, applies them as the configured user.
 pub async fn migrate_only(data: &DataConfig, environment: &str) -> anyhow::Result<MigrationReport> {
-    let metrics = Metrics::new(&[Service::Backend], VERSION, environment);
+    let metrics = Metrics::new(&[Service::Api], VERSION, environment);
     let database = match (&data.app_role, &data.database) {
         (Some(role), DatabaseSettings::Postgres(master)) => {
             let store = PgStore::connect(master, metrics.db.clone()).await?;
@@ -214,9 +221,9 @@ pub async fn migrate_only(data: &DataConfig, environment: &str) -> anyhow::Resul
 
 fn services(role: Role) -> &'static [Service] {
     match role {
-        Role::Serve => &[Service::Backend, Service::Frontend],
-        Role::Api => &[Service::Backend],
-        Role::Web => &[Service::Frontend],
+        Role::Serve => &[Service::Api, Service::Site],
+        Role::Api => &[Service::Api],
+        Role::Site => &[Service::Site],
     }
 }
 

@@ -3,12 +3,12 @@
 
 mod common;
 
-use common::{Backend, TOKEN, TestApp, json_with_status, spawn};
+use common::{DatabaseKind, TOKEN, TestApp, json_with_status, spawn};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-async fn health_reports_the_service_and_its_database(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn health_reports_the_service_and_its_database(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let body = json_with_status(app.get("/api/health").await, 200).await;
     assert_eq!(body["status"], "healthy");
     assert_eq!(body["service"], "backend");
@@ -16,12 +16,12 @@ async fn health_reports_the_service_and_its_database(backend: Backend) {
     assert_eq!(body["version"], folio::VERSION);
     assert!(body["uptime"].as_f64().is_some_and(|u| u >= 0.0));
     assert!(chrono_like(&body["timestamp"]), "{}", body["timestamp"]);
-    let kind = if backend == Backend::Postgres { "postgresql" } else { "sqlite" };
+    let kind = if database == DatabaseKind::Postgres { "postgresql" } else { "sqlite" };
     assert_eq!(body["database"], json!({"status": "connected", "type": kind}));
 }
 
-async fn concurrent_health_checks_share_one_database_ping(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn concurrent_health_checks_share_one_database_ping(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let checks = (0..50).map(|_| app.get("/api/health"));
     let statuses: Vec<u16> = futures::future::join_all(checks).await.iter().map(|r| r.status().as_u16()).collect();
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
@@ -40,8 +40,8 @@ fn chrono_like(value: &Value) -> bool {
     value.as_str().is_some_and(|s| s.len() == 24 && s.ends_with('Z') && s.as_bytes()[10] == b'T')
 }
 
-async fn projects_go_through_their_whole_life(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn projects_go_through_their_whole_life(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     assert_eq!(json_with_status(app.get("/api/projects").await, 200).await, json!([]));
 
     let response = app.write(Method::POST, "/api/projects", &json!({
@@ -72,8 +72,8 @@ async fn projects_go_through_their_whole_life(backend: Backend) {
     json_with_status(app.get(&location).await, 404).await;
 }
 
-async fn every_validation_rule_answers_400_naming_the_field(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn every_validation_rule_answers_400_naming_the_field(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let long = |n: usize| "x".repeat(n);
     let cases: Vec<(Value, Value)> = vec![
         (json!({}), json!(["title is required", "description is required"])),
@@ -135,8 +135,8 @@ async fn every_validation_rule_answers_400_naming_the_field(backend: Backend) {
     assert_eq!(json_with_status(app.get("/api/projects").await, 200).await, json!([]), "nothing was stored");
 }
 
-async fn malformed_bodies_get_400_413_and_415(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn malformed_bodies_get_400_413_and_415(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let post = |body: Vec<u8>, content_type: Option<&'static str>| {
         let mut request = app.client.post(app.url("/api/projects")).bearer_auth(TOKEN).body(body);
         if let Some(t) = content_type {
@@ -175,7 +175,7 @@ async fn malformed_bodies_get_400_413_and_415(backend: Backend) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_sending_a_whole_oversized_body_reads_its_413() {
     use std::io::{Read, Write};
-    let app = spawn(Backend::Sqlite, &[]).await;
+    let app = spawn(DatabaseKind::Sqlite, &[]).await;
     let address = app.address;
     for mib in [2, 8, 2, 8, 2, 8] {
         let answer = tokio::task::spawn_blocking(move || {
@@ -213,8 +213,8 @@ async fn raw_exchange(address: std::net::SocketAddr, bytes: &[u8]) -> String {
     String::from_utf8_lossy(&answer[..n]).into_owned()
 }
 
-async fn ids_must_be_uuids_and_unknown_ones_are_404(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn ids_must_be_uuids_and_unknown_ones_are_404(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let bad = json_with_status(app.get("/api/projects/not-a-uuid").await, 400).await;
     assert_eq!(bad["message"], "id must be a UUID, got \"not-a-uuid\"");
     let unknown = "6f9619ff-8b86-4011-b42d-00c04fc964ff";
@@ -236,8 +236,8 @@ async fn ids_must_be_uuids_and_unknown_ones_are_404(backend: Backend) {
     json_with_status(app.write(Method::PUT, "/api/projects/123", &json!({"title": "x"})).await, 400).await;
 }
 
-async fn writes_need_the_admin_token(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn writes_need_the_admin_token(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let body = TestApp::project("guarded");
     let none = app.client.post(app.url("/api/projects")).json(&body).send().await.expect("send");
     assert_eq!(none.headers()["www-authenticate"], "Bearer");
@@ -261,8 +261,8 @@ async fn writes_need_the_admin_token(backend: Backend) {
     }
 }
 
-async fn without_a_token_writes_are_refused_with_how_to_enable_them(backend: Backend) {
-    let (env, db) = common::database(backend);
+async fn without_a_token_writes_are_refused_with_how_to_enable_them(database: DatabaseKind) {
+    let (env, db) = common::fresh_database(database);
     let app = common::spawn_with(folio::config::Role::Api, env, db, &[]).await;
     let refused = app
         .client
@@ -279,8 +279,8 @@ async fn without_a_token_writes_are_refused_with_how_to_enable_them(backend: Bac
     json_with_status(app.get("/api/projects").await, 200).await;
 }
 
-async fn unknown_paths_and_methods_get_json_errors(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn unknown_paths_and_methods_get_json_errors(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let missing = json_with_status(app.get("/api/nothing/here").await, 404).await;
     assert_eq!(missing["message"], "Cannot GET /api/nothing/here");
     json_with_status(app.get("/elsewhere").await, 404).await;
@@ -295,8 +295,8 @@ async fn unknown_paths_and_methods_get_json_errors(backend: Backend) {
     assert_eq!(json_with_status(post_unknown, 404).await["message"], "Cannot POST /api/nothing");
 }
 
-async fn responses_carry_a_request_id_and_security_headers(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn responses_carry_a_request_id_and_security_headers(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let echoed = app.client.get(app.url("/api/projects")).header("x-request-id", "abc-123").send().await.expect("send");
     assert_eq!(echoed.headers()["x-request-id"], "abc-123");
     let generated = app
@@ -319,8 +319,8 @@ async fn responses_carry_a_request_id_and_security_headers(backend: Backend) {
     }
 }
 
-async fn cors_allows_only_the_configured_origins(backend: Backend) {
-    let app = spawn(backend, &[("CORS_ORIGINS", "https://site.example")]).await;
+async fn cors_allows_only_the_configured_origins(database: DatabaseKind) {
+    let app = spawn(database, &[("CORS_ORIGINS", "https://site.example")]).await;
     let preflight = |origin: &'static str| {
         app.client
             .request(Method::OPTIONS, app.url("/api/projects"))
@@ -334,8 +334,8 @@ async fn cors_allows_only_the_configured_origins(backend: Backend) {
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
 
-async fn metrics_use_the_dashboard_names_and_route_templates(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn metrics_use_the_dashboard_names_and_route_templates(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let created = app.create_project(TestApp::project("measured")).await;
     app.get(&format!("/api/projects/{}", created["id"].as_str().expect("id"))).await;
     app.get("/api/projects/6f9619ff-8b86-4011-b42d-00c04fc964ff").await;
@@ -363,12 +363,12 @@ async fn metrics_use_the_dashboard_names_and_route_templates(backend: Backend) {
     assert!(!text.contains("route=\"/api/metrics\""), "the metrics endpoint measures itself");
 }
 
-async fn pools_reachability_and_the_runtime_are_measured(backend: Backend) {
-    let app = spawn(backend, &[("DB_POOL_MAX", "3")]).await;
+async fn pools_reachability_and_the_runtime_are_measured(database: DatabaseKind) {
+    let app = spawn(database, &[("DB_POOL_MAX", "3")]).await;
     json_with_status(app.get("/api/health").await, 200).await;
     json_with_status(app.get("/api/projects").await, 200).await;
     let text = app.get("/api/metrics").await.text().await.expect("body");
-    let requests_max = if backend == Backend::Postgres { "3" } else { "4" };
+    let requests_max = if database == DatabaseKind::Postgres { "3" } else { "4" };
     for needle in [
         "db_up 1".to_owned(),
         format!("db_pool_max_connections{{pool=\"requests\"}} {requests_max}"),
@@ -387,8 +387,8 @@ async fn pools_reachability_and_the_runtime_are_measured(backend: Backend) {
     assert!(!text.contains("contact_outbox_messages"), "without SMTP_URL no outbox figures are made up");
 }
 
-async fn admin_requests_are_rate_limited_per_client_before_the_token_is_checked(backend: Backend) {
-    let app = spawn(backend, &[("ADMIN_RATE_LIMIT_PER_MINUTE", "2")]).await;
+async fn admin_requests_are_rate_limited_per_client_before_the_token_is_checked(database: DatabaseKind) {
+    let app = spawn(database, &[("ADMIN_RATE_LIMIT_PER_MINUTE", "2")]).await;
     let guess =
         || app.client.post(app.url("/api/projects")).bearer_auth("y".repeat(40)).json(&TestApp::project("x")).send();
     assert_eq!(guess().await.expect("send").status(), 401);
@@ -405,7 +405,8 @@ async fn admin_requests_are_rate_limited_per_client_before_the_token_is_checked(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn admin_requests_from_one_ipv6_64_share_one_limit() {
     let app =
-        spawn(Backend::Sqlite, &[("ADMIN_RATE_LIMIT_PER_MINUTE", "10"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+        spawn(DatabaseKind::Sqlite, &[("ADMIN_RATE_LIMIT_PER_MINUTE", "10"), ("TRUSTED_PROXIES", "127.0.0.1/32")])
+            .await;
     let mut limited = 0;
     for i in 1..=200 {
         let response = app
@@ -423,8 +424,8 @@ async fn admin_requests_from_one_ipv6_64_share_one_limit() {
     assert!(limited >= 185, "{limited} of 200 limited");
 }
 
-async fn the_openapi_document_is_served(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn the_openapi_document_is_served(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let doc = json_with_status(app.get("/api/openapi.json").await, 200).await;
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/api/projects/{id}"]["put"]["requestBody"].is_object());

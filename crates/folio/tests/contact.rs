@@ -7,7 +7,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Backend, TOKEN, TestApp, json_with_status, spawn};
+use common::{DatabaseKind, TOKEN, TestApp, json_with_status, spawn};
 use folio_testkit::SmtpSink;
 use serde_json::{Value, json};
 
@@ -15,8 +15,8 @@ fn message(subject: &str) -> Value {
     json!({"name": "Ada Lovelace", "email": "ada@example.org", "subject": subject, "message": "I would like to talk about a project."})
 }
 
-async fn a_message_is_stored_and_listed_for_the_admin_only(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn a_message_is_stored_and_listed_for_the_admin_only(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let answer = json_with_status(
         app.client.post(app.url("/api/contact")).json(&message("Hello")).send().await.expect("send"),
         201,
@@ -34,8 +34,8 @@ async fn a_message_is_stored_and_listed_for_the_admin_only(backend: Backend) {
     assert_eq!(listed[0]["delivery"]["state"], "pending", "no mail server is configured");
 }
 
-async fn invalid_messages_are_refused_field_by_field(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn invalid_messages_are_refused_field_by_field(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let body = json!({"name": "", "email": "not-an-address", "subject": "s", "message": "short"});
     let answer =
         json_with_status(app.client.post(app.url("/api/contact")).json(&body).send().await.expect("send"), 400).await;
@@ -51,8 +51,8 @@ async fn invalid_messages_are_refused_field_by_field(backend: Backend) {
     assert_eq!(json_with_status(listed, 200).await, json!([]));
 }
 
-async fn a_filled_honeypot_gets_the_same_answer_and_nothing_is_stored(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn a_filled_honeypot_gets_the_same_answer_and_nothing_is_stored(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let mut body = message("Buy now");
     body["website"] = json!("http://spam.example");
     json_with_status(app.client.post(app.url("/api/contact")).json(&body).send().await.expect("send"), 201).await;
@@ -60,8 +60,8 @@ async fn a_filled_honeypot_gets_the_same_answer_and_nothing_is_stored(backend: B
     assert_eq!(json_with_status(listed, 200).await, json!([]));
 }
 
-async fn each_client_is_rate_limited_and_a_forged_forwarded_for_does_not_help(backend: Backend) {
-    let app = spawn(backend, &[("CONTACT_RATE_LIMIT_PER_HOUR", "2")]).await;
+async fn each_client_is_rate_limited_and_a_forged_forwarded_for_does_not_help(database: DatabaseKind) {
+    let app = spawn(database, &[("CONTACT_RATE_LIMIT_PER_HOUR", "2")]).await;
     let post = |forged: &'static str| {
         app.client.post(app.url("/api/contact")).header("x-forwarded-for", forged).json(&message("again")).send()
     };
@@ -77,8 +77,8 @@ async fn each_client_is_rate_limited_and_a_forged_forwarded_for_does_not_help(ba
     );
 }
 
-async fn behind_a_trusted_proxy_clients_are_told_apart_by_forwarded_for(backend: Backend) {
-    let app = spawn(backend, &[("CONTACT_RATE_LIMIT_PER_HOUR", "1"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+async fn behind_a_trusted_proxy_clients_are_told_apart_by_forwarded_for(database: DatabaseKind) {
+    let app = spawn(database, &[("CONTACT_RATE_LIMIT_PER_HOUR", "1"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
     let post = |client: &'static str| {
         app.client.post(app.url("/api/contact")).header("x-forwarded-for", client).json(&message("proxied")).send()
     };
@@ -88,11 +88,11 @@ async fn behind_a_trusted_proxy_clients_are_told_apart_by_forwarded_for(backend:
     assert_eq!(post("6.6.6.6, 198.51.100.1").await.expect("send").status(), 429, "a forged leftmost entry is ignored");
 }
 
-async fn notifications_reach_the_mail_server_and_survive_it_being_down(backend: Backend) {
+async fn notifications_reach_the_mail_server_and_survive_it_being_down(database: DatabaseKind) {
     let mut sink = SmtpSink::start().await;
     let url = sink.url();
     let app = spawn(
-        backend,
+        database,
         &[
             ("SMTP_URL", url.as_str()),
             ("CONTACT_TO", "Owner <owner@folio.test>"),
@@ -169,7 +169,7 @@ async fn listed(app: &TestApp) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ipv6_clients_are_limited_per_64_and_a_mapped_ipv4_address_is_the_same_client() {
     let app =
-        spawn(Backend::Sqlite, &[("CONTACT_RATE_LIMIT_PER_HOUR", "5"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+        spawn(DatabaseKind::Sqlite, &[("CONTACT_RATE_LIMIT_PER_HOUR", "5"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
     let mut accepted = 0;
     for i in 1..=20 {
         let status = post_from(&app, &format!("2001:db8:1:2::{i:x}"), &message("one network")).await.status();
@@ -190,7 +190,8 @@ async fn ipv6_clients_are_limited_per_64_and_a_mapped_ipv4_address_is_the_same_c
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn past_the_global_budget_messages_are_refused_with_503_and_a_clear_reason() {
     let app =
-        spawn(Backend::Sqlite, &[("CONTACT_GLOBAL_LIMIT_PER_HOUR", "10"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+        spawn(DatabaseKind::Sqlite, &[("CONTACT_GLOBAL_LIMIT_PER_HOUR", "10"), ("TRUSTED_PROXIES", "127.0.0.1/32")])
+            .await;
     let mut accepted = 0;
     let mut refusal = None;
     for i in 1..=30 {
@@ -213,8 +214,8 @@ async fn past_the_global_budget_messages_are_refused_with_503_and_a_clear_reason
     assert_eq!(listed(&app).await.len(), 10, "exactly the accepted messages are stored");
 }
 
-async fn past_the_unread_cap_messages_are_refused_until_the_owner_reads_some(backend: Backend) {
-    let app = spawn(backend, &[("CONTACT_MAX_UNREAD", "3"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
+async fn past_the_unread_cap_messages_are_refused_until_the_owner_reads_some(database: DatabaseKind) {
+    let app = spawn(database, &[("CONTACT_MAX_UNREAD", "3"), ("TRUSTED_PROXIES", "127.0.0.1/32")]).await;
     for i in 1..=3 {
         json_with_status(post_from(&app, &format!("198.51.100.{i}"), &message(&format!("m{i}"))).await, 201).await;
     }
@@ -243,7 +244,7 @@ async fn a_flood_from_many_networks_is_bounded_in_messages_and_in_e_mails() {
     let sink = SmtpSink::start().await;
     let url = sink.url();
     let app = spawn(
-        Backend::Sqlite,
+        DatabaseKind::Sqlite,
         &[
             ("SMTP_URL", url.as_str()),
             ("CONTACT_TO", "Owner <owner@folio.test>"),

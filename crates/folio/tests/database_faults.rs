@@ -253,3 +253,40 @@ async fn migrate_makes_an_application_role_that_outlives_a_rotation_of_the_maste
     assert_eq!(json_with_status(api.get("/api/projects").await, 200).await.as_array().map(Vec::len), Some(2));
     api.stop().await;
 }
+
+/// An RDS password may hold any of these; each must reach PostgreSQL as written, whether it
+/// comes percent-encoded in `DATABASE_URL` (a raw `+` included: form decoding once made it a
+/// space) or as it is in `DB_PASSWORD`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passwords_with_plus_percent_at_slash_colon_and_non_ascii_log_in_by_url_and_by_db_password() {
+    const PASSWORD: &str = "p+w%d@x/y:zä€";
+    let db = TestDb::new();
+    let role = format!("pw_{}", &db.name[2..14]);
+    db.psql(&format!("CREATE ROLE {role} LOGIN PASSWORD '{PASSWORD}'; ALTER DATABASE {} OWNER TO {role}", db.name));
+    let info = &db.info;
+    let tls = format!("sslmode=verify-full&sslrootcert={}", info.ca_cert.display());
+    let urls = [
+        format!("postgres://{role}:p%2Bw%25d%40x%2Fy%3Az%C3%A4%E2%82%AC@{}:{}/{}?{tls}", info.host, info.port, db.name),
+        format!("postgres://{role}:p+w%25d%40x%2Fy%3Az%C3%A4%E2%82%AC@{}:{}/{}?{tls}", info.host, info.port, db.name),
+    ];
+    for url in urls {
+        let app = spawn_with(Role::Api, env_for(url), Box::new(()), &[]).await;
+        let health = json_with_status(app.get("/api/health").await, 200).await;
+        assert_eq!(health["database"]["status"], "connected");
+        app.stop().await;
+    }
+    let variables = [
+        ("DB_HOST", info.host.clone()),
+        ("DB_PORT", info.port.to_string()),
+        ("DB_NAME", db.name.clone()),
+        ("DB_USERNAME", role.clone()),
+        ("DB_PASSWORD", PASSWORD.to_owned()),
+        ("DB_SSLMODE", "verify-full".to_owned()),
+        ("DB_SSLROOTCERT", info.ca_cert.display().to_string()),
+    ];
+    let env = variables.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let app = spawn_with(Role::Api, env, Box::new(()), &[]).await;
+    let health = json_with_status(app.get("/api/health").await, 200).await;
+    assert_eq!(health["database"]["status"], "connected");
+    app.stop().await;
+}

@@ -8,14 +8,14 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Backend, TOKEN, TestApp, json_with_status, spawn, spawn_with};
+use common::{DatabaseKind, TOKEN, TestApp, json_with_status, spawn, spawn_with};
 use folio::config::Role;
 use folio_testkit::{PgCluster, TestDb};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_sending_headers_slowly_is_cut_off_and_others_are_served() {
-    let app = spawn(Backend::Sqlite, &[("HTTP_IDLE_TIMEOUT_SECONDS", "1")]).await;
+    let app = spawn(DatabaseKind::Sqlite, &[("HTTP_IDLE_TIMEOUT_SECONDS", "1")]).await;
     let address = app.address;
     let slow = tokio::task::spawn_blocking(move || {
         let mut stream = TcpStream::connect(address).expect("connect");
@@ -42,15 +42,15 @@ async fn a_client_sending_headers_slowly_is_cut_off_and_others_are_served() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_request_head_gets_431() {
-    let app = spawn(Backend::Sqlite, &[]).await;
+    let app = spawn(DatabaseKind::Sqlite, &[]).await;
     let big = "a".repeat(100 * 1024);
     let response = app.client.get(app.url("/api/health")).header("x-big", big).send().await.expect("send");
     assert_eq!(response.status(), 431);
     json_with_status(app.get("/api/health").await, 200).await;
 }
 
-async fn injection_strings_are_stored_and_returned_verbatim(backend: Backend) {
-    let app = spawn(backend, &[]).await;
+async fn injection_strings_are_stored_and_returned_verbatim(database: DatabaseKind) {
+    let app = spawn(database, &[]).await;
     let nasty = [
         "'; DROP TABLE projects; --",
         "\" OR \"1\"=\"1",
@@ -220,7 +220,7 @@ fn invented_method(address: std::net::SocketAddr, method: &str, path: &str) -> S
 /// answered 400 (all were served before).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_without_exactly_one_valid_host_header_gets_400() {
-    let app = spawn(Backend::Sqlite, &[]).await;
+    let app = spawn(DatabaseKind::Sqlite, &[]).await;
     let address = app.address;
     let cases = [
         ("", "HTTP/1.1", "400"),

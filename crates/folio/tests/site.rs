@@ -6,13 +6,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Backend, TOKEN, TestApp, json_with_status, spawn, spawn_with};
+use common::{DatabaseKind, TOKEN, TestApp, json_with_status, spawn, spawn_with};
 use folio::config::Role;
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
 
 async fn serve(extra: &[(&str, &str)]) -> TestApp {
-    let (mut env, db) = common::database(Backend::Sqlite);
+    let (mut env, db) = common::fresh_database(DatabaseKind::Sqlite);
     env.push(("ADMIN_TOKEN".into(), TOKEN.into()));
     spawn_with(Role::Serve, env, db, extra).await
 }
@@ -286,11 +286,11 @@ async fn page_views_are_counted_by_route_and_serve_carries_both_services() {
 
 #[tokio::test]
 async fn web_reads_a_separate_api_forwards_the_form_and_survives_the_api_going_away() {
-    let api = spawn(Backend::Sqlite, &[]).await;
+    let api = spawn(DatabaseKind::Sqlite, &[]).await;
     api.create_project(json!({"title": "Remote project", "description": "Served by the API role"})).await;
     let api_url = api.url("");
     let web =
-        spawn_with(Role::Web, vec![("API_URL".into(), api_url)], Box::new(()), &[("SITE_CACHE_SECONDS", "0.2")]).await;
+        spawn_with(Role::Site, vec![("API_URL".into(), api_url)], Box::new(()), &[("SITE_CACHE_SECONDS", "0.2")]).await;
 
     assert!(text(&web, "/projects", 200).await.contains("Remote project"));
     let form = [
@@ -346,8 +346,8 @@ fn problems(status: u16, page: &str) -> (u16, Vec<String>) {
 #[tokio::test]
 async fn an_oversized_message_gets_the_same_answer_from_web_as_from_serve() {
     let serve = serve(&[]).await;
-    let api = spawn(Backend::Sqlite, &[]).await;
-    let web = spawn_with(Role::Web, vec![("API_URL".into(), api.url(""))], Box::new(()), &[]).await;
+    let api = spawn(DatabaseKind::Sqlite, &[]).await;
+    let web = spawn_with(Role::Site, vec![("API_URL".into(), api.url(""))], Box::new(()), &[]).await;
     // Control characters double in JSON: 900 KB of form, 1.8 MB for the API.
     for message in ["\u{1}".repeat(300_000), "y".repeat(1_500_000), "x".repeat(6000)] {
         let mut answers = Vec::new();
@@ -372,7 +372,7 @@ async fn an_oversized_message_gets_the_same_answer_from_web_as_from_serve() {
 #[test]
 fn web_warns_at_start_when_the_api_does_not_believe_the_addresses_it_forwards() {
     let api = common::start_process("api", &[]);
-    let web = common::start_process("web", &[("API_URL", &api.url(""))]);
+    let web = common::start_process("site", &[("API_URL", &api.url(""))]);
     let warning = "every visitor shares one contact rate limit";
     let line = web.wait_for_log(|l| l.contains(warning) || l.contains("believes the visitors' addresses"));
     assert!(line.contains(warning), "{line}");
@@ -380,7 +380,7 @@ fn web_warns_at_start_when_the_api_does_not_believe_the_addresses_it_forwards() 
     assert!(api_side.contains("\"peer\":\"127.0.0.1\""), "{api_side}");
 
     let trusting = common::start_process("api", &[("TRUSTED_PROXIES", "127.0.0.1/32")]);
-    let web = common::start_process("web", &[("API_URL", &trusting.url(""))]);
+    let web = common::start_process("site", &[("API_URL", &trusting.url(""))]);
     let line = web.wait_for_log(|l| l.contains(warning) || l.contains("believes the visitors' addresses"));
     assert!(line.contains("the API believes the visitors' addresses this site forwards"), "{line}");
 }
@@ -390,7 +390,7 @@ async fn with_nothing_cached_and_the_api_away_projects_show_a_friendly_notice() 
     let unused = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", unused.local_addr().expect("address"));
     drop(unused);
-    let web = spawn_with(Role::Web, vec![("API_URL".into(), url)], Box::new(()), &[]).await;
+    let web = spawn_with(Role::Site, vec![("API_URL".into(), url)], Box::new(()), &[]).await;
     let response = web.get("/projects").await;
     assert_eq!(response.status(), 503);
     assert_eq!(response.headers()["retry-after"], "30");

@@ -15,7 +15,7 @@ use axum::Router;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use common::{Backend, TOKEN, TestApp, spawn, spawn_with};
+use common::{DatabaseKind, TOKEN, TestApp, spawn, spawn_with};
 use folio::config::Role;
 use folio::server::{ServerLimits, serve};
 use folio_testkit::PgCluster;
@@ -66,7 +66,7 @@ fn line<'a>(table: &'a str, name: &str) -> &'a str {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_healthy_deployment_passes_every_check_and_exits_zero() {
-    let api = spawn(Backend::Postgres, &[]).await;
+    let api = spawn(DatabaseKind::Postgres, &[]).await;
     api.create_project(TestApp::project("Folio")).await;
     let (site, _site) = stub_site("frontend").await;
 
@@ -103,7 +103,7 @@ async fn with_the_database_stopped_verify_fails_and_names_the_failed_checks() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_metrics_fail_unless_allowed() {
-    let api = spawn(Backend::Sqlite, &[]).await;
+    let api = spawn(DatabaseKind::Sqlite, &[]).await;
     let (site, _site) = stub_site("frontend").await;
 
     let output = verify(site, &api, &[]).await;
@@ -115,7 +115,7 @@ async fn public_metrics_fail_unless_allowed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_output_reports_each_check_and_a_wrong_site_health() {
-    let api = spawn(Backend::Sqlite, &[]).await;
+    let api = spawn(DatabaseKind::Sqlite, &[]).await;
     let (site, _site) = stub_site("backend").await;
 
     let output = verify(site, &api, &["--allow-public-metrics", "--json"]).await;
@@ -136,7 +136,7 @@ async fn json_output_reports_each_check_and_a_wrong_site_health() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_site_fails_within_the_timeout_and_says_why() {
-    let api = spawn(Backend::Sqlite, &[]).await;
+    let api = spawn(DatabaseKind::Sqlite, &[]).await;
     let closed = TcpListener::bind("127.0.0.1:0").await.expect("bind").local_addr().expect("address");
 
     let started = std::time::Instant::now();
@@ -151,7 +151,7 @@ async fn an_unreachable_site_fails_within_the_timeout_and_says_why() {
 /// "failed printing to stdout: Broken pipe" and exit 101.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_leaving_early_gets_no_panic_and_the_exit_code_still_tells() {
-    let api = spawn(Backend::Sqlite, &[]).await;
+    let api = spawn(DatabaseKind::Sqlite, &[]).await;
     let (site, _stop) = stub_site("frontend").await;
     let args = ["verify".to_owned(), format!("http://{site}"), "--api-url".into(), api.url("/"), "--json".into()];
     let output = tokio::task::spawn_blocking(move || {

@@ -5,10 +5,11 @@
 use std::any::Any;
 use std::sync::Arc;
 
+use folio_core::Store;
 use folio_metrics::{Metrics, Service};
+use folio_store::DatabaseSettings;
 use folio_store::postgres::{PgSettings, PoolSettings, RootCerts, SslMode};
 use folio_store::sqlite::SqliteSettings;
-use folio_store::{DatabaseSettings, Store};
 use folio_testkit::{ClusterInfo, TestDb};
 
 /// A migrated store, its metrics, and whatever keeps its database alive.
@@ -37,7 +38,7 @@ pub async fn postgres() -> Harness {
 }
 
 async fn open(settings: DatabaseSettings, keep: Box<dyn Any>) -> Harness {
-    let metrics = Arc::new(Metrics::new(&[Service::Backend], "test", "test"));
+    let metrics = Arc::new(Metrics::new(&[Service::Api], "test", "test"));
     let store = folio_store::connect(&settings, metrics.db.clone()).await.expect("connect");
     store.migrate().await.expect("migrate");
     Harness { store, metrics, _keep: keep }

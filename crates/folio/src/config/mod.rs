@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use folio_api::Networks;
+use folio_core::Networks;
 use folio_store::DatabaseSettings;
 use folio_store::postgres::AppRole;
 
@@ -30,15 +30,18 @@ pub enum Role {
     Serve,
     /// The API alone.
     Api,
-    /// The site alone, reading from the API at `API_URL`.
-    Web,
+    /// The site alone, reading from the API at `API_URL`. `web`, its name before the API and
+    /// the site had one name each, is still accepted: task definitions written then (and
+    /// `FOLIO_ROLE=web`) keep working while an image that knows `site` rolls out.
+    #[value(alias = "web")]
+    Site,
 }
 
 impl Role {
     /// The port a role listens on when `PORT` is not set.
     pub fn default_port(self) -> u16 {
         match self {
-            Role::Serve | Role::Web => 3000,
+            Role::Serve | Role::Site => 3000,
             Role::Api => 3001,
         }
     }
@@ -47,7 +50,7 @@ impl Role {
     pub fn health_path(self) -> &'static str {
         match self {
             Role::Serve | Role::Api => "/api/health",
-            Role::Web => "/health",
+            Role::Site => "/health",
         }
     }
 
@@ -58,7 +61,7 @@ impl Role {
 
     /// Whether the role serves the site.
     pub fn serves_site(self) -> bool {
-        matches!(self, Role::Serve | Role::Web)
+        matches!(self, Role::Serve | Role::Site)
     }
 }
 

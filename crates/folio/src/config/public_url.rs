@@ -1,7 +1,7 @@
 //! `PUBLIC_BASE_URL`: the site's public origin, written into canonical links, OpenGraph tags,
 //! `robots.txt` and the sitemap, so it is checked at start and kept in its normal form.
 
-use folio_domain::rules::is_host_name;
+use folio_core::domain::rules::is_host_name;
 use url::{Host, Url};
 
 use super::env::Env;

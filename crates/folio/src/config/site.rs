@@ -1,4 +1,4 @@
-//! The site's settings: the owner's content, the public address, and (for `web`) the API.
+//! The site's settings: the owner's content, the public address, and (for `site`) the API.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,11 +20,11 @@ pub struct SiteSettings {
     pub public_base_url: String,
     /// How long the list of projects is cached.
     pub cache_ttl: Duration,
-    /// The API over HTTP (`web` only; `serve` reaches it in-process).
+    /// The API over HTTP (`site` only; `serve` reaches it in-process).
     pub api: Option<ApiClient>,
 }
 
-/// Where `folio web` finds the API.
+/// Where `folio site` finds the API.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     pub url: Url,
@@ -57,9 +57,9 @@ pub fn load(env: &mut Env, role: Role, listen: Listen, development: bool) -> Opt
     }
     let public_base_url = super::public_url::load(env, listen.port);
     let cache_ttl = env.seconds("SITE_CACHE_SECONDS", Duration::from_secs(5), (0.0, 3600.0));
-    let api = (role == Role::Web).then(|| api_client(env)).flatten();
-    if role == Role::Web && api.is_none() && !env.is_set("API_URL") {
-        env.error("API_URL", "is required by `folio web`: the API's address, e.g. http://api.folio.internal:3001");
+    let api = (role == Role::Site).then(|| api_client(env)).flatten();
+    if role == Role::Site && api.is_none() && !env.is_set("API_URL") {
+        env.error("API_URL", "is required by `folio site`: the API's address, e.g. http://api.folio.internal:3001");
     }
     Some(SiteSettings { content: content?, content_dir, public_base_url, cache_ttl, api })
 }

@@ -121,8 +121,8 @@ fn cors_origins_are_normalised() {
 }
 
 #[test]
-fn the_web_role_needs_the_api_address_and_no_database() {
-    let errs: Vec<&str> = Config::load(Role::Web, Env::from_pairs([("PORT", "8080")]))
+fn the_site_role_needs_the_api_address_and_no_database() {
+    let errs: Vec<&str> = Config::load(Role::Site, Env::from_pairs([("PORT", "8080")]))
         .expect_err("no API_URL")
         .0
         .iter()
@@ -130,7 +130,7 @@ fn the_web_role_needs_the_api_address_and_no_database() {
         .collect();
     assert_eq!(errs, ["API_URL"]);
     let config =
-        Config::load(Role::Web, Env::from_pairs([("API_URL", "http://api.folio.internal:3001")])).expect("valid");
+        Config::load(Role::Site, Env::from_pairs([("API_URL", "http://api.folio.internal:3001")])).expect("valid");
     assert!(config.data.is_none(), "the site never talks to the database");
     let site = config.site.expect("site settings");
     assert_eq!(site.api.map(|a| a.url.as_str().to_owned()).as_deref(), Some("http://api.folio.internal:3001/"));

@@ -15,11 +15,7 @@ use tokio::task::JoinHandle;
 /// The admin token test servers accept.
 pub const TOKEN: &str = "test-admin-token-0123456789abcdef0123456789abcdef";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use folio_core::DatabaseKind;
 
 /// A running application and a client for it.
 pub struct TestApp {
@@ -31,14 +27,14 @@ pub struct TestApp {
 }
 
 /// A database for one test and the environment pointing at it.
-pub fn database(backend: Backend) -> (Vec<(String, String)>, Box<dyn Any + Send>) {
-    match backend {
-        Backend::Sqlite => {
+pub fn fresh_database(database: DatabaseKind) -> (Vec<(String, String)>, Box<dyn Any + Send>) {
+    match database {
+        DatabaseKind::Sqlite => {
             let dir = tempfile::tempdir().expect("temporary directory");
             let url = format!("sqlite://{}", dir.path().join("folio.db").display());
             (vec![("DATABASE_URL".into(), url)], Box::new(dir))
         }
-        Backend::Postgres => {
+        DatabaseKind::Postgres => {
             let db = TestDb::new();
             (vec![("DATABASE_URL".into(), db.info.url(&db.name))], Box::new(db))
         }
@@ -47,8 +43,8 @@ pub fn database(backend: Backend) -> (Vec<(String, String)>, Box<dyn Any + Send>
 
 /// Starts the API role in the `test` environment with the admin token, plus `extra` settings
 /// (which win).
-pub async fn spawn(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
-    let (mut env, db) = database(backend);
+pub async fn spawn(database: DatabaseKind, extra: &[(&str, &str)]) -> TestApp {
+    let (mut env, db) = fresh_database(database);
     env.push(("ADMIN_TOKEN".into(), TOKEN.into()));
     spawn_with(Role::Api, env, db, extra).await
 }
@@ -148,7 +144,7 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
-                    super::$test($crate::common::Backend::Sqlite).await;
+                    super::$test($crate::common::DatabaseKind::Sqlite).await;
                 }
             )*
         }
@@ -156,7 +152,7 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
-                    super::$test($crate::common::Backend::Postgres).await;
+                    super::$test($crate::common::DatabaseKind::Postgres).await;
                 }
             )*
         }

@@ -2,7 +2,7 @@
 
 use crate::columns::project_columns;
 use chrono::{DateTime, Utc};
-use folio_domain::Project;
+use folio_core::Project;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 

@@ -1,13 +1,13 @@
-//! Contact messages: what a visitor sends through the site's form or `POST /api/contact`, and
-//! the delivery state of its e-mail notification.
+//! Contact messages: what a visitor sends through the site's form or `POST /api/contact`, the
+//! validated message it becomes, and the delivery state of its e-mail notification.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use uuid::Uuid;
 
-use crate::fields::{FieldErrors, JsonObject};
-use crate::rules;
-use crate::timestamp::Timestamp;
+use super::fields::{FieldErrors, Invalid};
+use super::project::checked_text;
+use super::rules;
+use super::timestamp::Timestamp;
 
 /// Field limits, in characters.
 pub const NAME_MAX_CHARS: usize = 100;
@@ -19,13 +19,51 @@ pub const EMAIL_MAX_CHARS: usize = 254;
 /// The hidden form field only bots fill in.
 pub const HONEYPOT_FIELD: &str = "website";
 
-/// A validated message, not yet stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewContactMessage {
+/// A contact form as the visitor filled it in, nothing checked yet (absent fields are empty).
+/// The site's form and the API's JSON body both arrive as this.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct ContactForm {
     pub name: String,
     pub email: String,
     pub subject: String,
     pub message: String,
+    /// The honeypot ([`HONEYPOT_FIELD`]); people never see it.
+    pub website: String,
+}
+
+checked_text!(
+    /// Who wrote: one line, 1 to [`NAME_MAX_CHARS`] characters, stored trimmed.
+    SenderName,
+    |text| line(text, 1, NAME_MAX_CHARS)
+);
+checked_text!(
+    /// Where to answer: one line of at most [`EMAIL_MAX_CHARS`] characters, shaped like an
+    /// e-mail address, stored trimmed.
+    EmailAddress,
+    |text| {
+        line(text, 1, EMAIL_MAX_CHARS)?;
+        if is_email(text.trim()) { Ok(()) } else { Err(Invalid::NotEmail) }
+    }
+);
+checked_text!(
+    /// What about: one line, 1 to [`SUBJECT_MAX_CHARS`] characters, stored trimmed.
+    Subject,
+    |text| line(text, 1, SUBJECT_MAX_CHARS)
+);
+checked_text!(
+    /// The message: [`MESSAGE_MIN_CHARS`] to [`MESSAGE_MAX_CHARS`] characters, as typed.
+    MessageText,
+    |text| checked(text, MESSAGE_MIN_CHARS, MESSAGE_MAX_CHARS, false)
+);
+
+/// A validated message, not yet stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewContactMessage {
+    pub name: SenderName,
+    pub email: EmailAddress,
+    pub subject: Subject,
+    pub message: MessageText,
 }
 
 /// What a submission turned out to be.
@@ -37,8 +75,66 @@ pub enum Submission {
     Bot,
 }
 
+impl ContactForm {
+    /// What the form is: a bot (the honeypot is filled, whatever the rest says), a valid
+    /// message, or every problem with its fields. Lengths count the text as typed.
+    pub fn parse(&self) -> Result<Submission, FieldErrors> {
+        if !self.website.trim().is_empty() {
+            return Ok(Submission::Bot);
+        }
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", SenderName::parse(&self.name));
+        // The address's shape is reported after the other fields' problems.
+        let (email, bad_shape) = match EmailAddress::parse(&self.email) {
+            Err(Invalid::NotEmail) => (None, true),
+            other => (errors.check("email", other), false),
+        };
+        let subject = errors.check("subject", Subject::parse(&self.subject));
+        let message = errors.check("message", MessageText::parse(&self.message));
+        if bad_shape {
+            errors.invalid("email", Invalid::NotEmail);
+        }
+        match (name, email, subject, message) {
+            (Some(name), Some(email), Some(subject), Some(message)) => {
+                let trim = |t: String| t.trim().to_owned();
+                Ok(Submission::Message(NewContactMessage {
+                    name: SenderName(trim(name.0)),
+                    email: EmailAddress(trim(email.0)),
+                    subject: Subject(trim(subject.0)),
+                    message,
+                }))
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A single-line field's rules.
+fn line(text: &str, min: usize, max: usize) -> Result<(), Invalid> {
+    checked(text, min, max, true)
+}
+
+/// Not blank, within `min..=max` characters, on one line when `single_line`, no NUL.
+fn checked(text: &str, min: usize, max: usize, single_line: bool) -> Result<(), Invalid> {
+    let got = text.chars().count();
+    if rules::is_blank(text) {
+        Err(Invalid::Empty)
+    } else if got < min {
+        Err(Invalid::TooShort { min, got })
+    } else if got > max {
+        Err(Invalid::TooLong { max, got })
+    } else if single_line && rules::has_control(text) {
+        Err(Invalid::MultiLine)
+    } else if rules::has_nul(text) {
+        Err(Invalid::Nul)
+    } else {
+        Ok(())
+    }
+}
+
 /// Where the e-mail notification of a stored message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryState {
     /// Waiting for its first or next attempt.
@@ -71,7 +167,8 @@ impl DeliveryState {
 }
 
 /// A stored message with its delivery state, as `GET /api/contact-messages` returns it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ContactMessage {
     pub id: Uuid,
@@ -86,7 +183,8 @@ pub struct ContactMessage {
 }
 
 /// The notification's state, attempts so far, and what happened last.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
     pub state: DeliveryState,
@@ -117,37 +215,14 @@ impl DeliveryOutcome {
 }
 
 impl NewContactMessage {
-    /// Validates a JSON body for `POST /api/contact`.
-    pub fn from_json(body: &Value) -> Result<Submission, FieldErrors> {
-        let mut obj = JsonObject::new(body)?;
-        let honeypot = obj.string(HONEYPOT_FIELD).is_some_and(|v| !v.trim().is_empty());
-        let name = obj.required_string("name");
-        let email = obj.required_string("email");
-        let subject = obj.required_string("subject");
-        let message = obj.required_string("message");
-        obj.reject_unknown(&["name", "email", "subject", "message", HONEYPOT_FIELD], &[]);
-        let checked = check(name, email, subject, message);
-        obj.finish().and(checked).map(|m| if honeypot { Submission::Bot } else { Submission::Message(m) })
-    }
-
-    /// Validates the site's form fields (absent fields count as empty).
-    pub fn from_form(field: impl Fn(&str) -> Option<String>) -> Result<Submission, FieldErrors> {
-        if field(HONEYPOT_FIELD).is_some_and(|v| !v.trim().is_empty()) {
-            return Ok(Submission::Bot);
-        }
-        let [name, email, subject, message] =
-            ["name", "email", "subject", "message"].map(|f| field(f).unwrap_or_default());
-        check(Some(&name), Some(&email), Some(&subject), Some(&message)).map(Submission::Message)
-    }
-
     /// The stored message, with a fresh id and a pending notification.
     pub fn into_message(self, id: Uuid, now: Timestamp) -> ContactMessage {
         ContactMessage {
             id,
-            name: self.name,
-            email: self.email,
-            subject: self.subject,
-            message: self.message,
+            name: self.name.into_inner(),
+            email: self.email.into_inner(),
+            subject: self.subject.into_inner(),
+            message: self.message.into_inner(),
             created_at: now,
             read_at: None,
             delivery: Delivery {
@@ -158,63 +233,6 @@ impl NewContactMessage {
                 sent_at: None,
             },
         }
-    }
-}
-
-/// Whole seconds, rounded up (and at least one): what `Retry-After` says.
-pub fn ceil_seconds(wait: std::time::Duration) -> u64 {
-    wait.as_secs().saturating_add(u64::from(wait.subsec_nanos() > 0)).max(1)
-}
-
-/// How long to wait, for a visitor: "40 seconds", "1 minute", "29 minutes".
-pub fn wait_text(wait: std::time::Duration) -> String {
-    match ceil_seconds(wait) {
-        1 => "1 second".to_owned(),
-        s @ 0..60 => format!("{s} seconds"),
-        60..120 => "1 minute".to_owned(),
-        s => format!("{} minutes", s.div_ceil(60)),
-    }
-}
-
-/// Checks the four fields as sent (lengths count the text as typed); the single-line ones are
-/// stored trimmed.
-fn check(
-    name: Option<&str>,
-    email: Option<&str>,
-    subject: Option<&str>,
-    message: Option<&str>,
-) -> Result<NewContactMessage, FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let mut text = |field: &str, value: Option<&str>, min: usize, max: usize, single_line: bool| {
-        let value = value?;
-        let chars = value.chars().count();
-        if rules::is_blank(value) {
-            errors.push(format!("{field} must not be empty"));
-        } else if chars < min {
-            errors.push(format!("{field} must be at least {min} characters, got {chars}"));
-        } else if chars > max {
-            errors.push(format!("{field} must be at most {max} characters, got {chars}"));
-        } else if single_line && rules::has_control(value) {
-            errors.push(format!("{field} must be a single line"));
-        } else if rules::has_nul(value) {
-            errors.push(format!("{field} must not contain NUL characters"));
-        } else {
-            return Some(if single_line { value.trim().to_owned() } else { value.to_owned() });
-        }
-        None
-    };
-    let name = text("name", name, 1, NAME_MAX_CHARS, true);
-    let email = text("email", email, 1, EMAIL_MAX_CHARS, true);
-    let subject = text("subject", subject, 1, SUBJECT_MAX_CHARS, true);
-    let message = text("message", message, MESSAGE_MIN_CHARS, MESSAGE_MAX_CHARS, false);
-    if email.as_deref().is_some_and(|e| !is_email(e)) {
-        errors.push("email must be a valid e-mail address");
-    }
-    match (name, email, subject, message) {
-        (Some(name), Some(email), Some(subject), Some(message)) if errors.is_empty() => {
-            Ok(NewContactMessage { name, email, subject, message })
-        }
-        _ => Err(errors),
     }
 }
 
@@ -247,31 +265,38 @@ fn is_email(address: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
 
-    fn errors(body: Value) -> Vec<String> {
-        NewContactMessage::from_json(&body).expect_err("invalid").into_messages()
+    fn form(name: &str, email: &str, subject: &str, message: &str) -> ContactForm {
+        let text = str::to_owned;
+        ContactForm {
+            name: text(name),
+            email: text(email),
+            subject: text(subject),
+            message: text(message),
+            ..ContactForm::default()
+        }
+    }
+
+    fn errors(form: &ContactForm) -> Vec<String> {
+        form.parse().expect_err("invalid").into_messages()
     }
 
     #[test]
     fn single_line_fields_are_stored_trimmed_and_the_message_as_typed() {
-        let body =
-            json!({"name": " Ada ", "email": "ada@example.org", "subject": "Hi", "message": "  Hello there, Folio!  "});
-        let Submission::Message(m) = NewContactMessage::from_json(&body).expect("valid") else { panic!("not a bot") };
+        let Submission::Message(m) =
+            form(" Ada ", "ada@example.org", "Hi", "  Hello there, Folio!  ").parse().expect("valid")
+        else {
+            panic!("not a bot")
+        };
         assert_eq!((m.name.as_str(), m.message.as_str()), ("Ada", "  Hello there, Folio!  "));
     }
 
     #[test]
     fn every_field_rule_names_its_field() {
-        assert_eq!(
-            errors(json!({})),
-            ["name is required", "email is required", "subject is required", "message is required"]
-        );
         let long = "x".repeat(101);
         assert_eq!(
-            errors(json!({"name": long, "email": "nope", "subject": "", "message": "short"})),
+            errors(&form(&long, "nope", "", "short")),
             [
                 "name must be at most 100 characters, got 101",
                 "subject must not be empty",
@@ -294,18 +319,21 @@ mod tests {
 
     #[test]
     fn a_filled_honeypot_marks_a_bot_even_when_the_rest_is_valid() {
-        let body =
-            json!({"name": "n", "email": "a@b.co", "subject": "s", "message": "0123456789", "website": "spam.example"});
-        assert_eq!(NewContactMessage::from_json(&body).expect("accepted"), Submission::Bot);
-        let form = |f: &str| (f == HONEYPOT_FIELD).then(|| "x".to_owned());
-        assert_eq!(NewContactMessage::from_form(form).expect("accepted"), Submission::Bot);
+        let mut valid = form("n", "a@b.co", "s", "0123456789");
+        valid.website = "spam.example".to_owned();
+        assert_eq!(valid.parse().expect("accepted"), Submission::Bot);
+        let only_the_honeypot = ContactForm { website: "x".to_owned(), ..ContactForm::default() };
+        assert_eq!(only_the_honeypot.parse().expect("accepted"), Submission::Bot);
     }
 
     #[test]
     fn single_line_fields_refuse_line_breaks() {
         for subject in ["s\r\nBcc: x@y.zz", "s\u{85}Bcc: x@y.zz", "s\u{2028}x", "s\u{2029}x"] {
-            let body = json!({"name": "n", "email": "a@b.co", "subject": subject, "message": "0123456789"});
-            assert_eq!(errors(body), ["subject must be a single line"], "{subject:?}");
+            assert_eq!(
+                errors(&form("n", "a@b.co", subject, "0123456789")),
+                ["subject must be a single line"],
+                "{subject:?}"
+            );
         }
     }
 }

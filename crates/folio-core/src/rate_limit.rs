@@ -1,5 +1,5 @@
 //! Rate limits: token buckets per client (keyed by network, see [`Networks`]) and one budget
-//! for everyone.
+//! for everyone, and how a wait is told to whoever must wait.
 
 use std::net::{IpAddr, Ipv6Addr};
 use std::num::NonZeroU32;
@@ -96,6 +96,21 @@ impl Budget {
     /// Takes one token, or says how long until one is available.
     pub fn check(&self) -> Result<(), Duration> {
         self.limiter.check().map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+}
+
+/// Whole seconds, rounded up (and at least one): what `Retry-After` says.
+pub fn ceil_seconds(wait: Duration) -> u64 {
+    wait.as_secs().saturating_add(u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+/// How long to wait, for a visitor: "40 seconds", "1 minute", "29 minutes".
+pub fn wait_text(wait: Duration) -> String {
+    match ceil_seconds(wait) {
+        1 => "1 second".to_owned(),
+        s @ 0..60 => format!("{s} seconds"),
+        60..120 => "1 minute".to_owned(),
+        s => format!("{} minutes", s.div_ceil(60)),
     }
 }
 

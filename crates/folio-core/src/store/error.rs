@@ -53,7 +53,7 @@ impl StoreError {
 
     /// This error for one of several callers that shared it: the same kind (and so the same
     /// answer to the client), with the original as its cause.
-    pub(crate) fn from_shared(shared: std::sync::Arc<StoreError>) -> Self {
+    pub fn from_shared(shared: std::sync::Arc<StoreError>) -> Self {
         match &*shared {
             StoreError::Tls(m) => StoreError::Tls(m.clone()),
             StoreError::Credentials(m) => StoreError::Credentials(m.clone()),

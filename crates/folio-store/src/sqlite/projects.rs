@@ -1,10 +1,11 @@
 //! The SQL for projects on SQLite and the mapping of rows onto [`Project`].
 
-use crate::columns::project_columns;
-use folio_domain::{Project, Timestamp};
+use folio_core::{Project, Timestamp};
 use rusqlite::Row;
-use rusqlite::types::Type;
 use uuid::Uuid;
+
+use super::decode::parse;
+use crate::columns::project_columns;
 
 pub(crate) const LIST_ACTIVE: &str = concat!(
     "SELECT ",
@@ -52,27 +53,4 @@ pub(crate) fn project(row: &Row<'_>) -> rusqlite::Result<Project> {
         created_at: parse(row, 9, Timestamp::parse)?,
         updated_at: parse(row, 10, Timestamp::parse)?,
     })
-}
-
-/// Reads a text column and parses it, reporting a bad value as a conversion failure.
-pub(crate) fn parse<T, E>(row: &Row<'_>, index: usize, parse: impl FnOnce(&str) -> Result<T, E>) -> rusqlite::Result<T>
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
-    let text: String = row.get(index)?;
-    parse(&text).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
-}
-
-/// Like [`parse`], for a column that may be NULL.
-pub(crate) fn parse_optional<T, E>(
-    row: &Row<'_>,
-    index: usize,
-    parse: impl FnOnce(&str) -> Result<T, E>,
-) -> rusqlite::Result<Option<T>>
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
-    let text: Option<String> = row.get(index)?;
-    text.map(|t| parse(&t).map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e))))
-        .transpose()
 }

@@ -1,34 +1,13 @@
-//! Reading a JSON object field by field, collecting every problem instead of stopping at the
-//! first, so a client learns everything that is wrong with a request in one answer.
+//! Request bodies, read into the core's validated values: a JSON object field by field,
+//! collecting every problem instead of stopping at the first, so a client learns everything
+//! that is wrong with a request in one answer. The rules are the core's; what is JSON's
+//! (required properties, types, unknown properties) is checked here.
 
+pub mod contact;
+pub mod project;
+
+use folio_core::{FieldErrors, Invalid};
 use serde_json::{Map, Value};
-
-/// Every problem found in one request body, one human-readable sentence per problem, each
-/// naming the field it is about.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldErrors(Vec<String>);
-
-impl FieldErrors {
-    /// Records one problem.
-    pub fn push(&mut self, message: impl Into<String>) {
-        self.0.push(message.into());
-    }
-
-    /// True when nothing was recorded.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The messages, in the order the fields were checked.
-    pub fn messages(&self) -> &[String] {
-        &self.0
-    }
-
-    /// Consumes the list, returning the messages.
-    pub fn into_messages(self) -> Vec<String> {
-        self.0
-    }
-}
 
 /// How a field that may be `null` was given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +46,17 @@ impl<'a> JsonObject<'a> {
         self.errors.push(message);
     }
 
+    /// Parses a value that was read successfully into a core value, recording why `field` was
+    /// refused on failure.
+    pub fn parse<T, V>(
+        &mut self,
+        field: &str,
+        value: Option<V>,
+        parse: impl FnOnce(V) -> Result<T, Invalid>,
+    ) -> Option<T> {
+        self.errors.check(field, parse(value?))
+    }
+
     /// Rejects properties outside `known`; properties in `ignored` (read-only fields a client
     /// may echo back from a GET) are accepted and dropped.
     pub fn reject_unknown(&mut self, known: &[&str], ignored: &[&str]) {
@@ -76,11 +66,6 @@ impl<'a> JsonObject<'a> {
         for key in unknown {
             self.errors.push(format!("property {key} should not exist"));
         }
-    }
-
-    /// True when no property other than those in `ignored` is present.
-    pub fn is_empty_ignoring(&self, ignored: &[&str]) -> bool {
-        self.map.keys().all(|k| ignored.contains(&k.as_str()))
     }
 
     /// A string that must be present and not `null`.
@@ -164,17 +149,6 @@ impl<'a> JsonObject<'a> {
             }
         }
         ok.then_some(strings)
-    }
-
-    /// Runs a rule on a value that was read successfully, recording its message on failure.
-    pub fn check<T>(&mut self, value: Option<T>, rule: impl FnOnce(T) -> Result<T, String>) -> Option<T> {
-        match rule(value?) {
-            Ok(v) => Some(v),
-            Err(message) => {
-                self.errors.push(message);
-                None
-            }
-        }
     }
 
     /// The recorded problems, or `Ok` when there were none.

@@ -7,11 +7,11 @@ locals {
   # health_check_args is the container health check (after the /folio entrypoint).
   roles = {
     site = {
-      cli_role          = "web"
+      cli_role          = "site"
       port              = 3000
       health_path       = "/health"
       health_ok_codes   = "200"
-      health_check_args = ["healthcheck", "--role", "web"]
+      health_check_args = ["healthcheck", "--role", "site"]
       path_patterns     = []
     }
     api = {
