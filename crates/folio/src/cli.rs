@@ -31,7 +31,7 @@ pub enum Command {
     /// answers 200. Made for container and ECS health checks: no curl needed.
     Healthcheck {
         /// Which role's health endpoint to probe.
-        #[arg(long, env = "FOLIO_ROLE", value_enum, default_value = "serve")]
+        #[arg(long, env = crate::config::vars::FOLIO_ROLE.name, value_enum, default_value = "serve")]
         role: Role,
         /// Count a process that answers but cannot reach its database as alive (for
         /// orchestrators that replace unhealthy containers).

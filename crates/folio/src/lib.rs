@@ -17,7 +17,7 @@ pub mod verify;
 use std::process::ExitCode;
 
 use cli::{Cli, Command};
-use config::{Config, Env, Role};
+use config::{Config, ConfigErrors, Env, MigrationConfig, Role};
 
 /// This build's version, reported by health endpoints and metrics.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -48,10 +48,13 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 fn load(role: Role, env: Env) -> Result<Config, ExitCode> {
-    Config::load(role, env).map_err(|errors| {
-        eprintln!("folio: {errors}");
-        ExitCode::from(2)
-    })
+    Config::load(role, env).map_err(|errors| refused(&errors))
+}
+
+/// Exit code 2, with every problem of the configuration.
+fn refused(errors: &ConfigErrors) -> ExitCode {
+    eprintln!("folio: {errors}");
+    ExitCode::from(2)
 }
 
 async fn serve(role: Role, env: Env) -> ExitCode {
@@ -74,13 +77,12 @@ async fn serve(role: Role, env: Env) -> ExitCode {
 }
 
 async fn migrate(env: Env) -> ExitCode {
-    let config = match load(Role::Api, env) {
+    let config = match MigrationConfig::load(env) {
         Ok(config) => config,
-        Err(code) => return code,
+        Err(errors) => return refused(&errors),
     };
     telemetry::init(config.log_format);
-    let data = config.data.as_ref().expect("the API role loads the database settings");
-    match startup::migrate_only(data, &config.environment).await {
+    match startup::migrate_only(&config.data, &config.environment).await {
         Ok(report) => {
             let applied: Vec<String> = report.applied.iter().map(i64::to_string).collect();
             if applied.is_empty() {

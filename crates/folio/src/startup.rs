@@ -25,7 +25,7 @@ use folio_store::postgres::{PgSettings, PgStore, SslMode};
 use secrecy::SecretString;
 use tokio::net::TcpListener;
 
-use crate::config::{Config, DataConfig, Role, SiteSettings};
+use crate::config::{Config, DataConfig, Role, Serving, SiteSettings};
 use crate::server::{self, ServerLimits};
 use crate::{VERSION, app};
 
@@ -50,12 +50,22 @@ impl Application {
     /// Builds what the role serves, then binds `HOST:PORT`: until the process can answer,
     /// connections are refused rather than left hanging.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let metrics = Arc::new(Metrics::new(services(config.role), VERSION, &config.environment));
-        let api = match &config.data {
-            Some(data) => Some(build_api(&config, data, &metrics).await?),
-            None => None,
+        let metrics = Arc::new(Metrics::new(services(config.serving.role()), VERSION, &config.environment));
+        let (api, site) = match &config.serving {
+            Serving::Both { data, site } => {
+                let api = build_api(&config, data, &metrics).await?;
+                let in_process = (api.state.projects.clone() as _, api.state.contact.clone() as _);
+                let site = build_site(&config, site, in_process, &metrics);
+                (Some(api), Some(site))
+            }
+            Serving::Api { data } => (Some(build_api(&config, data, &metrics).await?), None),
+            Serving::Site { site, api } => {
+                let client = Arc::new(ApiClient::new(api.url.clone(), api.timeout));
+                let checking = client.clone();
+                tokio::spawn(async move { checking.check_forwarding().await });
+                (None, Some(build_site(&config, site, (client.clone(), client), &metrics)))
+            }
         };
-        let site = config.site.as_ref().map(|settings| build_site(&config, settings, api.as_ref(), &metrics));
         let store = api.as_ref().map(|a| a.store.clone());
         let outbox = api.as_ref().and_then(|a| a.outbox.clone());
         let router = app::router(api.map(|a| a.state), site, &config, metrics);
@@ -164,19 +174,14 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
     Ok(Api { state, outbox, store })
 }
 
-/// The site, calling the use cases in-process when the API is here, through the API client
-/// otherwise.
-fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metrics: &Arc<Metrics>) -> SiteState {
-    let (projects, contact): (Arc<dyn ActiveProjects>, Arc<dyn Contact>) = match (api, &settings.api) {
-        (Some(api), _) => (api.state.projects.clone(), api.state.contact.clone()),
-        (None, Some(remote)) => {
-            let client = Arc::new(ApiClient::new(remote.url.clone(), remote.timeout));
-            let checking = client.clone();
-            tokio::spawn(async move { checking.check_forwarding().await });
-            (client.clone(), client)
-        }
-        (None, None) => unreachable!("configuration requires API_URL for a site without the API"),
-    };
+/// The site over the use cases it calls: the services themselves (`serve`) or the API client
+/// (`site`), each call measured.
+fn build_site(
+    config: &Config,
+    settings: &SiteSettings,
+    (projects, contact): (Arc<dyn ActiveProjects>, Arc<dyn Contact>),
+    metrics: &Arc<Metrics>,
+) -> SiteState {
     let projects = Arc::new(Metered::new(projects, metrics.site.clone()));
     let contact = Arc::new(Metered::new(contact, metrics.site.clone()));
     let cache = Arc::new(ProjectCache::new(projects, settings.cache_ttl, metrics.site.clone()));

@@ -76,7 +76,8 @@ impl FromStr for RootCerts {
     }
 }
 
-/// Pool limits and time bounds.
+/// Pool limits and time bounds (their defaults are the configuration's, in
+/// `crates/folio/src/config/vars.rs`).
 #[derive(Debug, Clone)]
 pub struct PoolSettings {
     /// Most connections the request pool opens.
@@ -87,17 +88,6 @@ pub struct PoolSettings {
     pub connect_timeout: Duration,
     /// The server-side `statement_timeout` for every query.
     pub statement_timeout: Duration,
-}
-
-impl Default for PoolSettings {
-    fn default() -> Self {
-        Self {
-            max_size: 10,
-            acquire_timeout: Duration::from_secs(2),
-            connect_timeout: Duration::from_secs(3),
-            statement_timeout: Duration::from_secs(5),
-        }
-    }
 }
 
 /// A fully resolved PostgreSQL configuration.

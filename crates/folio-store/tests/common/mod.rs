@@ -4,6 +4,7 @@
 
 use std::any::Any;
 use std::sync::Arc;
+use std::time::Duration;
 
 use folio_core::Store;
 use folio_metrics::{Metrics, Service};
@@ -60,6 +61,11 @@ pub fn pg_settings(
         password: Some(info.password.clone().into()),
         ssl_mode,
         ssl_root_cert: roots,
-        pool: PoolSettings::default(),
+        pool: PoolSettings {
+            max_size: 10,
+            acquire_timeout: Duration::from_secs(2),
+            connect_timeout: Duration::from_secs(3),
+            statement_timeout: Duration::from_secs(5),
+        },
     }
 }

@@ -5,18 +5,22 @@ use folio_core::domain::rules::is_host_name;
 use url::{Host, Url};
 
 use super::env::Env;
+use super::vars;
 
 /// The public origin without a trailing slash; `http://localhost:<port>` when unset.
 pub fn load(env: &mut Env, port: u16) -> String {
     let default = format!("http://localhost:{port}");
-    let Some(text) = env.get("PUBLIC_BASE_URL").map(str::to_owned) else {
+    let Some(text) = env.get(vars::PUBLIC_BASE_URL).map(str::to_owned) else {
         return default;
     };
     match origin(&text) {
         Ok(origin) => origin,
         Err(why) => {
             let shown = shown(&text);
-            env.error("PUBLIC_BASE_URL", format!("{shown:?} is not a site address like https://example.com: {why}"));
+            env.error(
+                vars::PUBLIC_BASE_URL,
+                format!("{shown:?} is not a site address like https://example.com: {why}"),
+            );
             default
         }
     }
