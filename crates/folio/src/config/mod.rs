@@ -4,7 +4,7 @@
 mod contact;
 pub mod database;
 mod env;
-mod public_url;
+pub mod public_url;
 mod site;
 pub mod vars;
 

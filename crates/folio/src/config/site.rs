@@ -18,7 +18,7 @@ pub struct SiteSettings {
     /// Where the content came from (`None`: the demo content built in).
     pub content_dir: Option<PathBuf>,
     /// The public address, for canonical links and the sitemap.
-    pub public_base_url: String,
+    pub public_base_url: Option<String>,
     /// How long the list of projects is cached.
     pub cache_ttl: Duration,
 }

@@ -1,12 +1,10 @@
 //! PostgreSQL-only behaviour: adopting the earlier platform's table, migrations racing, TLS
 //! verification, and riding out a database outage.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::pg_settings;
+use crate::common::pg_settings;
 use folio_core::{Store, StoreError};
 use folio_metrics::{Metrics, Service};
 use folio_store::DatabaseSettings;
