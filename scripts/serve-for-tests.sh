@@ -13,5 +13,10 @@ BASE_URL=$(field base)
 FOLIO_PID=$(field pid)
 ADMIN_TOKEN=$("$FOLIO_ROOT/target/debug/launch" env | python3 -c 'import json, sys; print(json.load(sys.stdin)["ADMIN_TOKEN"])')
 export ADMIN_TOKEN BASE_URL
-stop_folio() { kill "$FOLIO_PID" 2>/dev/null; rm -rf "$serve_dir"; }
+# Not this shell's child (the launcher started it), so `wait` cannot reap it: poll, bounded.
+stop_folio() {
+  kill "$FOLIO_PID" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$FOLIO_PID" 2>/dev/null || break; sleep 0.1; done
+  rm -rf "$serve_dir"
+}
 trap stop_folio EXIT
