@@ -576,7 +576,7 @@ def check_through_the_edge(args, ctx, lb, services):
         if title in body:
             break
         time.sleep(0.5)
-    reader = "the site (folio web) shows it on /projects, read from the API at its Cloud Map name"
+    reader = "the site (folio site) shows it on /projects, read from the API at its Cloud Map name"
     if len(services) == 1:
         reader = "the site shows it on /projects (folio serve reads the API in-process)"
     expect(title in body, reader)

@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use folio_domain::ClientIp;
+use folio_core::ClientIp;
 
 use crate::{ApiError, ApiState};
 

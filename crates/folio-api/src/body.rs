@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use serde_json::Value;
 
-use folio_domain::MAX_BODY_BYTES;
+use folio_http::MAX_BODY_BYTES;
 
 use crate::ApiError;
 

@@ -8,9 +8,8 @@
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use folio_domain::FieldErrors;
-use folio_domain::contact::ceil_seconds;
-use folio_store::StoreError;
+use folio_core::rate_limit::{ceil_seconds, wait_text};
+use folio_core::{ContactError, FieldErrors, StoreError, Unavailable};
 use serde::Serialize;
 
 /// A short label for `http_request_errors_total{error_type}`, attached to error responses.
@@ -66,7 +65,7 @@ impl ApiError {
 
     /// 429 with `Retry-After`: `what`, and when to try again.
     pub fn rate_limited(what: &str, wait: std::time::Duration) -> Self {
-        let message = format!("{what}; try again in {}", folio_domain::contact::wait_text(wait));
+        let message = format!("{what}; try again in {}", wait_text(wait));
         let seconds = u32::try_from(ceil_seconds(wait)).unwrap_or(u32::MAX);
         Self {
             status: StatusCode::TOO_MANY_REQUESTS,
@@ -82,7 +81,7 @@ impl ApiError {
     pub fn busy(error_type: &'static str, what: impl Into<String>, wait: Option<std::time::Duration>) -> Self {
         let what = what.into();
         let message = match wait {
-            Some(wait) => format!("{what}; try again in {}", folio_domain::contact::wait_text(wait)),
+            Some(wait) => format!("{what}; try again in {}", wait_text(wait)),
             None => what,
         };
         let retry_after = wait.map(|w| u32::try_from(ceil_seconds(w)).unwrap_or(u32::MAX));
@@ -126,6 +125,32 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         Self::from_store(&error)
     }
+}
+
+impl From<ContactError> for ApiError {
+    fn from(error: ContactError) -> Self {
+        match error {
+            ContactError::Invalid(errors) => ApiError::validation(errors),
+            ContactError::Unavailable(Unavailable::Store(error)) => ApiError::from_store(&error),
+            ContactError::Unavailable(remote @ Unavailable::Remote { .. }) => {
+                tracing::error!(error = %remote, "contact use case unavailable");
+                ApiError::busy("unavailable", "The contact form cannot take messages right now", None)
+            }
+            ContactError::RateLimited(wait) => ApiError::rate_limited("Too many messages from your address", wait),
+            ContactError::Busy(wait) => {
+                ApiError::busy("contact_budget", "The contact form is receiving too many messages", Some(wait))
+            }
+            ContactError::InboxFull(max) => ApiError::busy("inbox_full", inbox_full(max), None),
+        }
+    }
+}
+
+/// What a visitor is told when the inbox is full.
+fn inbox_full(max_unread: u32) -> String {
+    format!(
+        "The inbox holds {max_unread} unread messages, as many as it keeps: no more are accepted until the owner \
+         reads some; please write again later"
+    )
 }
 
 impl IntoResponse for ApiError {

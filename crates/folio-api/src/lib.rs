@@ -1,16 +1,15 @@
 //! Folio's HTTP API, everything under `/api`: health, projects and contact messages.
 //! (`/api/metrics` is mounted by the binary for every role.)
 //!
-//! Responses and errors keep the earlier Nest.js platform's JSON shapes, so its clients keep
-//! working. Writes need the admin bearer token; reads are public.
+//! An adapter: each route reads its request into the core's values (`input/`), calls a use case
+//! of `folio-core`, and answers. Responses and errors keep the earlier Nest.js platform's JSON
+//! shapes, so its clients keep working. Writes need the admin bearer token; reads are public.
 
 mod auth;
 mod body;
-mod contact;
 mod error;
+mod input;
 mod openapi;
-mod probe;
-mod rate_limit;
 mod routes;
 mod state;
 
@@ -19,10 +18,10 @@ use axum::middleware::{map_response, map_response_with_state};
 use axum::routing::{any, get, post};
 
 pub use auth::AdminAuth;
-pub use contact::{ContactError, ContactLimits, ContactService, THANK_YOU};
 pub use error::{ApiError, ErrorType};
+pub use input::kind as json_kind;
 pub use openapi::document as openapi_document;
-pub use rate_limit::{Budget, Networks, RateLimiter};
+pub use routes::contact::THANK_YOU;
 pub use routes::metrics::router as metrics_router;
 pub use state::{ApiState, ServiceInfo};
 

@@ -3,7 +3,7 @@
 //! Operations, parameters, responses and response bodies come from the handlers' annotations
 //! and the types they return. Request bodies are read field by field (to name every wrong
 //! field), so their schemas are built here from the same limits and patterns the validators
-//! use (`folio_domain::rules` and the crate's constants). schemathesis fuzzes against this
+//! use (`folio_core::rules` and the crate's constants). schemathesis fuzzes against this
 //! document in `scripts/fuzz`.
 
 use std::sync::OnceLock;
@@ -11,13 +11,15 @@ use std::sync::OnceLock;
 use axum::body::Bytes;
 use axum::http::header;
 use axum::response::IntoResponse;
-use folio_domain::contact::{
+use folio_core::domain::contact::{
     EMAIL_MAX_CHARS, HONEYPOT_FIELD, MESSAGE_MAX_CHARS, MESSAGE_MIN_CHARS, NAME_MAX_CHARS, SUBJECT_MAX_CHARS,
 };
-use folio_domain::project::{
+use folio_core::domain::project::{
     DESCRIPTION_MAX_CHARS, TECHNOLOGIES_MAX_ITEMS, TECHNOLOGY_MAX_CHARS, TITLE_MAX_CHARS, URL_MAX_CHARS,
 };
-use folio_domain::rules::{CONTROL_PATTERN, NOT_BLANK_PATTERN, NUL_PATTERN, URL_FORBIDDEN_PATTERN, URL_START_PATTERN};
+use folio_core::domain::rules::{
+    CONTROL_PATTERN, NOT_BLANK_PATTERN, NUL_PATTERN, URL_FORBIDDEN_PATTERN, URL_START_PATTERN,
+};
 use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};

@@ -22,9 +22,9 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use folio_domain::{ContactMessage, DeliveryOutcome, Timestamp};
+use folio_core::Store;
+use folio_core::{ContactMessage, DeliveryOutcome, Timestamp};
 use folio_metrics::{AttemptOutcome, Backlog, OutboxMetrics};
-use folio_store::Store;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultDirectRateLimiter, Quota};
 pub use lettre::message::Mailbox;

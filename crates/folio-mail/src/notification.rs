@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use folio_domain::ContactMessage;
+use folio_core::ContactMessage;
 use lettre::Message;
 use lettre::message::Mailbox;
 use lettre::message::header::ContentType;

@@ -6,13 +6,12 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use folio_domain::{ContactMessage, DeliveryState, NewContactMessage, Submission};
+use folio_core::{Channel, ContactForm, ContactMessage, DeliveryState, Store, Submission};
 use folio_mail::{MailSettings, Outbox};
 use folio_metrics::{Metrics, Service};
+use folio_store::DatabaseSettings;
 use folio_store::sqlite::SqliteSettings;
-use folio_store::{DatabaseSettings, Store};
 use folio_testkit::SmtpSink;
-use serde_json::json;
 
 struct Setup {
     store: Arc<dyn Store>,
@@ -23,7 +22,7 @@ struct Setup {
 
 async fn setup() -> Setup {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let metrics = Metrics::new(&[Service::Backend], "test", "test");
+    let metrics = Metrics::new(&[Service::Api], "test", "test");
     let settings = DatabaseSettings::Sqlite(SqliteSettings::at(dir.path().join("folio.db")));
     let store = folio_store::connect(&settings, metrics.db.clone()).await.expect("open");
     store.migrate().await.expect("migrate");
@@ -47,10 +46,8 @@ fn outbox_with_budget(setup: &Setup, max_attempts: i32, per_hour: u32) -> Outbox
 }
 
 async fn submit(store: &dyn Store, subject: &str) -> ContactMessage {
-    let body = json!({"name": "Ada Lovelace", "email": "ada@example.org", "subject": subject, "message": "I would like to talk about a project."});
-    let Submission::Message(m) = NewContactMessage::from_json(&body).expect("valid") else {
-        unreachable!("no honeypot")
-    };
+    let form = ContactForm::new("Ada Lovelace", "ada@example.org", subject, "I would like to talk about a project.");
+    let Submission::Message(m) = form.parse(Channel::Api).expect("valid") else { unreachable!("no honeypot") };
     store.insert_contact_message(m, 1000).await.expect("stored").expect("under the cap")
 }
 

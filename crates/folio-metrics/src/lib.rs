@@ -5,6 +5,7 @@
 //! comes from a closed set.
 
 mod labels;
+mod names;
 mod outbox;
 mod pool;
 mod runtime;
@@ -66,7 +67,7 @@ pub struct DbMetrics {
     pub pool: PoolMetrics,
 }
 
-/// Site page views (`frontend_page_views_total`).
+/// Site page views (`frontend_page_views_total`, see `names.rs`).
 #[derive(Debug, Clone)]
 pub struct PageMetrics {
     views: IntCounterVec,
@@ -119,9 +120,8 @@ impl Metrics {
             ),
             pool: PoolMetrics::new(&registry),
         };
-        let pages = PageMetrics {
-            views: counter(&registry, "frontend_page_views_total", "Site page views", &["page", "method"]),
-        };
+        let pages =
+            PageMetrics { views: counter(&registry, names::SITE_PAGE_VIEWS, "Site page views", &["page", "method"]) };
         let site = SiteMetrics::new(&registry);
         let outbox = OutboxMetrics::new(&registry);
         Self { registry, http, db, pages, site, outbox }
@@ -204,7 +204,7 @@ mod tests {
 
     #[test]
     fn renders_the_dashboard_names_with_their_labels() {
-        let metrics = Metrics::new(&[Service::Backend], "1.2.3", "test");
+        let metrics = Metrics::new(&[Service::Api], "1.2.3", "test");
         metrics.http.record(Method::Get, "/api/projects/{id}", 404, Duration::from_millis(3), Some("not_found"));
         metrics.db.record("select", "projects", Duration::from_millis(2), None);
         let text = metrics.render();
@@ -228,7 +228,7 @@ mod tests {
 
     #[test]
     fn serve_mode_carries_both_services() {
-        let text = Metrics::new(&[Service::Backend, Service::Frontend], "1", "dev").render();
+        let text = Metrics::new(&[Service::Api, Service::Site], "1", "dev").render();
         assert!(text.contains("backend_uptime_seconds"));
         assert!(text.contains("frontend_info{environment=\"dev\",version=\"1\"} 1"));
     }

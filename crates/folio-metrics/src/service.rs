@@ -7,25 +7,19 @@ use prometheus::core::{Collector, Desc};
 use prometheus::proto::{Counter, Metric, MetricFamily, MetricType};
 use prometheus::{IntGaugeVec, Opts, Registry};
 
-/// Which half of Folio a series describes; the names match the earlier platform's.
+/// Which part of Folio a process serves; its series are named by
+/// [`Service::external_name`] (see `names.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {
-    /// The API (`backend_*`).
-    Backend,
-    /// The site (`frontend_*`).
-    Frontend,
+    /// The API.
+    Api,
+    /// The site.
+    Site,
 }
 
 impl Service {
-    fn prefix(self) -> &'static str {
-        match self {
-            Service::Backend => "backend",
-            Service::Frontend => "frontend",
-        }
-    }
-
     pub(crate) fn register(self, registry: &Registry, started: Instant, version: &str, environment: &str) {
-        let prefix = self.prefix();
+        let prefix = self.external_name();
         let uptime = Uptime::new(&format!("{prefix}_uptime_seconds"), started);
         super::register(registry, uptime);
         let info = IntGaugeVec::new(

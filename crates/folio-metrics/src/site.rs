@@ -92,19 +92,19 @@ impl SiteMetrics {
         Self {
             cache: super::counter(
                 registry,
-                "frontend_project_cache_lookups_total",
+                super::names::SITE_CACHE_LOOKUPS,
                 "Project list lookups by the site, by how the cache answered",
                 &["result"],
             ),
             calls: super::counter(
                 registry,
-                "frontend_api_calls_total",
+                super::names::SITE_API_CALLS,
                 "Calls from the site to the API, by outcome",
                 &["method", "endpoint", "outcome"],
             ),
             duration: super::histogram(
                 registry,
-                "frontend_api_call_duration_seconds",
+                super::names::SITE_API_CALL_DURATION,
                 "Duration of the site's calls to the API in seconds",
                 &["method", "endpoint"],
             ),

@@ -5,18 +5,15 @@
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
-use folio_domain::Project;
+use folio_core::{ActiveProjects, Project, Unavailable};
 use folio_metrics::{CacheResult, SiteMetrics};
 use tokio::sync::Mutex;
-
-use crate::backend::{Backend, BackendError};
 
 /// How long a list may be served after the API stopped answering.
 pub const STALE_FOR: Duration = Duration::from_secs(600);
 
-/// A counter that changes whenever projects change, when the site can know (in `serve` mode
-/// the API bumps it on every write); a change makes the cache refetch at once.
-pub type Version = Arc<dyn Fn() -> u64 + Send + Sync>;
+/// Why no list could be had: shared by every caller that asked within one TTL.
+pub type Failure = Arc<Unavailable>;
 
 #[derive(Debug, Clone)]
 struct Entry {
@@ -25,30 +22,24 @@ struct Entry {
     projects: Arc<Vec<Project>>,
 }
 
-/// The cached list, refreshed by one caller at a time.
+/// The cached list, refreshed by one caller at a time. A change of the source's
+/// [`ActiveProjects::version`] (in `serve`, every write) makes it refetch at once.
+#[derive(Debug)]
 pub struct ProjectCache {
-    backend: Arc<dyn Backend>,
+    source: Arc<dyn ActiveProjects>,
     ttl: Duration,
-    version: Version,
     entry: RwLock<Option<Entry>>,
-    last_failure: RwLock<Option<(Instant, BackendError)>>,
+    last_failure: RwLock<Option<(Instant, Failure)>>,
     refresh: Mutex<()>,
     metrics: SiteMetrics,
 }
 
-impl std::fmt::Debug for ProjectCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProjectCache").field("backend", &self.backend).field("ttl", &self.ttl).finish_non_exhaustive()
-    }
-}
-
 impl ProjectCache {
-    /// A cache over `backend` keeping lists for `ttl`, counting how it answers into `metrics`.
-    pub fn new(backend: Arc<dyn Backend>, ttl: Duration, version: Version, metrics: SiteMetrics) -> Self {
+    /// A cache over `source` keeping lists for `ttl`, counting how it answers into `metrics`.
+    pub fn new(source: Arc<dyn ActiveProjects>, ttl: Duration, metrics: SiteMetrics) -> Self {
         Self {
-            backend,
+            source,
             ttl,
-            version,
             entry: RwLock::default(),
             last_failure: RwLock::default(),
             refresh: Mutex::new(()),
@@ -56,19 +47,14 @@ impl ProjectCache {
         }
     }
 
-    /// The backend the cache reads through.
-    pub fn backend(&self) -> &Arc<dyn Backend> {
-        &self.backend
-    }
-
     /// Active projects: cached when fresh, fetched otherwise, stale if the API fails.
-    pub async fn projects(&self) -> Result<Arc<Vec<Project>>, BackendError> {
+    pub async fn projects(&self) -> Result<Arc<Vec<Project>>, Failure> {
         let (result, how) = self.lookup().await;
         self.metrics.record_lookup(how);
         result
     }
 
-    async fn lookup(&self) -> (Result<Arc<Vec<Project>>, BackendError>, CacheResult) {
+    async fn lookup(&self) -> (Result<Arc<Vec<Project>>, Failure>, CacheResult) {
         if let Some(fresh) = self.fresh() {
             return (Ok(fresh), CacheResult::Hit);
         }
@@ -81,8 +67,8 @@ impl ProjectCache {
         let result = match recent_failure {
             Some((_, error)) => Err(error),
             None => {
-                let version = (self.version)();
-                self.backend.projects().await.map(|projects| (version, projects))
+                let version = self.source.version();
+                self.source.active().await.map(|projects| (version, projects)).map_err(Arc::new)
             }
         };
         match result {
@@ -110,21 +96,19 @@ impl ProjectCache {
         let entry = self.entry.read().expect("lock");
         entry
             .as_ref()
-            .filter(|e| e.fetched.elapsed() < self.ttl && e.version == (self.version)())
+            .filter(|e| e.fetched.elapsed() < self.ttl && e.version == self.source.version())
             .map(|e| e.projects.clone())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::net::IpAddr;
     use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
     use async_trait::async_trait;
     use folio_metrics::{Metrics, Service};
 
     use super::*;
-    use crate::backend::{ContactFields, SubmitError};
 
     #[derive(Debug, Default)]
     struct Fake {
@@ -132,27 +116,30 @@ mod tests {
         down: AtomicBool,
     }
 
+    /// The fake, with the version the test moves.
+    #[derive(Debug)]
+    struct Versioned(Arc<Fake>, Arc<AtomicU64>);
+
     #[async_trait]
-    impl Backend for Fake {
-        async fn projects(&self) -> Result<Arc<Vec<Project>>, BackendError> {
-            self.calls.fetch_add(1, Ordering::SeqCst);
-            if self.down.load(Ordering::SeqCst) {
-                Err(BackendError::Unavailable("down".into()))
+    impl ActiveProjects for Versioned {
+        async fn active(&self) -> Result<Arc<Vec<Project>>, Unavailable> {
+            self.0.calls.fetch_add(1, Ordering::SeqCst);
+            if self.0.down.load(Ordering::SeqCst) {
+                Err(Unavailable::Remote { timed_out: false, why: "down".into() })
             } else {
                 Ok(Arc::default())
             }
         }
 
-        async fn submit_contact(&self, _: ContactFields, _: IpAddr) -> Result<(), SubmitError> {
-            Ok(())
+        fn version(&self) -> u64 {
+            self.1.load(Ordering::SeqCst)
         }
     }
 
     fn cache(fake: &Arc<Fake>, ttl_ms: u64, version: Arc<AtomicU64>) -> (ProjectCache, Metrics) {
-        let backend: Arc<dyn Backend> = fake.clone();
-        let metrics = Metrics::new(&[Service::Frontend], "test", "test");
-        let version = Arc::new(move || version.load(Ordering::SeqCst));
-        (ProjectCache::new(backend, Duration::from_millis(ttl_ms), version, metrics.site.clone()), metrics)
+        let source = Arc::new(Versioned(fake.clone(), version));
+        let metrics = Metrics::new(&[Service::Site], "test", "test");
+        (ProjectCache::new(source, Duration::from_millis(ttl_ms), metrics.site.clone()), metrics)
     }
 
     /// `frontend_project_cache_lookups_total` for `result`.

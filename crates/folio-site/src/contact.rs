@@ -8,26 +8,26 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use folio_domain::ClientIp;
-use folio_domain::contact::wait_text;
+use folio_core::domain::contact::{EMAIL_MAX_CHARS, MESSAGE_MAX_CHARS, NAME_MAX_CHARS, SUBJECT_MAX_CHARS};
+use folio_core::rate_limit::{ceil_seconds, wait_text};
+use folio_core::{Channel, ClientIp, ContactError, ContactForm};
 
 use crate::SiteState;
-use crate::backend::{ContactFields, SubmitError};
 use crate::html::Page;
 use crate::templates::{self, FieldMessages};
 
 pub async fn submit(
     State(state): State<SiteState>,
-    Extension(ClientIp(client)): Extension<ClientIp>,
+    Extension(client): Extension<ClientIp>,
     headers: HeaderMap,
-    form: Result<Form<ContactFields>, FormRejection>,
+    form: Result<Form<ContactForm>, FormRejection>,
 ) -> Response {
     // Browsers say where a form post comes from; refuse posts made from other sites.
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if site.is_some_and(|s| !matches!(s, "same-origin" | "none")) {
         return render(
             &state,
-            &ContactFields::default(),
+            &ContactForm::default(),
             FieldMessages::default(),
             Some(CROSS_SITE),
             StatusCode::FORBIDDEN,
@@ -42,25 +42,18 @@ pub async fn submit(
             } else {
                 (UNREADABLE, StatusCode::BAD_REQUEST)
             };
-            return render(
-                &state,
-                &ContactFields::default(),
-                FieldMessages::default(),
-                Some(problem),
-                status,
-                &headers,
-            );
+            return render(&state, &ContactForm::default(), FieldMessages::default(), Some(problem), status, &headers);
         }
     };
-    let shown = fields.bounded();
-    match state.projects.backend().submit_contact(fields, client).await {
+    let shown = bounded(&fields);
+    match state.contact.submit(fields, Channel::Form, client).await {
         Ok(()) => Redirect::to("/contact/thanks").into_response(),
-        Err(SubmitError::Invalid(messages)) => {
-            let (errors, other) = by_field(messages);
+        Err(ContactError::Invalid(messages)) => {
+            let (errors, other) = by_field(messages.into_messages());
             let problem = other.map(|o| format!("Please check the form: {o}."));
             render(&state, &shown, errors, problem.as_deref(), StatusCode::BAD_REQUEST, &headers)
         }
-        Err(SubmitError::RateLimited(wait)) => {
+        Err(ContactError::RateLimited(wait)) => {
             let problem = format!("You have sent several messages already. Please try again in {}.", wait_text(wait));
             let mut response = render(
                 &state,
@@ -70,19 +63,40 @@ pub async fn submit(
                 StatusCode::TOO_MANY_REQUESTS,
                 &headers,
             );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(folio_domain::contact::ceil_seconds(wait)));
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(ceil_seconds(wait)));
             response
         }
-        Err(SubmitError::Unavailable(why)) => {
-            tracing::warn!(%why, "contact form: message not accepted");
+        Err(refused @ (ContactError::Busy(_) | ContactError::InboxFull(_) | ContactError::Unavailable(_))) => {
+            tracing::warn!(why = %unavailable(&refused), "contact form: message not accepted");
             let problem = format!(
                 "Your message could not be sent right now. Please try again shortly, or write to {}.",
                 state.content.owner.email
             );
             render(&state, &shown, FieldMessages::default(), Some(&problem), StatusCode::SERVICE_UNAVAILABLE, &headers)
         }
+    }
+}
+
+/// Why a message could not be taken, for the log.
+fn unavailable(error: &ContactError) -> String {
+    match error {
+        ContactError::Busy(_) => "the budget for all clients is spent".to_owned(),
+        ContactError::InboxFull(max) => format!("the inbox holds {max} unread messages, its cap"),
+        ContactError::Unavailable(why) => why.to_string(),
+        ContactError::Invalid(_) | ContactError::RateLimited(_) => "refused".to_owned(),
+    }
+}
+
+/// The fields cut to the longest each may be, to show back in the form: the visitor keeps what
+/// they typed, and no page echoes more than the form accepts.
+fn bounded(form: &ContactForm) -> ContactForm {
+    let cut = |text: &str, max: usize| text.chars().take(max).collect::<String>();
+    ContactForm {
+        name: cut(&form.name, NAME_MAX_CHARS),
+        email: cut(&form.email, EMAIL_MAX_CHARS),
+        subject: cut(&form.subject, SUBJECT_MAX_CHARS),
+        message: cut(&form.message, MESSAGE_MAX_CHARS),
+        website: String::new(),
     }
 }
 
@@ -93,7 +107,7 @@ const TOO_LARGE: &str = "The form was far longer than a message may be, so it wa
 
 fn render(
     state: &SiteState,
-    form: &ContactFields,
+    form: &ContactForm,
     errors: FieldMessages,
     problem: Option<&str>,
     status: StatusCode,

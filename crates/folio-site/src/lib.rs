@@ -1,13 +1,15 @@
 //! Folio's website: server-rendered pages, no JavaScript, fed by the API.
 //!
-//! Pages that depend only on the owner's content (home, about, the empty contact form) are
-//! rendered once at start; project pages are rendered per request from a short-lived cache of
-//! the API's list ([`cache`]). The site reaches the API through [`backend::Backend`]: in-process
-//! in `serve` mode, over HTTP in `web` mode. It never talks to the database.
+//! An adapter around the core's use cases: pages that depend only on the owner's content
+//! (home, about, the empty contact form) are rendered once at start; project pages are rendered
+//! per request from a short-lived cache of the active projects ([`cache`]). The site calls the
+//! core's `ActiveProjects` and `Contact` use cases: the services themselves in `serve` mode,
+//! [`api_client::ApiClient`] over HTTP in `site` mode. It never talks to the database.
 
-pub mod backend;
+pub mod api_client;
 pub mod cache;
 pub mod content;
+pub mod metered;
 
 mod assets;
 mod contact;
@@ -27,6 +29,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::get;
+use folio_core::Contact;
 use folio_metrics::Metrics;
 
 use crate::assets::Assets;
@@ -52,6 +55,7 @@ pub struct SiteState {
     content: Arc<Content>,
     assets: Arc<Assets>,
     projects: Arc<ProjectCache>,
+    contact: Arc<dyn Contact>,
     metrics: Arc<Metrics>,
     pages: Arc<Prerendered>,
     base_url: Arc<str>,
@@ -62,7 +66,12 @@ pub struct SiteState {
 
 impl SiteState {
     /// Renders the fixed pages and assembles the state.
-    pub fn new(config: SiteConfig, projects: Arc<ProjectCache>, metrics: Arc<Metrics>) -> Self {
+    pub fn new(
+        config: SiteConfig,
+        projects: Arc<ProjectCache>,
+        contact: Arc<dyn Contact>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         let assets = Assets::default();
         let base_url = config.base_url.trim_end_matches('/').to_owned();
         let pages = Prerendered::render(&config.content, &assets, &base_url);
@@ -71,6 +80,7 @@ impl SiteState {
             content: Arc::new(config.content),
             assets: Arc::new(assets),
             projects,
+            contact,
             metrics,
             pages: Arc::new(pages),
             base_url: base_url.into(),
@@ -100,7 +110,7 @@ pub fn router(state: SiteState) -> Router {
         // The API's limit: one answer for an oversized message, whichever role serves the form.
         .route(
             "/contact",
-            get(pages::contact).post(contact::submit).layer(DefaultBodyLimit::max(folio_domain::MAX_BODY_BYTES)),
+            get(pages::contact).post(contact::submit).layer(DefaultBodyLimit::max(folio_http::MAX_BODY_BYTES)),
         )
         .route("/contact/thanks", get(pages::thanks))
         .route_layer(from_fn_with_state(state.clone(), count_page_view));

@@ -7,12 +7,13 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::Engine;
-use folio_domain::{ServiceHealth, Timestamp};
+use folio_core::ContactForm;
+use folio_http::ServiceHealth;
+use folio_metrics::Service;
 use sha2::{Digest, Sha256};
 
 use crate::SiteState;
 use crate::assets::Assets;
-use crate::backend::ContactFields;
 use crate::content::Content;
 use crate::html::Page;
 use crate::layout::Frame;
@@ -60,7 +61,7 @@ impl Prerendered {
                 Some(&format!("Send {} a message.", owner.name)),
             ),
             owner,
-            form: &ContactFields::default(),
+            form: &ContactForm::default(),
             errors: FieldMessages::default(),
             problem: None,
         };
@@ -125,12 +126,5 @@ pub fn not_found_page(state: &SiteState, path: &str, headers: &HeaderMap) -> Res
 /// `GET /health`: the site is up. It does not depend on the API: pages still render (from the
 /// cache, or with a friendly notice) while the API is away.
 pub async fn health(State(state): State<SiteState>) -> Json<ServiceHealth> {
-    Json(ServiceHealth {
-        status: "healthy",
-        timestamp: Timestamp::now(),
-        version: state.version,
-        service: "frontend",
-        uptime: state.started.elapsed().as_secs_f64(),
-        environment: state.environment.to_string(),
-    })
+    Json(ServiceHealth::now(Service::Site, true, state.version, state.started, &state.environment))
 }

@@ -1,11 +1,11 @@
 //! The pages' templates (`templates/`), checked at compile time and escaping by default.
 
 use askama::Template;
-use folio_domain::Project;
+use folio_core::Project;
 
-use crate::backend::ContactFields;
 use crate::content::{self, Competency, Owner};
 use crate::layout::Layout;
+use folio_core::ContactForm;
 
 #[derive(Template)]
 #[template(path = "home.html")]
@@ -56,7 +56,7 @@ pub struct FieldMessages {
 pub struct Contact<'a> {
     pub layout: Layout<'a>,
     pub owner: &'a Owner,
-    pub form: &'a ContactFields,
+    pub form: &'a ContactForm,
     pub errors: FieldMessages,
     pub problem: Option<String>,
 }

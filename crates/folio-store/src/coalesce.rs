@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use futures::FutureExt;
 use futures::future::{BoxFuture, Shared};
 
-use crate::StoreError;
+use folio_core::StoreError;
 
 type Outcome<V> = Result<V, Arc<StoreError>>;
 type Read<V> = Shared<BoxFuture<'static, Outcome<V>>>;

@@ -1,4 +1,5 @@
-//! Folio's storage: the [`Store`] trait the API speaks, and one implementation per database.
+//! Folio's storage: one implementation of `folio_core::Store` per database, and the layers every
+//! caller gets on top of it.
 //!
 //! - [`postgres`]: PostgreSQL 15 (RDS in production) over TLS with certificate verification.
 //! - [`sqlite`]: an embedded file, for running with nothing configured.
@@ -8,66 +9,17 @@
 
 mod coalesce;
 mod columns;
-mod error;
-mod instrument;
-pub mod migrations;
+mod instrumented;
+mod migrations;
+mod pool_metrics;
 pub mod postgres;
 mod shared_reads;
 pub mod sqlite;
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use folio_domain::Timestamp;
-use folio_domain::{
-    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch,
-};
+use folio_core::{Store, StoreError};
 use folio_metrics::DbMetrics;
-use uuid::Uuid;
-
-pub use error::StoreError;
-pub use migrations::MigrationReport;
-
-/// Which database a store talks to, as reported by `GET /api/health`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DatabaseKind {
-    Postgres,
-    Sqlite,
-}
-
-impl DatabaseKind {
-    /// The name the earlier platform reported (`postgresql`), or `sqlite`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DatabaseKind::Postgres => "postgresql",
-            DatabaseKind::Sqlite => "sqlite",
-        }
-    }
-}
-
-/// The stored contact messages by notification state, for the outbox's metrics.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct OutboxCounts {
-    pub pending: u64,
-    pub sent: u64,
-    pub failed: u64,
-    /// When the oldest message whose notification is still pending was stored.
-    pub oldest_pending: Option<Timestamp>,
-}
-
-impl OutboxCounts {
-    /// Adds one `GROUP BY delivery_state` row: its state, count and oldest `created_at`.
-    pub(crate) fn add(&mut self, state: DeliveryState, count: u64, oldest: Option<Timestamp>) {
-        match state {
-            DeliveryState::Pending => {
-                self.pending = count;
-                self.oldest_pending = oldest;
-            }
-            DeliveryState::Sent => self.sent = count,
-            DeliveryState::Failed => self.failed = count,
-        }
-    }
-}
 
 /// Where the data lives: one of the two databases, fully configured.
 #[derive(Debug, Clone)]
@@ -76,81 +28,14 @@ pub enum DatabaseSettings {
     Sqlite(sqlite::SqliteSettings),
 }
 
-/// Everything Folio stores. Each method is one unit of work; implementations record every query
-/// into the database metrics and map driver errors onto [`StoreError`].
-#[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
-    /// Which database this is.
-    fn kind(&self) -> DatabaseKind;
-
-    /// Applies pending migrations; safe to call from several replicas at once.
-    async fn migrate(&self) -> Result<MigrationReport, StoreError>;
-
-    /// A round trip to the database on a connection reserved for health checks, so a busy pool
-    /// cannot starve them.
-    async fn ping(&self) -> Result<(), StoreError>;
-
-    /// Active projects, `sortOrder` ascending, then newest first.
-    async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError>;
-
-    /// One project, active or not.
-    async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError>;
-
-    /// Stores a new project and returns it as stored.
-    async fn create_project(&self, new: NewProject) -> Result<Project, StoreError>;
-
-    /// Applies a partial update atomically; `None` when no such project exists.
-    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError>;
-
-    /// Deletes a project; `false` when no such project exists.
-    async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError>;
-
-    /// Stores a contact message with its notification pending, unless `max_unread` unread
-    /// messages are stored already: then nothing is stored and the answer is `None`.
-    async fn insert_contact_message(
-        &self,
-        new: NewContactMessage,
-        max_unread: u32,
-    ) -> Result<Option<ContactMessage>, StoreError>;
-
-    /// Marks the given messages read (unknown ids are ignored); returns how many were unread.
-    async fn mark_contact_messages_read(&self, ids: &[Uuid]) -> Result<u64, StoreError>;
-
-    /// The newest `limit` contact messages, newest first, with their delivery state.
-    async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError>;
-
-    /// Claims up to `limit` messages whose notification is due, hiding them from other claims
-    /// until `lease_until`, so replicas never send the same notification at the same time.
-    async fn claim_due_notifications(
-        &self,
-        limit: u32,
-        lease_until: Timestamp,
-    ) -> Result<Vec<ContactMessage>, StoreError>;
-
-    /// Records the outcome of one delivery attempt.
-    async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError>;
-
-    /// How many stored messages are in each notification state, and when the oldest pending
-    /// one was stored.
-    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError>;
-
-    /// Completes, with the reason, once the store has met an error only a restart with fresh
-    /// configuration can fix (PostgreSQL refusing the password after RDS rotated it, say).
-    /// Never completes for stores that cannot meet one.
-    async fn fatal(&self) -> String {
-        std::future::pending().await
-    }
-
-    /// Closes every connection; later calls fail with [`StoreError::Unavailable`].
-    async fn close(&self);
-}
-
-/// Opens the configured database, with concurrent reads of projects shared (see
-/// `coalesce.rs`). Nothing is migrated yet: call [`Store::migrate`].
+/// Opens the configured database, each query it really runs measured (`instrumented.rs`), and
+/// concurrent reads of projects shared (`shared_reads.rs`). Nothing is migrated yet: call
+/// `Store::migrate`.
 pub async fn connect(settings: &DatabaseSettings, metrics: DbMetrics) -> Result<Arc<dyn Store>, StoreError> {
     let database: Arc<dyn Store> = match settings {
-        DatabaseSettings::Postgres(s) => Arc::new(postgres::PgStore::connect(s, metrics).await?),
-        DatabaseSettings::Sqlite(s) => Arc::new(sqlite::SqliteStore::open(s, metrics).await?),
+        DatabaseSettings::Postgres(s) => Arc::new(postgres::PgStore::connect(s, metrics.clone()).await?),
+        DatabaseSettings::Sqlite(s) => Arc::new(sqlite::SqliteStore::open(s, metrics.clone()).await?),
     };
-    Ok(Arc::new(shared_reads::SharedReads::new(database)))
+    let measured = Arc::new(instrumented::Instrumented::new(database, metrics));
+    Ok(Arc::new(shared_reads::SharedReads::new(measured)))
 }

@@ -1,10 +1,20 @@
-//! Embedded, tracked, checksummed migrations. Each backend runs them under its own lock
+//! Embedded, tracked, checksummed migrations. Each database runs them under its own lock
 //! (PostgreSQL: an advisory lock; SQLite: an immediate transaction); this module decides what
 //! is pending.
+//!
+//! Hand-built rather than refinery (which has tokio-postgres and rusqlite drivers and checks
+//! checksums too), because of what refinery does not do and Folio relies on:
+//! - replicas starting together take turns under a lock (refinery takes none: two ECS tasks
+//!   starting at once would both apply the same migration, and one would fail its start);
+//! - a version the database has and this binary does not (a newer release ran, and this one
+//!   is a rollback) is reported and the process serves on; refinery either aborts the start
+//!   (`abort_missing`) or says nothing;
+//! - existing deployments track their schema in `folio_schema_migrations`; moving to
+//!   refinery's own table would need a one-off baseline on every database.
 
 use sha2::{Digest, Sha256};
 
-use crate::StoreError;
+use folio_core::StoreError;
 
 /// One schema change, embedded in the binary.
 #[derive(Debug, Clone, Copy)]
@@ -21,13 +31,27 @@ impl Migration {
     }
 }
 
-/// What one run of the migrations did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MigrationReport {
-    /// Versions this run applied, in order (empty when the schema was already current).
-    pub applied: Vec<i64>,
-    /// Versions the database records that this binary does not know (a newer release ran).
-    pub unknown: Vec<i64>,
+/// The migrations of one database from its `migrations/<database>/` directory, in order:
+/// `embedded!("postgres", 1 => "0001_create_projects", …)` embeds that file as version 1, named
+/// `create_projects`.
+macro_rules! embedded {
+    ($database:literal, $($version:literal => $file:literal),+ $(,)?) => {
+        &[$($crate::migrations::Migration {
+            version: $version,
+            name: $crate::migrations::name_of($file),
+            sql: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/", $database, "/", $file, ".sql")),
+        }),+]
+    };
+}
+pub(crate) use embedded;
+
+/// `create_projects` for `0001_create_projects`: the file name without its version.
+pub(crate) const fn name_of(file: &'static str) -> &'static str {
+    let (_, name) = file.as_bytes().split_at(5);
+    match std::str::from_utf8(name) {
+        Ok(name) => name,
+        Err(_) => panic!("a migration file name is ASCII"),
+    }
 }
 
 /// The table both backends track applied migrations in.

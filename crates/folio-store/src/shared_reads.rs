@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp};
+use folio_core::{
+    ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject, OutboxCounts,
+    Project, ProjectPatch, Store, StoreError, Timestamp,
+};
 use uuid::Uuid;
 
 use crate::coalesce::Coalescer;
-use crate::{DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
 
 /// A store whose reads of projects are shared between concurrent callers.
 #[derive(Debug)]

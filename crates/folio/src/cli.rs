@@ -22,14 +22,16 @@ pub enum Command {
     /// Serve the API alone, under /api, default port 3001.
     Api,
     /// Serve the site alone, default port 3000, reading projects from the API at API_URL.
-    Web,
+    /// (`web`, the command's earlier name, is accepted too.)
+    #[command(alias = "web")]
+    Site,
     /// Apply pending database migrations, then exit. Safe to run from several places at once.
     Migrate,
     /// Probe this process's own health endpoint (from HOST, PORT and --role); exit 0 when it
     /// answers 200. Made for container and ECS health checks: no curl needed.
     Healthcheck {
         /// Which role's health endpoint to probe.
-        #[arg(long, env = "FOLIO_ROLE", value_enum, default_value = "serve")]
+        #[arg(long, env = crate::config::vars::FOLIO_ROLE.name, value_enum, default_value = "serve")]
         role: Role,
         /// Count a process that answers but cannot reach its database as alive (for
         /// orchestrators that replace unhealthy containers).

@@ -12,7 +12,6 @@ pub mod origin;
 pub mod proxy;
 pub mod server;
 pub mod shutdown;
-pub mod site_backend;
 pub mod startup;
 pub mod telemetry;
 pub mod verify;
@@ -20,7 +19,7 @@ pub mod verify;
 use std::process::ExitCode;
 
 use cli::{Cli, Command};
-use config::{Config, Env, Role};
+use config::{Config, ConfigErrors, Env, MigrationConfig, Role};
 
 /// This build's version, reported by health endpoints and metrics.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -43,7 +42,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(Role::Serve, env).await,
         Command::Api => serve(Role::Api, env).await,
-        Command::Web => serve(Role::Web, env).await,
+        Command::Site => serve(Role::Site, env).await,
         Command::Migrate => migrate(env).await,
         Command::Healthcheck { role, liveness } => healthcheck::run(role, liveness, env).await,
         Command::Verify(args) => verify::run(args).await,
@@ -51,10 +50,13 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 fn load(role: Role, env: Env) -> Result<Config, ExitCode> {
-    Config::load(role, env).map_err(|errors| {
-        eprintln!("folio: {errors}");
-        ExitCode::from(2)
-    })
+    Config::load(role, env).map_err(|errors| refused(&errors))
+}
+
+/// Exit code 2, with every problem of the configuration.
+fn refused(errors: &ConfigErrors) -> ExitCode {
+    eprintln!("folio: {errors}");
+    ExitCode::from(2)
 }
 
 async fn serve(role: Role, env: Env) -> ExitCode {
@@ -77,13 +79,12 @@ async fn serve(role: Role, env: Env) -> ExitCode {
 }
 
 async fn migrate(env: Env) -> ExitCode {
-    let config = match load(Role::Api, env) {
+    let config = match MigrationConfig::load(env) {
         Ok(config) => config,
-        Err(code) => return code,
+        Err(errors) => return refused(&errors),
     };
     telemetry::init(config.log_format);
-    let data = config.data.as_ref().expect("the API role loads the database settings");
-    match startup::migrate_only(data, &config.environment).await {
+    match startup::migrate_only(&config.data, &config.environment).await {
         Ok(report) => {
             let applied: Vec<String> = report.applied.iter().map(i64::to_string).collect();
             if applied.is_empty() {

@@ -11,7 +11,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, Version, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use folio_api::{ApiError, ErrorType};
-use folio_domain::client::FORWARDED_FOR_IGNORED;
+use folio_http::FORWARDED_FOR_IGNORED;
 use folio_metrics::{Method, Metrics};
 use tracing::Instrument;
 

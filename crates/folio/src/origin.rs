@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 
-use crate::config::Env;
+use crate::config::{Env, vars};
 
 /// The header CloudFront adds to every origin request (`origin_verify_header` in the
 /// Terraform's roles.tf).
@@ -47,7 +47,7 @@ impl OriginSecrets {
     /// `ORIGIN_SECRETS`: comma-separated values, each at least [`MIN_CHARS`] printable
     /// characters. Values are never echoed in the errors.
     pub fn load(env: &mut Env) -> Self {
-        let Some(list) = env.get("ORIGIN_SECRETS").map(str::to_owned) else {
+        let Some(list) = env.get(vars::ORIGIN_SECRETS).map(str::to_owned) else {
             return Self::default();
         };
         let values: Vec<&str> = list.split(',').map(str::trim).collect();
@@ -62,7 +62,7 @@ impl OriginSecrets {
                 .map(|position| format!("value {} holds characters a header value cannot carry", position + 1))
         };
         if let Some(message) = problem {
-            env.error("ORIGIN_SECRETS", message);
+            env.error(vars::ORIGIN_SECRETS, message);
             return Self::default();
         }
         Self(values.into_iter().map(|v| SecretString::from(v.to_owned())).collect())

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
-use folio_domain::ClientIp;
+use folio_core::ClientIp;
 use ipnet::IpNet;
 
 /// The proxies in front of Folio.

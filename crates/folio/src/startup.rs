@@ -9,20 +9,25 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use folio_api::{AdminAuth, ApiState, Budget, ContactLimits, ContactService, RateLimiter, ServiceInfo};
+use folio_api::{AdminAuth, ApiState, ServiceInfo};
+use folio_core::{
+    ActiveProjects, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MigrationReport, ProjectService,
+    RateLimiter, Store, StoreError,
+};
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
-use folio_site::backend::{Backend, HttpBackend, MeteredBackend};
+use folio_site::api_client::ApiClient;
 use folio_site::cache::ProjectCache;
+use folio_site::metered::Metered;
 use folio_site::{SiteConfig, SiteState};
+use folio_store::DatabaseSettings;
 use folio_store::postgres::{PgSettings, PgStore, SslMode};
-use folio_store::{DatabaseSettings, MigrationReport, Store, StoreError};
 use secrecy::SecretString;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 
-use crate::config::{Config, DataConfig, Role, SiteSettings};
+use crate::config::public_url;
+use crate::config::{Config, DataConfig, Listen, Role, Serving, SiteSettings};
 use crate::server::{self, ServerLimits};
-use crate::site_backend::InProcess;
 use crate::{VERSION, app};
 
 /// A bound, migrated application, ready to serve.
@@ -35,28 +40,40 @@ pub struct Application {
     limits: ServerLimits,
 }
 
-/// The API's parts: its state and the outbox worker that runs beside it.
+/// The API's parts: its state, the outbox worker that runs beside it, and the store both use.
 struct Api {
     state: ApiState,
     outbox: Option<Outbox>,
+    store: Arc<dyn Store>,
 }
 
 impl Application {
-    /// Builds what the role serves, then binds `HOST:PORT`: until the process can answer,
-    /// connections are refused rather than left hanging.
+    /// Takes `HOST:PORT`, builds what the role serves, then listens: until the process can
+    /// answer, connections are refused rather than left hanging. (The port is taken first so a
+    /// site without `PUBLIC_BASE_URL` can name the one it got with `PORT=0`.)
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let metrics = Arc::new(Metrics::new(services(config.role), VERSION, &config.environment));
-        let api = match &config.data {
-            Some(data) => Some(build_api(&config, data, &metrics).await?),
-            None => None,
+        let socket = reserve(config.listen)?;
+        let port = socket.local_addr()?.port();
+        let metrics = Arc::new(Metrics::new(services(config.serving.role()), VERSION, &config.environment));
+        let (api, site) = match &config.serving {
+            Serving::Both { data, site } => {
+                let api = build_api(&config, data, &metrics).await?;
+                let in_process = (api.state.projects.clone() as _, api.state.contact.clone() as _);
+                let site = build_site(&config, site, in_process, port, &metrics);
+                (Some(api), Some(site))
+            }
+            Serving::Api { data } => (Some(build_api(&config, data, &metrics).await?), None),
+            Serving::Site { site, api } => {
+                let client = Arc::new(ApiClient::new(api.url.clone(), api.timeout));
+                let checking = client.clone();
+                tokio::spawn(async move { checking.check_forwarding().await });
+                (None, Some(build_site(&config, site, (client.clone(), client), port, &metrics)))
+            }
         };
-        let site = config.site.as_ref().map(|settings| build_site(&config, settings, api.as_ref(), &metrics));
-        let store = api.as_ref().map(|a| a.state.store.clone());
+        let store = api.as_ref().map(|a| a.store.clone());
         let outbox = api.as_ref().and_then(|a| a.outbox.clone());
         let router = app::router(api.map(|a| a.state), site, &config, metrics);
-        let listener = TcpListener::bind((config.listen.host, config.listen.port))
-            .await
-            .with_context(|| format!("cannot listen on {}:{} (HOST, PORT)", config.listen.host, config.listen.port))?;
+        let listener = socket.listen(LISTEN_BACKLOG).context("cannot listen (HOST, PORT)")?;
         let limits =
             ServerLimits { idle_timeout: config.http.idle_timeout, shutdown_grace: config.http.shutdown_grace };
         Ok(Self { listener, router, store, outbox, limits })
@@ -113,6 +130,19 @@ impl Application {
     }
 }
 
+/// Connections the kernel queues while every worker is busy (what `TcpListener::bind` uses).
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// `HOST:PORT`, bound but not yet listening (connections are refused until [`TcpSocket::listen`]).
+fn reserve(listen: Listen) -> anyhow::Result<TcpSocket> {
+    let address = SocketAddr::new(listen.host, listen.port);
+    let socket = if address.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }?;
+    // As `TcpListener::bind` does: a restarted process may take the port its predecessor held.
+    socket.set_reuseaddr(true)?;
+    socket.bind(address).with_context(|| format!("cannot listen on {address} (HOST, PORT)"))?;
+    Ok(socket)
+}
+
 /// Why the server stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stopped {
@@ -143,7 +173,11 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
         global: Budget::new(data.contact.global_per_hour, hour),
         max_unread: data.contact.max_unread,
     };
-    let contact = Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker)));
+    let use_cases = (
+        Arc::new(ProjectService::new(store.clone())),
+        Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker))),
+        Arc::new(DatabaseHealth::new(store.clone())),
+    );
     let info = ServiceInfo {
         version: VERSION,
         environment: config.environment.clone(),
@@ -151,31 +185,25 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
         expose_errors: config.is_development(),
     };
     let admin_limiter = RateLimiter::new(data.admin_rate_per_minute, Duration::from_secs(60), data.networks);
-    let state = ApiState::new(store, metrics.clone(), AdminAuth::new(token.as_ref()), info, contact, admin_limiter);
-    Ok(Api { state, outbox })
+    let state = ApiState::new(use_cases, AdminAuth::new(token.as_ref()), info, admin_limiter);
+    Ok(Api { state, outbox, store })
 }
 
-/// The site, reading projects in-process when the API is here, over HTTP otherwise.
-fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metrics: &Arc<Metrics>) -> SiteState {
-    let (backend, version): (Arc<dyn Backend>, folio_site::cache::Version) = match (api, &settings.api) {
-        (Some(api), _) => {
-            let backend = InProcess { store: api.state.store.clone(), contact: api.state.contact.clone() };
-            let state = api.state.clone();
-            (Arc::new(backend), Arc::new(move || state.projects_version()))
-        }
-        (None, Some(remote)) => {
-            let backend = HttpBackend::new(remote.url.clone(), remote.timeout);
-            let checking = backend.clone();
-            tokio::spawn(async move { checking.check_forwarding().await });
-            (Arc::new(backend), Arc::new(|| 0))
-        }
-        (None, None) => unreachable!("configuration requires API_URL for a site without the API"),
-    };
-    let backend = Arc::new(MeteredBackend::new(backend, metrics.site.clone()));
-    let cache = Arc::new(ProjectCache::new(backend, settings.cache_ttl, version, metrics.site.clone()));
+/// The site over the use cases it calls: the services themselves (`serve`) or the API client
+/// (`site`), each call measured.
+fn build_site(
+    config: &Config,
+    settings: &SiteSettings,
+    (projects, contact): (Arc<dyn ActiveProjects>, Arc<dyn Contact>),
+    port: u16,
+    metrics: &Arc<Metrics>,
+) -> SiteState {
+    let projects = Arc::new(Metered::new(projects, metrics.site.clone()));
+    let contact = Arc::new(Metered::new(contact, metrics.site.clone()));
+    let cache = Arc::new(ProjectCache::new(projects, settings.cache_ttl, metrics.site.clone()));
     let site = SiteConfig {
         content: settings.content.clone(),
-        base_url: settings.public_base_url.clone(),
+        base_url: settings.public_base_url.clone().unwrap_or_else(|| public_url::local_default(port)),
         version: VERSION,
         environment: config.environment.clone(),
     };
@@ -183,14 +211,14 @@ fn build_site(config: &Config, settings: &SiteSettings, api: Option<&Api>, metri
         Some(dir) => tracing::info!(dir = %dir.display(), "site content loaded"),
         None => tracing::info!("site content: the built-in demo (set CONTENT_DIR to use your own)"),
     }
-    SiteState::new(site, cache, metrics.clone())
+    SiteState::new(site, cache, contact, metrics.clone())
 }
 
 /// The `migrate` command: with an application role configured, creates it (or sets its
 /// password again) as the configured user, then applies the migrations as that role, so the
 /// tables it creates are the role's own; without one, applies them as the configured user.
 pub async fn migrate_only(data: &DataConfig, environment: &str) -> anyhow::Result<MigrationReport> {
-    let metrics = Metrics::new(&[Service::Backend], VERSION, environment);
+    let metrics = Metrics::new(&[Service::Api], VERSION, environment);
     let database = match (&data.app_role, &data.database) {
         (Some(role), DatabaseSettings::Postgres(master)) => {
             let store = PgStore::connect(master, metrics.db.clone()).await?;
@@ -214,9 +242,9 @@ pub async fn migrate_only(data: &DataConfig, environment: &str) -> anyhow::Resul
 
 fn services(role: Role) -> &'static [Service] {
     match role {
-        Role::Serve => &[Service::Backend, Service::Frontend],
-        Role::Api => &[Service::Backend],
-        Role::Web => &[Service::Frontend],
+        Role::Serve => &[Service::Api, Service::Site],
+        Role::Api => &[Service::Api],
+        Role::Site => &[Service::Site],
     }
 }
 

@@ -242,7 +242,7 @@ fn api_healthy(answer: &Answer) -> Result<String, String> {
 fn project_list(answer: &Answer) -> Result<String, String> {
     match json(expect_status(answer, StatusCode::OK)?)? {
         Value::Array(projects) => Ok(format!("200, {} projects", projects.len())),
-        other => Err(format!("expected a JSON array, got {}", folio_domain::fields::kind(&other))),
+        other => Err(format!("expected a JSON array, got {}", folio_api::json_kind(&other))),
     }
 }
 

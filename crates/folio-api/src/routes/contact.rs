@@ -6,18 +6,22 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use folio_domain::{ClientIp, ContactMessage, FieldErrors, JsonObject, NewContactMessage};
+use folio_core::{Channel, ClientIp, Contact, ContactMessage, FieldErrors};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::RequireAdmin;
 use crate::body::JsonBody;
-use crate::contact::THANK_YOU;
 use crate::error::Body as ErrorBody;
 use crate::error::responses::{AdminRefusals, BodyRefusals, StorageFull, Unavailable};
+use crate::input::JsonObject;
+use crate::input::contact::contact_form;
 use crate::openapi::{ContactInputBody, MarkReadBody};
 use crate::{ApiError, ApiState};
+
+/// What the visitor is told after a successful submission.
+pub const THANK_YOU: &str = "Thank you for your message! It has been received and I will get back to you soon.";
 
 /// The answer to an accepted message.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -37,13 +41,12 @@ pub struct Accepted {
 ))]
 pub async fn submit(
     State(state): State<ApiState>,
-    Extension(ClientIp(client)): Extension<ClientIp>,
+    Extension(client): Extension<ClientIp>,
     JsonBody(body): JsonBody,
-) -> Response {
-    match state.contact.submit(NewContactMessage::from_json(&body), client).await {
-        Ok(()) => (StatusCode::CREATED, Json(Accepted { success: true, message: THANK_YOU })).into_response(),
-        Err(error) => error.into_response(),
-    }
+) -> Result<Response, ApiError> {
+    let form = contact_form(&body).map_err(ApiError::validation)?;
+    state.contact.submit(form, Channel::Api, client).await?;
+    Ok((StatusCode::CREATED, Json(Accepted { success: true, message: THANK_YOU })).into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,7 +77,7 @@ pub async fn list(
     if limit == 0 || limit > MAX_LIMIT {
         return Err(invalid());
     }
-    Ok(Json(state.store.list_contact_messages(limit).await?))
+    Ok(Json(state.contact.list(limit).await?))
 }
 
 /// How many messages a request marked read.
@@ -97,8 +100,7 @@ pub async fn mark_read(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Marked>, ApiError> {
     let ids = ids(&body).map_err(ApiError::validation)?;
-    let marked = state.store.mark_contact_messages_read(&ids).await?;
-    tracing::info!(marked, "contact messages marked read");
+    let marked = state.contact.mark_read(&ids).await?;
     Ok(Json(Marked { marked }))
 }
 

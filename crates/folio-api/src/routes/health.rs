@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use folio_domain::{ServiceHealth, Timestamp};
+use folio_http::ServiceHealth;
+use folio_metrics::Service;
 use serde::Serialize;
 
 use crate::ApiState;
@@ -32,7 +33,7 @@ struct Database {
     (status = 503, description = "The database did not answer in time", body = Health),
 ))]
 pub async fn health(State(state): State<ApiState>) -> (StatusCode, Json<Health>) {
-    let (status, db_status, error) = match state.probe.check(state.store.as_ref()).await {
+    let (status, db_status, error) = match state.health.check().await {
         Ok(()) => (StatusCode::OK, "connected", None),
         Err(error) => {
             tracing::warn!(%error, "health check: database not answering");
@@ -40,15 +41,14 @@ pub async fn health(State(state): State<ApiState>) -> (StatusCode, Json<Health>)
         }
     };
     let body = Health {
-        service: ServiceHealth {
-            status: if status == StatusCode::OK { "healthy" } else { "unhealthy" },
-            timestamp: Timestamp::now(),
-            version: state.info.version,
-            service: "backend",
-            uptime: state.info.uptime_seconds(),
-            environment: state.info.environment.clone(),
-        },
-        database: Database { status: db_status, kind: state.store.kind().as_str(), error },
+        service: ServiceHealth::now(
+            Service::Api,
+            status == StatusCode::OK,
+            state.info.version,
+            state.info.started,
+            &state.info.environment,
+        ),
+        database: Database { status: db_status, kind: state.health.kind().as_str(), error },
     };
     (status, Json(body))
 }

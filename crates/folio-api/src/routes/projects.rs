@@ -7,13 +7,14 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use folio_domain::{NewProject, Project, ProjectPatch};
+use folio_core::Project;
 use uuid::Uuid;
 
 use crate::auth::RequireAdmin;
 use crate::body::JsonBody;
 use crate::error::Body as ErrorBody;
 use crate::error::responses::{AdminRefusals, BodyRefusals, StorageFull, Unavailable};
+use crate::input::project::{new_project, project_patch};
 use crate::openapi::{ProjectInputBody, ProjectPatchBody};
 use crate::{ApiError, ApiState};
 
@@ -22,7 +23,7 @@ use crate::{ApiError, ApiState};
     Unavailable,
 ))]
 pub async fn list(State(state): State<ApiState>) -> Result<Json<Arc<Vec<Project>>>, ApiError> {
-    Ok(Json(state.store.list_active_projects().await?))
+    Ok(Json(state.projects.list_active().await?))
 }
 
 #[utoipa::path(get, path = "/api/projects/{id}", tag = "projects",
@@ -38,7 +39,7 @@ pub async fn get(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Project>, ApiError> {
     let id = parse_id(id)?;
-    state.store.get_project(id).await?.map(Json).ok_or_else(|| missing(id))
+    state.projects.get(id).await?.map(Json).ok_or_else(|| missing(id))
 }
 
 #[utoipa::path(post, path = "/api/projects", tag = "projects", security(("bearer" = [])),
@@ -53,10 +54,8 @@ pub async fn create(
     _admin: RequireAdmin,
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
-    let new = NewProject::from_json(&body).map_err(ApiError::validation)?;
-    let project = state.store.create_project(new).await?;
-    state.projects_changed();
-    tracing::info!(id = %project.id, "project created");
+    let new = new_project(&body).map_err(ApiError::validation)?;
+    let project = state.projects.create(new).await?;
     let location =
         HeaderValue::from_str(&format!("/api/projects/{}", project.id)).expect("a UUID path is a valid header");
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(project)).into_response())
@@ -78,11 +77,8 @@ pub async fn update(
     JsonBody(body): JsonBody,
 ) -> Result<Json<Project>, ApiError> {
     let id = parse_id(id)?;
-    let patch = ProjectPatch::from_json(&body).map_err(ApiError::validation)?;
-    let updated = state.store.update_project(id, patch).await?.ok_or_else(|| missing(id))?;
-    state.projects_changed();
-    tracing::info!(%id, "project updated");
-    Ok(Json(updated))
+    let patch = project_patch(&body).map_err(ApiError::validation)?;
+    state.projects.update(id, patch).await?.map(Json).ok_or_else(|| missing(id))
 }
 
 #[utoipa::path(delete, path = "/api/projects/{id}", tag = "projects", security(("bearer" = [])),
@@ -99,13 +95,7 @@ pub async fn delete(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<StatusCode, ApiError> {
     let id = parse_id(id)?;
-    if state.store.delete_project(id).await? {
-        state.projects_changed();
-        tracing::info!(%id, "project deleted");
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(missing(id))
-    }
+    if state.projects.delete(id).await? { Ok(StatusCode::NO_CONTENT) } else { Err(missing(id)) }
 }
 
 /// The `{id}` path parameter, as the OpenAPI document describes it: exactly what [`parse_id`]

@@ -14,7 +14,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use tokio_postgres::Client;
 
-use crate::StoreError;
+use folio_core::StoreError;
 
 /// The application role to create or bring up to date.
 #[derive(Clone)]

@@ -1,9 +1,8 @@
 //! The SQL for contact messages and their outbox, and the mapping of rows.
 
-use crate::OutboxCounts;
 use crate::columns::contact_columns;
 use chrono::{DateTime, Utc};
-use folio_domain::{ContactMessage, Delivery, DeliveryState};
+use folio_core::{ContactMessage, Delivery, DeliveryState, OutboxCounts};
 use tokio_postgres::Row;
 
 /// Inserts a message unless `$13` unread ones are already stored (counting no further than

@@ -4,7 +4,7 @@ use deadpool_postgres::PoolError;
 use tokio_postgres::error::SqlState;
 
 use super::tls::tls_cause;
-use crate::StoreError;
+use folio_core::StoreError;
 
 /// Classifies an error from the driver; `roots_hint` says which CA an unknown issuer failed to
 /// chain to.

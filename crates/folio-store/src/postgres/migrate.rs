@@ -3,32 +3,19 @@
 
 use tokio_postgres::Client;
 
-use crate::StoreError;
-use crate::migrations::{self, Migration, MigrationReport, TABLE};
+use folio_core::MigrationReport;
+use folio_core::StoreError;
+
+use crate::migrations::{self, Migration, TABLE};
 
 /// The migrations for PostgreSQL, in order.
-pub(crate) const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "create_projects",
-        sql: include_str!("../../migrations/postgres/0001_create_projects.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "adopt_typeorm_projects",
-        sql: include_str!("../../migrations/postgres/0002_adopt_typeorm_projects.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "create_contact_messages",
-        sql: include_str!("../../migrations/postgres/0003_create_contact_messages.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "contact_messages_read_at",
-        sql: include_str!("../../migrations/postgres/0004_contact_messages_read_at.sql"),
-    },
-];
+pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
+    "postgres",
+    1 => "0001_create_projects",
+    2 => "0002_adopt_typeorm_projects",
+    3 => "0003_create_contact_messages",
+    4 => "0004_contact_messages_read_at",
+);
 
 /// An arbitrary constant naming Folio's migration lock among the database's advisory locks.
 pub(crate) const LOCK_KEY: i64 = 0x666f_6c69_6f00;

@@ -5,7 +5,7 @@ mod app_role;
 mod contact;
 mod errors;
 mod migrate;
-mod rows;
+mod projects;
 mod settings;
 mod tls;
 
@@ -14,7 +14,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType};
-use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp};
+use folio_core::{
+    ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject, OutboxCounts,
+    Project, ProjectPatch, Store, StoreError, Timestamp,
+};
 use folio_metrics::{DbMetrics, PoolName};
 use tokio_postgres::Row;
 use tokio_postgres::config::SslMode as PgSslMode;
@@ -25,8 +28,7 @@ use uuid::Uuid;
 pub use app_role::{AppRole, Provisioned};
 pub use settings::{PgSettings, PgUrl, PoolSettings, RootCerts, SslMode};
 
-use crate::instrument::{acquire, pool_status, timed, timed_ping};
-use crate::{DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
+use crate::pool_metrics::{acquire, pool_status};
 
 /// How long the health check waits for its reserved connection and its `SELECT 1`.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(1);
@@ -236,68 +238,53 @@ impl Store for PgStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        timed_ping(&self.metrics, async {
-            let client = self.connection(&self.health, PoolName::Health).await?;
-            let answer = match tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await {
-                // As for reads: a reserved connection the server ended is replaced, not reported.
-                Ok(Err(e)) if connection_lost(&e) => {
-                    drop(deadpool_postgres::Object::take(client));
-                    let client = self.connection(&self.health, PoolName::Health).await?;
-                    tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await
-                }
-                answer => answer,
-            };
-            match answer {
-                Ok(result) => result.map(drop).map_err(|e| self.classify(e)),
-                Err(_) => Err(StoreError::Timeout("the health query took longer than 1 s".into())),
+        let client = self.connection(&self.health, PoolName::Health).await?;
+        let answer = match tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await {
+            // As for reads: a reserved connection the server ended is replaced, not reported.
+            Ok(Err(e)) if connection_lost(&e) => {
+                drop(deadpool_postgres::Object::take(client));
+                let client = self.connection(&self.health, PoolName::Health).await?;
+                tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await
             }
-        })
-        .await
+            answer => answer,
+        };
+        match answer {
+            Ok(result) => result.map(drop).map_err(|e| self.classify(e)),
+            Err(_) => Err(StoreError::Timeout("the health query took longer than 1 s".into())),
+        }
     }
 
     async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError> {
-        timed(&self.metrics, "select", "projects", async {
-            Ok(Arc::new(self.read(rows::LIST_ACTIVE, &[]).await?.iter().map(rows::project).collect()))
-        })
-        .await
+        Ok(Arc::new(self.read(projects::LIST_ACTIVE, &[]).await?.iter().map(projects::project).collect()))
     }
 
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
-        timed(&self.metrics, "select", "projects", async {
-            Ok(self.read(rows::GET, &[&id]).await?.first().map(rows::project))
-        })
-        .await
+        Ok(self.read(projects::GET, &[&id]).await?.first().map(projects::project))
     }
 
     async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
-        timed(&self.metrics, "insert", "projects", async {
-            let p = new.into_project(Uuid::new_v4(), Timestamp::now());
-            self.execute(rows::INSERT, &rows::values(&p, &rows::timestamps(&p))).await?;
-            Ok(p)
-        })
-        .await
+        let p = new.into_project(Uuid::new_v4(), Timestamp::now());
+        self.execute(projects::INSERT, &projects::values(&p, &projects::timestamps(&p))).await?;
+        Ok(p)
     }
 
     async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
-        timed(&self.metrics, "update", "projects", async {
-            let mut client = self.client().await?;
-            let tx = client.transaction().await.map_err(|e| self.classify(e))?;
-            let select = tx.prepare_cached(rows::GET_FOR_UPDATE).await.map_err(|e| self.classify(e))?;
-            let Some(row) = tx.query_opt(&select, &[&id]).await.map_err(|e| self.classify(e))? else {
-                return Ok(None);
-            };
-            let mut p = rows::project(&row);
-            p.apply(patch, Timestamp::now());
-            let update = tx.prepare_cached(rows::UPDATE).await.map_err(|e| self.classify(e))?;
-            tx.execute(&update, &rows::values(&p, &rows::timestamps(&p))).await.map_err(|e| self.classify(e))?;
-            tx.commit().await.map_err(|e| self.classify(e))?;
-            Ok(Some(p))
-        })
-        .await
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(|e| self.classify(e))?;
+        let select = tx.prepare_cached(projects::GET_FOR_UPDATE).await.map_err(|e| self.classify(e))?;
+        let Some(row) = tx.query_opt(&select, &[&id]).await.map_err(|e| self.classify(e))? else {
+            return Ok(None);
+        };
+        let mut p = projects::project(&row);
+        p.apply(patch, Timestamp::now());
+        let update = tx.prepare_cached(projects::UPDATE).await.map_err(|e| self.classify(e))?;
+        tx.execute(&update, &projects::values(&p, &projects::timestamps(&p))).await.map_err(|e| self.classify(e))?;
+        tx.commit().await.map_err(|e| self.classify(e))?;
+        Ok(Some(p))
     }
 
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
-        timed(&self.metrics, "delete", "projects", async { Ok(self.execute(rows::DELETE, &[&id]).await? > 0) }).await
+        Ok(self.execute(projects::DELETE, &[&id]).await? > 0)
     }
 
     async fn insert_contact_message(
@@ -305,50 +292,41 @@ impl Store for PgStore {
         new: NewContactMessage,
         max_unread: u32,
     ) -> Result<Option<ContactMessage>, StoreError> {
-        timed(&self.metrics, "insert", "contact_messages", async {
-            let m = new.into_message(Uuid::new_v4(), Timestamp::now());
-            let d = &m.delivery;
-            let (created, read) = (m.created_at.as_datetime(), m.read_at.map(|t| t.as_datetime()));
-            let (next, sent) = (d.next_attempt_at.map(|t| t.as_datetime()), d.sent_at.map(|t| t.as_datetime()));
-            let cap = i64::from(max_unread);
-            let inserted = self
-                .execute(
-                    contact::INSERT,
-                    &[
-                        &m.id,
-                        &m.name,
-                        &m.email,
-                        &m.subject,
-                        &m.message,
-                        &created,
-                        &read,
-                        &d.state.as_str(),
-                        &d.attempts,
-                        &next,
-                        &d.last_error,
-                        &sent,
-                        &cap,
-                    ],
-                )
-                .await?;
-            Ok((inserted > 0).then_some(m))
-        })
-        .await
+        let m = new.into_message(Uuid::new_v4(), Timestamp::now());
+        let d = &m.delivery;
+        let (created, read) = (m.created_at.as_datetime(), m.read_at.map(|t| t.as_datetime()));
+        let (next, sent) = (d.next_attempt_at.map(|t| t.as_datetime()), d.sent_at.map(|t| t.as_datetime()));
+        let cap = i64::from(max_unread);
+        let inserted = self
+            .execute(
+                contact::INSERT,
+                &[
+                    &m.id,
+                    &m.name,
+                    &m.email,
+                    &m.subject,
+                    &m.message,
+                    &created,
+                    &read,
+                    &d.state.as_str(),
+                    &d.attempts,
+                    &next,
+                    &d.last_error,
+                    &sent,
+                    &cap,
+                ],
+            )
+            .await?;
+        Ok((inserted > 0).then_some(m))
     }
 
     async fn mark_contact_messages_read(&self, ids: &[Uuid]) -> Result<u64, StoreError> {
-        timed(&self.metrics, "update", "contact_messages", async {
-            self.execute(contact::MARK_READ, &[&ids, &Timestamp::now().as_datetime()]).await
-        })
-        .await
+        self.execute(contact::MARK_READ, &[&ids, &Timestamp::now().as_datetime()]).await
     }
 
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
-        timed(&self.metrics, "select", "contact_messages", async {
-            let limit = i64::from(limit);
-            Ok(self.read(contact::LIST, &[&limit]).await?.iter().map(contact::message).collect())
-        })
-        .await
+        let limit = i64::from(limit);
+        Ok(self.read(contact::LIST, &[&limit]).await?.iter().map(contact::message).collect())
     }
 
     async fn claim_due_notifications(
@@ -356,39 +334,30 @@ impl Store for PgStore {
         limit: u32,
         lease_until: Timestamp,
     ) -> Result<Vec<ContactMessage>, StoreError> {
-        timed(&self.metrics, "update", "contact_messages", async {
-            let (now, until, limit) = (Timestamp::now().as_datetime(), lease_until.as_datetime(), i64::from(limit));
-            Ok(self.query(contact::CLAIM_DUE, &[&now, &limit, &until]).await?.iter().map(contact::message).collect())
-        })
-        .await
+        let (now, until, limit) = (Timestamp::now().as_datetime(), lease_until.as_datetime(), i64::from(limit));
+        Ok(self.query(contact::CLAIM_DUE, &[&now, &limit, &until]).await?.iter().map(contact::message).collect())
     }
 
     async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
-        timed(&self.metrics, "update", "contact_messages", async {
-            let state = outcome.state();
-            match outcome {
-                DeliveryOutcome::Sent { at } => {
-                    self.execute(contact::RECORD_SENT, &[&id, &at.as_datetime()]).await?;
-                }
-                DeliveryOutcome::Failed { error, retry_at } => {
-                    let retry = retry_at.map(|t| t.as_datetime());
-                    self.execute(contact::RECORD_FAILED, &[&id, &error, &retry, &state.as_str()]).await?;
-                }
+        let state = outcome.state();
+        match outcome {
+            DeliveryOutcome::Sent { at } => {
+                self.execute(contact::RECORD_SENT, &[&id, &at.as_datetime()]).await?;
             }
-            Ok(())
-        })
-        .await
+            DeliveryOutcome::Failed { error, retry_at } => {
+                let retry = retry_at.map(|t| t.as_datetime());
+                self.execute(contact::RECORD_FAILED, &[&id, &error, &retry, &state.as_str()]).await?;
+            }
+        }
+        Ok(())
     }
 
     async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
-        timed(&self.metrics, "select", "contact_messages", async {
-            let mut counts = OutboxCounts::default();
-            for row in self.read(contact::COUNTS, &[]).await? {
-                contact::add_count(&mut counts, &row);
-            }
-            Ok(counts)
-        })
-        .await
+        let mut counts = OutboxCounts::default();
+        for row in self.read(contact::COUNTS, &[]).await? {
+            contact::add_count(&mut counts, &row);
+        }
+        Ok(counts)
     }
 
     async fn fatal(&self) -> String {

@@ -76,7 +76,8 @@ impl FromStr for RootCerts {
     }
 }
 
-/// Pool limits and time bounds.
+/// Pool limits and time bounds (their defaults are the configuration's, in
+/// `crates/folio/src/config/vars.rs`).
 #[derive(Debug, Clone)]
 pub struct PoolSettings {
     /// Most connections the request pool opens.
@@ -87,17 +88,6 @@ pub struct PoolSettings {
     pub connect_timeout: Duration,
     /// The server-side `statement_timeout` for every query.
     pub statement_timeout: Duration,
-}
-
-impl Default for PoolSettings {
-    fn default() -> Self {
-        Self {
-            max_size: 10,
-            acquire_timeout: Duration::from_secs(2),
-            connect_timeout: Duration::from_secs(3),
-            statement_timeout: Duration::from_secs(5),
-        }
-    }
 }
 
 /// A fully resolved PostgreSQL configuration.
@@ -196,11 +186,14 @@ impl PgSettings {
     }
 }
 
+/// A user name, password or database name as written in the URL: percent-decoded (RFC 3986),
+/// so `%2B` is `+` and a `+` stays a `+` (form decoding, which turns it into a space, is for
+/// query strings only).
 fn decode(part: &str) -> Result<String, String> {
-    url::form_urlencoded::parse(format!("x={part}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .ok_or_else(|| "the URL is not percent-encoded correctly".to_owned())
+    percent_encoding::percent_decode_str(part)
+        .decode_utf8()
+        .map(|text| text.into_owned())
+        .map_err(|_| "the URL's user name, password or database name is not percent-encoded UTF-8".to_owned())
 }
 
 #[cfg(test)]
@@ -218,6 +211,22 @@ mod tests {
         assert_eq!(url.password.as_ref().map(|p| p.expose_secret().to_owned()), Some("p@ss".to_owned()));
         assert_eq!(url.ssl_mode, Some(SslMode::VerifyCa));
         assert_eq!(url.ssl_root_cert, Some(RootCerts::File("/ca.pem".into())));
+    }
+
+    #[test]
+    fn passwords_keep_every_character_percent_encoded_or_not() {
+        for (written, meant) in [
+            ("a+b%2Bc", "a+b+c"),
+            ("p%25ss", "p%ss"),
+            ("p%40ss", "p@ss"),
+            ("p%2Fss", "p/ss"),
+            ("p%3Ass", "p:ss"),
+            ("p%C3%A4ss%E2%82%AC", "päss€"),
+            ("päss", "päss"),
+        ] {
+            let url = PgUrl::parse(&format!("postgres://app:{written}@db.example/folio")).expect("valid");
+            assert_eq!(url.password.map(|p| p.expose_secret().to_owned()).as_deref(), Some(meant), "{written}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStor
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::settings::{RootCerts, SslMode};
-use crate::StoreError;
+use folio_core::StoreError;
 
 /// The TLS connector for `mode`. With `disable` it is never used, but the pool wants one type.
 pub(crate) fn connector(mode: SslMode, roots: Option<&RootCerts>) -> Result<MakeRustlsConnect, StoreError> {

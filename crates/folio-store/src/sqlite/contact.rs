@@ -1,11 +1,11 @@
 //! The SQL for contact messages and their outbox on SQLite, and the mapping of rows.
 
 use crate::columns::contact_columns;
-use folio_domain::{ContactMessage, Delivery, DeliveryState, Timestamp};
+use folio_core::{ContactMessage, Delivery, DeliveryState, Timestamp};
 use rusqlite::Row;
 use uuid::Uuid;
 
-use super::rows::{parse, parse_optional};
+use super::decode::{parse, parse_optional};
 
 /// Inserts a message unless `?13` unread ones are already stored; one statement, so SQLite's
 /// write lock makes the count and the insert atomic.

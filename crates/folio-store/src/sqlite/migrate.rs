@@ -4,27 +4,18 @@
 
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use crate::StoreError;
-use crate::migrations::{self, Migration, MigrationReport, TABLE};
+use folio_core::MigrationReport;
+use folio_core::StoreError;
+
+use crate::migrations::{self, Migration, TABLE};
 
 /// The migrations for SQLite, in order.
-pub(crate) const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "create_projects",
-        sql: include_str!("../../migrations/sqlite/0001_create_projects.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "create_contact_messages",
-        sql: include_str!("../../migrations/sqlite/0002_create_contact_messages.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "contact_messages_read_at",
-        sql: include_str!("../../migrations/sqlite/0003_contact_messages_read_at.sql"),
-    },
-];
+pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
+    "sqlite",
+    1 => "0001_create_projects",
+    2 => "0002_create_contact_messages",
+    3 => "0003_contact_messages_read_at",
+);
 
 /// Why a migration run failed.
 pub(crate) enum Failure {

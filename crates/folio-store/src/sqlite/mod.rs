@@ -3,8 +3,9 @@
 //! busy timeout.
 
 mod contact;
+mod decode;
 mod migrate;
-mod rows;
+mod projects;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,13 +13,15 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, PoolError, Runtime, TimeoutType};
-use folio_domain::{ContactMessage, DeliveryOutcome, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp};
+use folio_core::{
+    ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject, OutboxCounts,
+    Project, ProjectPatch, Store, StoreError, Timestamp,
+};
 use folio_metrics::{DbMetrics, PoolName};
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
 use uuid::Uuid;
 
-use crate::instrument::{acquire, pool_status, timed, timed_ping};
-use crate::{DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
+use crate::pool_metrics::{acquire, pool_status};
 
 /// Where the file is and how long a write waits for the lock.
 #[derive(Debug, Clone)]
@@ -181,68 +184,50 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        timed_ping(&self.metrics, async {
-            self.with_conn(PoolName::Health, |c| c.query_row("SELECT 1", [], |_| Ok(()))).await
-        })
-        .await
+        self.with_conn(PoolName::Health, |c| c.query_row("SELECT 1", [], |_| Ok(()))).await
     }
 
     async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError> {
-        timed(&self.metrics, "select", "projects", async {
-            self.with_conn(PoolName::Requests, |c| {
-                let mut statement = c.prepare_cached(rows::LIST_ACTIVE)?;
-                statement.query_map([], rows::project)?.collect::<Result<Vec<_>, _>>().map(Arc::new)
-            })
-            .await
+        self.with_conn(PoolName::Requests, |c| {
+            let mut statement = c.prepare_cached(projects::LIST_ACTIVE)?;
+            statement.query_map([], projects::project)?.collect::<Result<Vec<_>, _>>().map(Arc::new)
         })
         .await
     }
 
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
-        timed(&self.metrics, "select", "projects", async {
-            self.with_conn(PoolName::Requests, move |c| {
-                c.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()
-            })
-            .await
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(projects::GET)?.query_row([id.to_string()], projects::project).optional()
         })
         .await
     }
 
     async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
-        timed(&self.metrics, "insert", "projects", async {
-            let p = new.into_project(Uuid::new_v4(), Timestamp::now());
-            let stored = p.clone();
-            self.with_conn(PoolName::Requests, move |c| c.prepare_cached(rows::INSERT)?.execute(rows::values(&p)))
-                .await?;
-            Ok(stored)
-        })
-        .await
+        let p = new.into_project(Uuid::new_v4(), Timestamp::now());
+        let stored = p.clone();
+        self.with_conn(PoolName::Requests, move |c| c.prepare_cached(projects::INSERT)?.execute(projects::values(&p)))
+            .await?;
+        Ok(stored)
     }
 
     async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
-        timed(&self.metrics, "update", "projects", async {
-            self.with_conn(PoolName::Requests, move |c| {
-                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let found = tx.prepare_cached(rows::GET)?.query_row([id.to_string()], rows::project).optional()?;
-                let Some(mut p) = found else {
-                    return Ok(None);
-                };
-                p.apply(patch, Timestamp::now());
-                tx.prepare_cached(rows::UPDATE)?.execute(rows::values(&p))?;
-                tx.commit()?;
-                Ok(Some(p))
-            })
-            .await
+        self.with_conn(PoolName::Requests, move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found = tx.prepare_cached(projects::GET)?.query_row([id.to_string()], projects::project).optional()?;
+            let Some(mut p) = found else {
+                return Ok(None);
+            };
+            p.apply(patch, Timestamp::now());
+            tx.prepare_cached(projects::UPDATE)?.execute(projects::values(&p))?;
+            tx.commit()?;
+            Ok(Some(p))
         })
         .await
     }
 
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
-        timed(&self.metrics, "delete", "projects", async {
-            self.with_conn(PoolName::Requests, move |c| {
-                c.prepare_cached(rows::DELETE)?.execute([id.to_string()]).map(|n| n > 0)
-            })
-            .await
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(projects::DELETE)?.execute([id.to_string()]).map(|n| n > 0)
         })
         .await
     }
@@ -252,61 +237,52 @@ impl Store for SqliteStore {
         new: NewContactMessage,
         max_unread: u32,
     ) -> Result<Option<ContactMessage>, StoreError> {
-        timed(&self.metrics, "insert", "contact_messages", async {
-            let m = new.into_message(Uuid::new_v4(), Timestamp::now());
-            let stored = m.clone();
-            let inserted = self
-                .with_conn(PoolName::Requests, move |c| {
-                    let d = &m.delivery;
-                    c.prepare_cached(contact::INSERT)?.execute(params![
-                        m.id.to_string(),
-                        m.name,
-                        m.email,
-                        m.subject,
-                        m.message,
-                        m.created_at.to_rfc3339(),
-                        m.read_at.map(|t| t.to_rfc3339()),
-                        d.state.as_str(),
-                        d.attempts,
-                        d.next_attempt_at.map(|t| t.to_rfc3339()),
-                        d.last_error,
-                        d.sent_at.map(|t| t.to_rfc3339()),
-                        max_unread,
-                    ])
-                })
-                .await?;
-            Ok((inserted > 0).then_some(stored))
-        })
-        .await
+        let m = new.into_message(Uuid::new_v4(), Timestamp::now());
+        let stored = m.clone();
+        let inserted = self
+            .with_conn(PoolName::Requests, move |c| {
+                let d = &m.delivery;
+                c.prepare_cached(contact::INSERT)?.execute(params![
+                    m.id.to_string(),
+                    m.name,
+                    m.email,
+                    m.subject,
+                    m.message,
+                    m.created_at.to_rfc3339(),
+                    m.read_at.map(|t| t.to_rfc3339()),
+                    d.state.as_str(),
+                    d.attempts,
+                    d.next_attempt_at.map(|t| t.to_rfc3339()),
+                    d.last_error,
+                    d.sent_at.map(|t| t.to_rfc3339()),
+                    max_unread,
+                ])
+            })
+            .await?;
+        Ok((inserted > 0).then_some(stored))
     }
 
     async fn mark_contact_messages_read(&self, ids: &[Uuid]) -> Result<u64, StoreError> {
-        timed(&self.metrics, "update", "contact_messages", async {
-            let ids = ids.to_vec();
-            let now = Timestamp::now().to_rfc3339();
-            self.with_conn(PoolName::Requests, move |c| {
-                let tx = c.transaction()?;
-                let mut marked = 0;
-                {
-                    let mut statement = tx.prepare_cached(contact::MARK_READ)?;
-                    for id in ids {
-                        marked += statement.execute(params![id.to_string(), now])? as u64;
-                    }
+        let ids = ids.to_vec();
+        let now = Timestamp::now().to_rfc3339();
+        self.with_conn(PoolName::Requests, move |c| {
+            let tx = c.transaction()?;
+            let mut marked = 0;
+            {
+                let mut statement = tx.prepare_cached(contact::MARK_READ)?;
+                for id in ids {
+                    marked += statement.execute(params![id.to_string(), now])? as u64;
                 }
-                tx.commit()?;
-                Ok(marked)
-            })
-            .await
+            }
+            tx.commit()?;
+            Ok(marked)
         })
         .await
     }
 
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
-        timed(&self.metrics, "select", "contact_messages", async {
-            self.with_conn(PoolName::Requests, move |c| {
-                c.prepare_cached(contact::LIST)?.query_map([limit], contact::message)?.collect()
-            })
-            .await
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(contact::LIST)?.query_map([limit], contact::message)?.collect()
         })
         .await
     }
@@ -316,49 +292,40 @@ impl Store for SqliteStore {
         limit: u32,
         lease_until: Timestamp,
     ) -> Result<Vec<ContactMessage>, StoreError> {
-        timed(&self.metrics, "update", "contact_messages", async {
-            let (now, until) = (Timestamp::now().to_rfc3339(), lease_until.to_rfc3339());
-            self.with_conn(PoolName::Requests, move |c| {
-                c.prepare_cached(contact::CLAIM_DUE)?.query_map(params![now, limit, until], contact::message)?.collect()
-            })
-            .await
+        let (now, until) = (Timestamp::now().to_rfc3339(), lease_until.to_rfc3339());
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(contact::CLAIM_DUE)?.query_map(params![now, limit, until], contact::message)?.collect()
         })
         .await
     }
 
     async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
-        timed(&self.metrics, "update", "contact_messages", async {
-            self.with_conn(PoolName::Requests, move |c| {
-                let state = outcome.state();
-                match outcome {
-                    DeliveryOutcome::Sent { at } => {
-                        c.prepare_cached(contact::RECORD_SENT)?.execute(params![id.to_string(), at.to_rfc3339()])?
-                    }
-                    DeliveryOutcome::Failed { error, retry_at } => c
-                        .prepare_cached(contact::RECORD_FAILED)?
-                        .execute(params![id.to_string(), error, retry_at.map(|t| t.to_rfc3339()), state.as_str(),])?,
-                };
-                Ok(())
-            })
-            .await
+        self.with_conn(PoolName::Requests, move |c| {
+            let state = outcome.state();
+            match outcome {
+                DeliveryOutcome::Sent { at } => {
+                    c.prepare_cached(contact::RECORD_SENT)?.execute(params![id.to_string(), at.to_rfc3339()])?
+                }
+                DeliveryOutcome::Failed { error, retry_at } => c
+                    .prepare_cached(contact::RECORD_FAILED)?
+                    .execute(params![id.to_string(), error, retry_at.map(|t| t.to_rfc3339()), state.as_str(),])?,
+            };
+            Ok(())
         })
         .await
     }
 
     async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
-        timed(&self.metrics, "select", "contact_messages", async {
-            let rows = self
-                .with_conn(PoolName::Requests, |c| {
-                    c.prepare_cached(contact::COUNTS)?.query_map([], contact::count)?.collect::<Result<Vec<_>, _>>()
-                })
-                .await?;
-            let mut counts = OutboxCounts::default();
-            for (state, count, oldest) in rows {
-                counts.add(state, count, oldest);
-            }
-            Ok(counts)
-        })
-        .await
+        let rows = self
+            .with_conn(PoolName::Requests, |c| {
+                c.prepare_cached(contact::COUNTS)?.query_map([], contact::count)?.collect::<Result<Vec<_>, _>>()
+            })
+            .await?;
+        let mut counts = OutboxCounts::default();
+        for (state, count, oldest) in rows {
+            counts.add(state, count, oldest);
+        }
+        Ok(counts)
     }
 
     async fn close(&self) {

@@ -10,6 +10,11 @@ use folio_store::sqlite::SqliteSettings;
 use secrecy::SecretString;
 
 use super::env::Env;
+use super::vars;
+
+/// How long opening one PostgreSQL connection (TCP, TLS, authentication) may take. Not a
+/// variable: the acquire timeout bounds what a request waits, this only a connection's birth.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The SQLite file used when no database is configured.
 pub const DEFAULT_SQLITE_PATH: &str = "data/folio.db";
@@ -19,18 +24,18 @@ pub fn load(env: &mut Env, development: bool) -> Option<DatabaseSettings> {
     // Read whichever database is used, so that a typo stops the start even while it does not
     // apply (`DB_SSLMODE=verify-ful` on SQLite would otherwise wait for the move to PostgreSQL).
     let options = PgOptions::load(env);
-    let url = env.get("DATABASE_URL").map(str::to_owned);
-    if url.is_some() && env.is_set("DB_HOST") {
-        env.error("DATABASE_URL", "set either DATABASE_URL or the DB_* variables, not both");
+    let url = env.get(vars::DATABASE_URL).map(str::to_owned);
+    if url.is_some() && env.is_set(vars::DB_HOST) {
+        env.error(vars::DATABASE_URL, "set either DATABASE_URL or the DB_* variables, not both");
         return None;
     }
     match url {
         Some(url) if url.starts_with("sqlite:") => sqlite(env, &url),
         Some(url) => {
-            let parsed = PgUrl::parse(&url).map_err(|e| env.error("DATABASE_URL", e)).ok()?;
+            let parsed = PgUrl::parse(&url).map_err(|e| env.error(vars::DATABASE_URL, e)).ok()?;
             postgres(env, parsed, development, options)
         }
-        None if env.is_set("DB_HOST") => {
+        None if env.is_set(vars::DB_HOST) => {
             let parsed = from_db_variables(env, options.port)?;
             postgres(env, parsed, development, options)
         }
@@ -48,24 +53,23 @@ struct PgOptions {
 
 impl PgOptions {
     fn load(env: &mut Env) -> Self {
-        let port = env.parse("DB_PORT", "a port number (1-65535)").unwrap_or(5432);
+        let port = env.whole(vars::DB_PORT, "a port number (1-65535)");
         let ssl_mode = env
-            .get("DB_SSLMODE")
+            .get(vars::DB_SSLMODE)
             .map(str::to_owned)
-            .and_then(|text| text.parse::<SslMode>().map_err(|e| env.error("DB_SSLMODE", e)).ok());
+            .and_then(|text| text.parse::<SslMode>().map_err(|e| env.error(vars::DB_SSLMODE, e)).ok());
         let ssl_root_cert = env
-            .get("DB_SSLROOTCERT")
+            .get(vars::DB_SSLROOTCERT)
             .map(str::to_owned)
-            .and_then(|text| text.parse::<RootCerts>().map_err(|e| env.error("DB_SSLROOTCERT", e)).ok());
-        let defaults = PoolSettings::default();
+            .and_then(|text| text.parse::<RootCerts>().map_err(|e| env.error(vars::DB_SSLROOTCERT, e)).ok());
         let pool = PoolSettings {
-            max_size: env.parse("DB_POOL_MAX", "a whole number of connections").unwrap_or(defaults.max_size),
-            acquire_timeout: env.seconds("DB_ACQUIRE_TIMEOUT_SECONDS", defaults.acquire_timeout, (0.05, 60.0)),
-            connect_timeout: defaults.connect_timeout,
-            statement_timeout: env.seconds("DB_STATEMENT_TIMEOUT_SECONDS", defaults.statement_timeout, (0.1, 600.0)),
+            max_size: env.whole(vars::DB_POOL_MAX, "a whole number of connections"),
+            acquire_timeout: env.seconds(vars::DB_ACQUIRE_TIMEOUT_SECONDS),
+            connect_timeout: CONNECT_TIMEOUT,
+            statement_timeout: env.seconds(vars::DB_STATEMENT_TIMEOUT_SECONDS),
         };
         if pool.max_size == 0 {
-            env.error("DB_POOL_MAX", "must be at least 1");
+            env.error(vars::DB_POOL_MAX, "must be at least 1");
         }
         Self { port, ssl_mode, ssl_root_cert, pool }
     }
@@ -75,7 +79,7 @@ fn sqlite(env: &mut Env, url: &str) -> Option<DatabaseSettings> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
     if path.is_empty() || path.starts_with(':') {
         env.error(
-            "DATABASE_URL",
+            vars::DATABASE_URL,
             "an SQLite URL needs a file path, e.g. sqlite://data/folio.db (in-memory databases are not supported)",
         );
         return None;
@@ -84,21 +88,21 @@ fn sqlite(env: &mut Env, url: &str) -> Option<DatabaseSettings> {
 }
 
 fn from_db_variables(env: &mut Env, port: u16) -> Option<PgUrl> {
-    let host = env.get("DB_HOST")?.to_owned();
-    let dbname = env.get("DB_NAME").map(str::to_owned);
-    let user = env.get("DB_USERNAME").map(str::to_owned);
+    let host = env.get(vars::DB_HOST)?.to_owned();
+    let dbname = env.get(vars::DB_NAME).map(str::to_owned);
+    let user = env.get(vars::DB_USERNAME).map(str::to_owned);
     if dbname.is_none() {
-        env.error("DB_NAME", "is required when DB_HOST is set");
+        env.error(vars::DB_NAME, "is required when DB_HOST is set");
     }
     if user.is_none() {
-        env.error("DB_USERNAME", "is required when DB_HOST is set");
+        env.error(vars::DB_USERNAME, "is required when DB_HOST is set");
     }
     Some(PgUrl {
         host,
         port,
         dbname: dbname?,
         user: user?,
-        password: env.get("DB_PASSWORD").map(|p| SecretString::from(p.to_owned())),
+        password: env.get(vars::DB_PASSWORD).map(|p| SecretString::from(p.to_owned())),
         ssl_mode: None,
         ssl_root_cert: None,
     })
@@ -106,8 +110,8 @@ fn from_db_variables(env: &mut Env, port: u16) -> Option<PgUrl> {
 
 fn postgres(env: &mut Env, url: PgUrl, development: bool, options: PgOptions) -> Option<DatabaseSettings> {
     // A value that did not parse was reported already; what would follow from it would mislead.
-    if (env.is_set("DB_SSLMODE") && options.ssl_mode.is_none())
-        || (env.is_set("DB_SSLROOTCERT") && options.ssl_root_cert.is_none())
+    if (env.is_set(vars::DB_SSLMODE) && options.ssl_mode.is_none())
+        || (env.is_set(vars::DB_SSLROOTCERT) && options.ssl_root_cert.is_none())
     {
         return None;
     }
@@ -116,10 +120,10 @@ fn postgres(env: &mut Env, url: PgUrl, development: bool, options: PgOptions) ->
     let ssl_root_cert = options.ssl_root_cert.or_else(|| url.ssl_root_cert.clone());
     match (&ssl_root_cert, ssl_mode) {
         (Some(RootCerts::File(path)), _) if !path.is_file() => {
-            env.error("DB_SSLROOTCERT", format!("{} does not exist or is not a file", path.display()));
+            env.error(vars::DB_SSLROOTCERT, format!("{} does not exist or is not a file", path.display()));
         }
         (None, SslMode::VerifyCa | SslMode::VerifyFull) => env.error(
-            "DB_SSLROOTCERT",
+            vars::DB_SSLROOTCERT,
             format!(
                 "sslmode {} needs the CA bundle that signed the server certificate (for RDS, the AWS RDS \
                  CA bundle), or \"system\" for a publicly trusted certificate",
@@ -143,8 +147,8 @@ fn postgres(env: &mut Env, url: PgUrl, development: bool, options: PgOptions) ->
 /// `DB_APP_USERNAME` and `DB_APP_PASSWORD`: the role `folio migrate` creates for the API (both
 /// or neither). The name is a plain lower-case identifier, so it never needs quoting in logs.
 pub fn app_role(env: &mut Env) -> Option<AppRole> {
-    let name = env.get("DB_APP_USERNAME").map(str::to_owned);
-    let password = env.get("DB_APP_PASSWORD").map(|p| SecretString::from(p.to_owned()));
+    let name = env.get(vars::DB_APP_USERNAME).map(str::to_owned);
+    let password = env.get(vars::DB_APP_PASSWORD).map(|p| SecretString::from(p.to_owned()));
     match (name, password) {
         (None, None) => None,
         (Some(name), Some(password)) => {
@@ -153,18 +157,18 @@ pub fn app_role(env: &mut Env) -> Option<AppRole> {
                 && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !plain {
                 env.error(
-                    "DB_APP_USERNAME",
+                    vars::DB_APP_USERNAME,
                     format!("{name:?} is not a role name (a-z, 0-9 and _, at most 63, not starting with a digit)"),
                 );
             }
             Some(AppRole { name, password })
         }
         (Some(_), None) => {
-            env.error("DB_APP_PASSWORD", "is required with DB_APP_USERNAME");
+            env.error(vars::DB_APP_PASSWORD, "is required with DB_APP_USERNAME");
             None
         }
         (None, Some(_)) => {
-            env.error("DB_APP_USERNAME", "is required with DB_APP_PASSWORD");
+            env.error(vars::DB_APP_USERNAME, "is required with DB_APP_PASSWORD");
             None
         }
     }
@@ -172,5 +176,5 @@ pub fn app_role(env: &mut Env) -> Option<AppRole> {
 
 /// How long start-up keeps retrying an unreachable database before giving up.
 pub fn startup_timeout(env: &mut Env) -> Duration {
-    env.seconds("DB_STARTUP_TIMEOUT_SECONDS", Duration::from_secs(60), (0.0, 3600.0))
+    env.seconds(vars::DB_STARTUP_TIMEOUT_SECONDS)
 }

@@ -1,10 +1,12 @@
-//! Reading environment variables with errors that name the variable. Values are never echoed
-//! for secrets.
+//! Reading environment variables, each through its declaration in [`super::vars`], with errors
+//! that name the variable. Values are never echoed for secrets.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
+
+use super::vars::{Kind, Var};
 
 /// One problem with one variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,46 +51,71 @@ impl Env {
         Self { vars, errors: Vec::new() }
     }
 
-    /// The value of `name`, if set and not empty.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(String::as_str)
+    /// The value of `var`, if set and not empty.
+    pub fn get(&self, var: Var) -> Option<&str> {
+        self.vars.get(var.name).map(String::as_str)
     }
 
-    /// True when `name` is set.
-    pub fn is_set(&self, name: &str) -> bool {
-        self.vars.contains_key(name)
+    /// True when `var` is set.
+    pub fn is_set(&self, var: Var) -> bool {
+        self.vars.contains_key(var.name)
     }
 
-    /// Records a problem with `variable`.
-    pub fn error(&mut self, variable: &'static str, message: impl Into<String>) {
-        self.errors.push(ConfigError { variable, message: message.into() });
+    /// Records a problem with `var`.
+    pub fn error(&mut self, var: Var, message: impl Into<String>) {
+        self.errors.push(ConfigError { variable: var.name, message: message.into() });
     }
 
-    /// Parses `name` with `FromStr`, recording `expected` (what a valid value looks like) on
+    /// Parses `var` with `FromStr`, recording `expected` (what a valid value looks like) on
     /// failure. The bad value is shown, so never use this for secrets.
-    pub fn parse<T: FromStr>(&mut self, name: &'static str, expected: &str) -> Option<T> {
-        let text = self.get(name)?.to_owned();
+    pub fn parse<T: FromStr>(&mut self, var: Var, expected: &str) -> Option<T> {
+        let text = self.get(var)?.to_owned();
         match text.parse() {
             Ok(v) => Some(v),
             Err(_) => {
-                self.error(name, format!("{text:?} is not {expected}"));
+                self.error(var, format!("{text:?} is not {expected}"));
                 None
             }
         }
     }
 
-    /// A duration in seconds (fractions allowed), within `range` seconds.
-    pub fn seconds(&mut self, name: &'static str, default: Duration, range: (f64, f64)) -> Duration {
-        let Some(text) = self.get(name).map(str::to_owned) else {
-            return default;
+    /// A [`Kind::Whole`] variable parsed as `T`, its declared default when unset or invalid
+    /// (the problem is recorded).
+    pub fn whole<T: FromStr + TryFrom<u32>>(&mut self, var: Var, expected: &str) -> T {
+        self.parse(var, expected).unwrap_or_else(|| {
+            T::try_from(var.default_whole())
+                .unwrap_or_else(|_| panic!("the declared default of {} does not fit its type", var.name))
+        })
+    }
+
+    /// A [`Kind::Seconds`] variable: a duration in seconds (fractions allowed) within its
+    /// declared range, its declared default when unset or invalid (the problem is recorded).
+    pub fn seconds(&mut self, var: Var) -> Duration {
+        let Kind::Seconds { min, max, .. } = var.kind else {
+            panic!("{} is not declared as a number of seconds", var.name)
+        };
+        let Some(text) = self.get(var).map(str::to_owned) else {
+            return var.default_duration();
         };
         match text.parse::<f64>() {
-            Ok(s) if s >= range.0 && s <= range.1 => Duration::from_secs_f64(s),
+            Ok(s) if (min..=max).contains(&s) => Duration::from_secs_f64(s),
             _ => {
-                self.error(name, format!("{text:?} is not a number of seconds between {} and {}", range.0, range.1));
-                default
+                self.error(var, format!("{text:?} is not a number of seconds between {min} and {max}"));
+                var.default_duration()
             }
         }
+    }
+
+    /// `value`, or every recorded problem. Loaders return `None` only after recording why, so
+    /// a value missing with nothing recorded is a bug in a loader, reported as such.
+    pub fn finish_with<T>(self, value: Option<T>) -> Result<T, ConfigErrors> {
+        self.finish()?;
+        value.ok_or_else(|| {
+            ConfigErrors(vec![ConfigError {
+                variable: "configuration",
+                message: "incomplete, though no variable was at fault (a bug: please report it)".to_owned(),
+            }])
+        })
     }
 
     /// The recorded problems, if any.

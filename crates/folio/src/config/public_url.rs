@@ -1,25 +1,36 @@
 //! `PUBLIC_BASE_URL`: the site's public origin, written into canonical links, OpenGraph tags,
 //! `robots.txt` and the sitemap, so it is checked at start and kept in its normal form.
 
-use folio_domain::rules::is_host_name;
+use folio_core::domain::rules::is_host_name;
 use url::{Host, Url};
 
 use super::env::Env;
+use super::vars;
 
-/// The public origin without a trailing slash; `http://localhost:<port>` when unset.
-pub fn load(env: &mut Env, port: u16) -> String {
-    let default = format!("http://localhost:{port}");
-    let Some(text) = env.get("PUBLIC_BASE_URL").map(str::to_owned) else {
+/// The public origin without a trailing slash; when unset, `http://localhost:<port>`, the
+/// port this process listens on (`None` when that is not known yet: `PORT=0`, see
+/// [`local_default`]).
+pub fn load(env: &mut Env, port: u16) -> Option<String> {
+    let default = (port != 0).then(|| local_default(port));
+    let Some(text) = env.get(vars::PUBLIC_BASE_URL).map(str::to_owned) else {
         return default;
     };
     match origin(&text) {
-        Ok(origin) => origin,
+        Ok(origin) => Some(origin),
         Err(why) => {
             let shown = shown(&text);
-            env.error("PUBLIC_BASE_URL", format!("{shown:?} is not a site address like https://example.com: {why}"));
+            env.error(
+                vars::PUBLIC_BASE_URL,
+                format!("{shown:?} is not a site address like https://example.com: {why}"),
+            );
             default
         }
     }
+}
+
+/// The public origin of a process nobody gave one: `http://localhost:<port>`.
+pub fn local_default(port: u16) -> String {
+    format!("http://localhost:{port}")
 }
 
 /// `text` as it may be printed: a password in it is masked.

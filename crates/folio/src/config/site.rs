@@ -1,4 +1,4 @@
-//! The site's settings: the owner's content, the public address, and (for `web`) the API.
+//! The site's settings: the owner's content, the public address, and (for `site`) the API.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -6,8 +6,9 @@ use std::time::Duration;
 use folio_site::content::Content;
 use url::Url;
 
+use super::Listen;
 use super::env::Env;
-use super::{Listen, Role};
+use super::vars;
 
 /// What the site needs.
 #[derive(Debug)]
@@ -17,36 +18,34 @@ pub struct SiteSettings {
     /// Where the content came from (`None`: the demo content built in).
     pub content_dir: Option<PathBuf>,
     /// The public address, for canonical links and the sitemap.
-    pub public_base_url: String,
+    pub public_base_url: Option<String>,
     /// How long the list of projects is cached.
     pub cache_ttl: Duration,
-    /// The API over HTTP (`web` only; `serve` reaches it in-process).
-    pub api: Option<ApiClient>,
 }
 
-/// Where `folio web` finds the API.
+/// Where `folio site` finds the API.
 #[derive(Debug, Clone)]
 pub struct ApiClient {
     pub url: Url,
     pub timeout: Duration,
 }
 
-pub fn load(env: &mut Env, role: Role, listen: Listen, development: bool) -> Option<SiteSettings> {
+pub fn load(env: &mut Env, listen: Listen, development: bool) -> Option<SiteSettings> {
     // The image sets CONTENT_DIR to a directory that is empty when it was built without the
     // owner's content/: that means "no content given", like an unset variable.
-    let content_dir = env.get("CONTENT_DIR").map(PathBuf::from).filter(|dir| !is_empty_dir(dir));
+    let content_dir = env.get(vars::CONTENT_DIR).map(PathBuf::from).filter(|dir| !is_empty_dir(dir));
     let content = match &content_dir {
         None => Some(Content::demo()),
-        Some(dir) => Content::load(dir).map_err(|e| env.error("CONTENT_DIR", e.to_string())).ok(),
+        Some(dir) => Content::load(dir).map_err(|e| env.error(vars::CONTENT_DIR, e.to_string())).ok(),
     };
-    let allow_demo = env.parse("ALLOW_DEMO_CONTENT", "true or false").unwrap_or(false);
+    let allow_demo = env.parse(vars::ALLOW_DEMO_CONTENT, "true or false").unwrap_or(false);
     if !development && !allow_demo && content.as_ref().is_some_and(Content::is_demo) {
         let what = match &content_dir {
             None => "gives no content of yours (unset, or an empty directory)".to_owned(),
             Some(dir) => format!("holds the built-in demo content unchanged ({})", dir.display()),
         };
         env.error(
-            "CONTENT_DIR",
+            vars::CONTENT_DIR,
             format!(
                 "{what}, so the site would show the demo owner {} to the public: put your site.toml and \
                  about.md in content/ at the repository root (the image copies it to /etc/folio/content), \
@@ -56,25 +55,25 @@ pub fn load(env: &mut Env, role: Role, listen: Listen, development: bool) -> Opt
         );
     }
     let public_base_url = super::public_url::load(env, listen.port);
-    let cache_ttl = env.seconds("SITE_CACHE_SECONDS", Duration::from_secs(5), (0.0, 3600.0));
-    let api = (role == Role::Web).then(|| api_client(env)).flatten();
-    if role == Role::Web && api.is_none() && !env.is_set("API_URL") {
-        env.error("API_URL", "is required by `folio web`: the API's address, e.g. http://api.folio.internal:3001");
-    }
-    Some(SiteSettings { content: content?, content_dir, public_base_url, cache_ttl, api })
+    let cache_ttl = env.seconds(vars::SITE_CACHE_SECONDS);
+    Some(SiteSettings { content: content?, content_dir, public_base_url, cache_ttl })
 }
 
 fn is_empty_dir(dir: &std::path::Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
 }
 
-fn api_client(env: &mut Env) -> Option<ApiClient> {
-    let text = env.get("API_URL")?.to_owned();
-    let timeout = env.seconds("API_TIMEOUT_SECONDS", Duration::from_secs(2), (0.05, 60.0));
+/// `API_URL` and `API_TIMEOUT_SECONDS`, for `folio site`.
+pub fn api_client(env: &mut Env) -> Option<ApiClient> {
+    let Some(text) = env.get(vars::API_URL).map(str::to_owned) else {
+        env.error(vars::API_URL, "is required by `folio site`: the API's address, e.g. http://api.folio.internal:3001");
+        return None;
+    };
+    let timeout = env.seconds(vars::API_TIMEOUT_SECONDS);
     match Url::parse(&text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Some(ApiClient { url, timeout }),
         _ => {
-            env.error("API_URL", format!("{text:?} is not an http(s) URL"));
+            env.error(vars::API_URL, format!("{text:?} is not an http(s) URL"));
             None
         }
     }

@@ -7,7 +7,7 @@ fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
 }
 
 fn data(config: &Config) -> &DataConfig {
-    config.data.as_ref().expect("the API role has database settings")
+    config.serving.data().expect("the API role has database settings")
 }
 
 fn errors(pairs: &[(&str, &str)]) -> Vec<(&'static str, String)> {
@@ -121,8 +121,8 @@ fn cors_origins_are_normalised() {
 }
 
 #[test]
-fn the_web_role_needs_the_api_address_and_no_database() {
-    let errs: Vec<&str> = Config::load(Role::Web, Env::from_pairs([("PORT", "8080")]))
+fn the_site_role_needs_the_api_address_and_no_database() {
+    let errs: Vec<&str> = Config::load(Role::Site, Env::from_pairs([("PORT", "8080")]))
         .expect_err("no API_URL")
         .0
         .iter()
@@ -130,11 +130,11 @@ fn the_web_role_needs_the_api_address_and_no_database() {
         .collect();
     assert_eq!(errs, ["API_URL"]);
     let config =
-        Config::load(Role::Web, Env::from_pairs([("API_URL", "http://api.folio.internal:3001")])).expect("valid");
-    assert!(config.data.is_none(), "the site never talks to the database");
-    let site = config.site.expect("site settings");
-    assert_eq!(site.api.map(|a| a.url.as_str().to_owned()).as_deref(), Some("http://api.folio.internal:3001/"));
-    assert_eq!(site.public_base_url, "http://localhost:3000");
+        Config::load(Role::Site, Env::from_pairs([("API_URL", "http://api.folio.internal:3001")])).expect("valid");
+    assert!(config.serving.data().is_none(), "the site never talks to the database");
+    let Serving::Site { site, api } = &config.serving else { panic!("the site role serves the site") };
+    assert_eq!(Some(api.url.as_str()), Some("http://api.folio.internal:3001/"));
+    assert_eq!(site.public_base_url.as_deref(), Some("http://localhost:3000"));
 }
 
 #[test]
@@ -175,7 +175,7 @@ fn outside_development_the_site_refuses_to_show_the_demo_owner_unless_allowed() 
     assert!(errors[0].message.contains("would show the demo owner Jordan Avery"), "{}", errors[0].message);
     assert!(errors[0].message.contains("ALLOW_DEMO_CONTENT=true"), "{}", errors[0].message);
     let config = serve_in_production(&[("ALLOW_DEMO_CONTENT", "true")]).expect("the demo on purpose");
-    assert!(config.site.expect("site").content.is_demo());
+    assert!(config.serving.site().expect("site").content.is_demo());
     let web = Config::load(Role::Api, Env::from_pairs([("APP_ENV", "production"), ("DATABASE_URL", "sqlite://x.db")]));
     assert!(web.is_ok(), "the API alone shows no content");
 }
@@ -187,7 +187,7 @@ fn an_empty_content_directory_counts_as_no_content() {
     let errors = serve_in_production(&[("CONTENT_DIR", dir)]).expect_err("empty directory").0;
     assert!(errors[0].message.starts_with("gives no content of yours"), "{}", errors[0].message);
     let config = Config::load(Role::Serve, Env::from_pairs([("CONTENT_DIR", dir)])).expect("development");
-    assert!(config.site.expect("site").content.is_demo(), "in development the demo is shown");
+    assert!(config.serving.site().expect("site").content.is_demo(), "in development the demo is shown");
 }
 
 #[test]
@@ -197,7 +197,7 @@ fn an_unchanged_copy_of_the_demo_is_the_demo_and_the_owners_own_content_is_serve
     assert!(errors[0].message.starts_with("holds the built-in demo content unchanged"), "{}", errors[0].message);
     let own = content_dir(&DEMO_SITE.replace("Jordan Avery", "Ada Quill"), DEMO_ABOUT);
     let config = serve_in_production(&[("CONTENT_DIR", own.path().to_str().expect("utf-8"))]).expect("own content");
-    let site = config.site.expect("site");
+    let site = config.serving.site().expect("site");
     assert!(!site.content.is_demo());
     assert_eq!(site.content.owner.name, "Ada Quill");
 }
@@ -210,8 +210,9 @@ fn a_public_base_url_that_is_not_a_plain_origin_is_refused() {
     assert_eq!(errors[0].variable, "PUBLIC_BASE_URL");
     assert!(errors[0].message.contains("is not a site address like https://example.com: "), "{}", errors[0].message);
     assert!(!errors[0].message.contains("secret"), "the password is masked: {}", errors[0].message);
-    let site = load("https://Folio.Example/").expect("valid").site.expect("site settings");
-    assert_eq!(site.public_base_url, "https://folio.example");
+    let config = load("https://Folio.Example/").expect("valid");
+    let site = config.serving.site().expect("site settings");
+    assert_eq!(site.public_base_url.as_deref(), Some("https://folio.example"));
 }
 
 #[test]
@@ -254,4 +255,36 @@ fn app_env_is_one_of_a_closed_set() {
         let config = load(&[("APP_ENV", name)]).expect(name);
         assert_eq!(config.is_development(), name == "development", "{name}");
     }
+}
+
+/// The README's configuration table is the declarations in `vars.rs`, row for row. To update
+/// it after changing a declaration: `UPDATE_README=1 cargo test -p folio --lib readme`.
+#[test]
+fn the_readme_configuration_table_is_the_declared_variables() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+    let readme = std::fs::read_to_string(path).expect("README");
+    let start = readme.find("| variable | default | meaning |").expect("the configuration table in the README");
+    let end = start + readme[start..].find("\n\n").expect("a blank line after the table") + 1;
+    let declared = vars::markdown_table();
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::write(path, format!("{}{declared}{}", &readme[..start], &readme[end..])).expect("write README");
+        return;
+    }
+    assert!(readme[start..end] == declared, "the README's table differs from vars.rs; it should be:\n{declared}");
+}
+
+#[test]
+fn every_variable_is_declared_once_with_a_meaning() {
+    let mut names: Vec<&str> = vars::ALL.iter().map(|v| v.name).collect();
+    assert!(vars::ALL.iter().all(|v| !v.meaning.is_empty()));
+    names.sort_unstable();
+    let count = names.len();
+    names.dedup();
+    assert_eq!(names.len(), count, "a variable is declared twice");
+}
+
+#[test]
+fn the_declared_ipv6_prefix_is_the_rate_limits_default() {
+    let declared = u8::try_from(vars::RATE_LIMIT_IPV6_PREFIX.default_whole()).expect("a prefix length");
+    assert_eq!(folio_core::Networks::default(), folio_core::Networks::new(declared));
 }

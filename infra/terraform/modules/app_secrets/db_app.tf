@@ -1,4 +1,4 @@
-# The API's own database login (see modules/platform/roles.tf): a user name and a password
+# The API's own database login (see modules/platform/commands.tf): a user name and a password
 # Secrets Manager generates during apply, written through a write-only argument, so neither
 # plan nor state holds it. `folio migrate` creates the role with it; the API logs in with it.
 resource "aws_secretsmanager_secret" "db_app" {

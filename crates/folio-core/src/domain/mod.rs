@@ -1,0 +1,20 @@
+//! The vocabulary every other crate speaks: values checked once, where they enter, so the rest
+//! of the code never checks them again. Nothing here does I/O or knows about HTTP.
+
+pub mod client;
+pub mod contact;
+pub mod fields;
+pub mod project;
+pub mod rules;
+pub mod timestamp;
+
+pub use client::ClientIp;
+pub use contact::{
+    Channel, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress, MessageText,
+    NewContactMessage, SenderName, Subject, Submission,
+};
+pub use fields::{FieldErrors, Invalid};
+pub use project::{
+    NewProject, Project, ProjectDescription, ProjectPatch, ProjectTitle, TagsInvalid, Technologies, Technology, WebUrl,
+};
+pub use timestamp::Timestamp;

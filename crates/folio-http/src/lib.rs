@@ -1,0 +1,16 @@
+//! What the HTTP adapters share on the wire: the health body's shape, the largest body any of
+//! them reads, and the header by which the API says it did not believe a forwarded address.
+//! The rules themselves live in `folio-core`.
+
+mod health;
+
+pub use health::ServiceHealth;
+
+/// The largest request body any part of Folio reads, in bytes: the API's JSON and the site's
+/// contact form alike.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The response header the API adds when it did not believe a request's `X-Forwarded-For`
+/// (the peer is not one of its trusted proxies), so a site forwarding its visitors' addresses
+/// can tell that the API counts them all as the site.
+pub const FORWARDED_FOR_IGNORED: &str = "x-forwarded-for-ignored";

@@ -1,0 +1,123 @@
+//! Every query a store really runs, timed into `db_query_duration_seconds`, `db_queries_total`
+//! and `db_query_errors_total`, and every health ping into `db_up`: stated once here, for both
+//! databases, as a layer around them (under the shared reads, so shared queries count once).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use async_trait::async_trait;
+use folio_core::{
+    ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject, OutboxCounts,
+    Project, ProjectPatch, Store, StoreError, Timestamp,
+};
+use folio_metrics::DbMetrics;
+use uuid::Uuid;
+
+/// The `query_type` and `table` labels of each operation.
+const PROJECTS: &str = "projects";
+const CONTACT: &str = "contact_messages";
+
+/// A store whose every operation is measured.
+#[derive(Debug)]
+pub(crate) struct Instrumented {
+    inner: Arc<dyn Store>,
+    metrics: DbMetrics,
+}
+
+impl Instrumented {
+    pub(crate) fn new(inner: Arc<dyn Store>, metrics: DbMetrics) -> Self {
+        Self { inner, metrics }
+    }
+
+    /// Runs one operation, recording its duration and, on failure, its error kind.
+    async fn timed<T>(
+        &self,
+        query_type: &'static str,
+        table: &'static str,
+        query: impl Future<Output = Result<T, StoreError>>,
+    ) -> Result<T, StoreError> {
+        let started = Instant::now();
+        let result = query.await;
+        let error = result.as_ref().err().map(StoreError::kind);
+        self.metrics.record(query_type, table, started.elapsed(), error);
+        result
+    }
+}
+
+#[async_trait]
+impl Store for Instrumented {
+    fn kind(&self) -> DatabaseKind {
+        self.inner.kind()
+    }
+
+    async fn migrate(&self) -> Result<MigrationReport, StoreError> {
+        self.inner.migrate().await
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        let result = self.timed("ping", "none", self.inner.ping()).await;
+        self.metrics.pool.set_up(result.is_ok());
+        result
+    }
+
+    async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError> {
+        self.timed("select", PROJECTS, self.inner.list_active_projects()).await
+    }
+
+    async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
+        self.timed("select", PROJECTS, self.inner.get_project(id)).await
+    }
+
+    async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
+        self.timed("insert", PROJECTS, self.inner.create_project(new)).await
+    }
+
+    async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
+        self.timed("update", PROJECTS, self.inner.update_project(id, patch)).await
+    }
+
+    async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
+        self.timed("delete", PROJECTS, self.inner.delete_project(id)).await
+    }
+
+    async fn insert_contact_message(
+        &self,
+        new: NewContactMessage,
+        max_unread: u32,
+    ) -> Result<Option<ContactMessage>, StoreError> {
+        self.timed("insert", CONTACT, self.inner.insert_contact_message(new, max_unread)).await
+    }
+
+    async fn mark_contact_messages_read(&self, ids: &[Uuid]) -> Result<u64, StoreError> {
+        self.timed("update", CONTACT, self.inner.mark_contact_messages_read(ids)).await
+    }
+
+    async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
+        self.timed("select", CONTACT, self.inner.list_contact_messages(limit)).await
+    }
+
+    async fn claim_due_notifications(
+        &self,
+        limit: u32,
+        lease_until: Timestamp,
+    ) -> Result<Vec<ContactMessage>, StoreError> {
+        self.timed("update", CONTACT, self.inner.claim_due_notifications(limit, lease_until)).await
+    }
+
+    async fn record_delivery(&self, id: Uuid, outcome: DeliveryOutcome) -> Result<(), StoreError> {
+        self.timed("update", CONTACT, self.inner.record_delivery(id, outcome)).await
+    }
+
+    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
+        self.timed("select", CONTACT, self.inner.outbox_counts()).await
+    }
+
+    async fn fatal(&self) -> String {
+        self.inner.fatal().await
+    }
+
+    async fn close(&self) {
+        self.inner.close().await;
+    }
+}

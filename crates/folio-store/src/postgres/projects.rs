@@ -1,0 +1,61 @@
+//! The SQL for projects and the mapping of rows onto [`Project`].
+
+use crate::columns::project_columns;
+use chrono::{DateTime, Utc};
+use folio_core::Project;
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+
+pub(crate) const LIST_ACTIVE: &str = concat!(
+    "SELECT ",
+    project_columns!(),
+    r#" FROM projects WHERE "isActive" ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#
+);
+pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1");
+pub(crate) const GET_FOR_UPDATE: &str =
+    concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1 FOR UPDATE");
+pub(crate) const INSERT: &str =
+    concat!("INSERT INTO projects (", project_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+pub(crate) const UPDATE: &str = r#"UPDATE projects SET title = $2, description = $3, "imageUrl" = $4, "projectUrl" = $5,
+    "githubUrl" = $6, technologies = $7, "isActive" = $8, "sortOrder" = $9, "createdAt" = $10, "updatedAt" = $11
+    WHERE id = $1"#;
+pub(crate) const DELETE: &str = "DELETE FROM projects WHERE id = $1";
+
+/// A row selected with the project columns, in order.
+pub(crate) fn project(row: &Row) -> Project {
+    Project {
+        id: row.get(0),
+        title: row.get(1),
+        description: row.get(2),
+        image_url: row.get(3),
+        project_url: row.get(4),
+        github_url: row.get(5),
+        technologies: row.get(6),
+        is_active: row.get(7),
+        sort_order: row.get(8),
+        created_at: row.get::<_, DateTime<Utc>>(9).into(),
+        updated_at: row.get::<_, DateTime<Utc>>(10).into(),
+    }
+}
+
+/// A project's two timestamps, as the driver binds them.
+pub(crate) fn timestamps(p: &Project) -> [DateTime<Utc>; 2] {
+    [p.created_at.as_datetime(), p.updated_at.as_datetime()]
+}
+
+/// A project's values in column order, for INSERT and UPDATE alike.
+pub(crate) fn values<'a>(p: &'a Project, at: &'a [DateTime<Utc>; 2]) -> [&'a (dyn ToSql + Sync); 11] {
+    [
+        &p.id,
+        &p.title,
+        &p.description,
+        &p.image_url,
+        &p.project_url,
+        &p.github_url,
+        &p.technologies,
+        &p.is_active,
+        &p.sort_order,
+        &at[0],
+        &at[1],
+    ]
+}

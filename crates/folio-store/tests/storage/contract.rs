@@ -1,0 +1,287 @@
+//! The storage contract: every test here runs against SQLite and against PostgreSQL 15, so the
+//! two implementations cannot drift apart.
+
+use std::time::Duration;
+
+use folio_core::{
+    Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, OutboxCounts,
+    ProjectDescription, ProjectPatch, ProjectTitle, Store, Submission, Technologies, Timestamp, WebUrl,
+};
+use futures::future::join_all;
+use uuid::Uuid;
+
+fn title(text: &str) -> ProjectTitle {
+    ProjectTitle::parse(text).expect("valid title")
+}
+
+fn url(text: &str) -> WebUrl {
+    WebUrl::parse(text).expect("valid URL")
+}
+
+fn tags(list: &[&str]) -> Technologies {
+    Technologies::parse(list).expect("valid tags")
+}
+
+fn new_project(name: &str, sort_order: i32, active: bool) -> NewProject {
+    let description = ProjectDescription::parse(&format!("About {name}")).expect("valid description");
+    NewProject { sort_order, is_active: active, ..NewProject::new(title(name), description) }
+}
+
+async fn migrations_are_tracked_and_a_second_run_applies_nothing(store: &dyn Store) {
+    let report = store.migrate().await.expect("second migration run");
+    assert!(report.applied.is_empty(), "applied again: {report:?}");
+    assert!(report.unknown.is_empty());
+}
+
+async fn a_created_project_reads_back_exactly_as_stored(store: &dyn Store) {
+    let new = NewProject {
+        image_url: Some(url("https://example.com/a.png")),
+        project_url: Some(url("http://example.com/?q=1&r=2")),
+        github_url: None,
+        technologies: tags(&["Rust", "Post'gres", "\"quoted\"", "comma,inside"]),
+        is_active: true,
+        sort_order: -5,
+        ..NewProject::new(
+            title("Robert'); DROP TABLE projects;-- ünïcödé 🚀"),
+            ProjectDescription::parse("<script>alert('x')</script>\nline two").expect("valid"),
+        )
+    };
+    let created = store.create_project(new.clone()).await.expect("create");
+    assert_eq!(created.title, new.title.as_str());
+    assert_eq!(created.technologies, new.technologies.into_inner());
+    assert_eq!(created.created_at, created.updated_at);
+    let read = store.get_project(created.id).await.expect("get").expect("found");
+    assert_eq!(read, created);
+}
+
+async fn the_listing_holds_active_projects_by_sort_order_then_newest_first(store: &dyn Store) {
+    let b_old = store.create_project(new_project("b-old", 1, true)).await.expect("create");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let b_new = store.create_project(new_project("b-new", 1, true)).await.expect("create");
+    let a = store.create_project(new_project("a", 0, true)).await.expect("create");
+    store.create_project(new_project("hidden", -1, false)).await.expect("create");
+    let titles: Vec<String> =
+        store.list_active_projects().await.expect("list").iter().map(|p| p.title.clone()).collect();
+    assert_eq!(titles, [a.title, b_new.title, b_old.title]);
+}
+
+async fn an_inactive_project_can_still_be_fetched_by_id(store: &dyn Store) {
+    let hidden = store.create_project(new_project("hidden", 0, false)).await.expect("create");
+    assert_eq!(store.get_project(hidden.id).await.expect("get"), Some(hidden));
+}
+
+async fn unknown_ids_are_reported_as_absent(store: &dyn Store) {
+    let id = Uuid::new_v4();
+    assert_eq!(store.get_project(id).await.expect("get"), None);
+    assert_eq!(store.update_project(id, ProjectPatch::default()).await.expect("update"), None);
+    assert!(!store.delete_project(id).await.expect("delete"));
+}
+
+async fn an_update_changes_only_the_given_fields(store: &dyn Store) {
+    let created = store.create_project(new_project("before", 3, true)).await.expect("create");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let patch = ProjectPatch { title: Some(title("after")), technologies: Some(tags(&["Axum"])), ..Default::default() };
+    let updated = store.update_project(created.id, patch).await.expect("update").expect("found");
+    assert_eq!(updated.title, "after");
+    assert_eq!(updated.technologies, ["Axum"]);
+    assert_eq!((updated.description.as_str(), updated.sort_order), (created.description.as_str(), 3));
+    assert_eq!(updated.created_at, created.created_at);
+    assert!(updated.updated_at > created.updated_at);
+    assert_eq!(store.get_project(created.id).await.expect("get"), Some(updated));
+}
+
+async fn null_clears_an_optional_url(store: &dyn Store) {
+    let new = NewProject { image_url: Some(url("https://x.example/i.png")), ..new_project("t", 0, true) };
+    let created = store.create_project(new).await.expect("create");
+    let patch = ProjectPatch { image_url: Some(None), ..Default::default() };
+    let updated = store.update_project(created.id, patch).await.expect("update").expect("found");
+    assert_eq!(updated.image_url, None);
+    assert_eq!(store.get_project(created.id).await.expect("get").expect("found").image_url, None);
+}
+
+async fn concurrent_updates_to_different_fields_both_survive(store: &dyn Store) {
+    let created = store.create_project(new_project("race", 0, true)).await.expect("create");
+    let titles = (0..8).map(|i| {
+        let patch = ProjectPatch { title: Some(title(&format!("title {i}"))), ..Default::default() };
+        store.update_project(created.id, patch)
+    });
+    let orders = (0..8).map(|i| {
+        let patch = ProjectPatch { sort_order: Some(100 + i), ..Default::default() };
+        store.update_project(created.id, patch)
+    });
+    let (a, b) = tokio::join!(join_all(titles), join_all(orders));
+    assert!(a.iter().chain(b.iter()).all(|r| matches!(r, Ok(Some(_)))), "an update failed: {a:?} {b:?}");
+    let last = store.get_project(created.id).await.expect("get").expect("found");
+    assert!(last.title.starts_with("title "), "title lost: {last:?}");
+    assert!(last.sort_order >= 100, "sortOrder lost: {last:?}");
+}
+
+async fn a_deleted_project_is_gone(store: &dyn Store) {
+    let created = store.create_project(new_project("doomed", 0, true)).await.expect("create");
+    assert!(store.delete_project(created.id).await.expect("delete"));
+    assert_eq!(store.get_project(created.id).await.expect("get"), None);
+    assert!(store.list_active_projects().await.expect("list").is_empty());
+}
+
+async fn ping_answers(store: &dyn Store) {
+    store.ping().await.expect("ping");
+}
+
+fn contact(subject: &str) -> NewContactMessage {
+    match ContactForm::new("Ada", "ada@example.org", subject, "Hello from the contract tests")
+        .parse(Channel::Api)
+        .expect("valid message")
+    {
+        Submission::Message(m) => m,
+        Submission::Bot => unreachable!("no honeypot was filled"),
+    }
+}
+
+/// Stores a message, with room to spare under the unread cap.
+async fn stored(store: &dyn Store, subject: &str) -> ContactMessage {
+    store.insert_contact_message(contact(subject), 1000).await.expect("insert").expect("under the cap")
+}
+
+fn in_ms(ms: i64) -> Timestamp {
+    Timestamp::from(Timestamp::now().as_datetime() + chrono::Duration::milliseconds(ms))
+}
+
+async fn contact_messages_are_stored_pending_and_listed_newest_first(store: &dyn Store) {
+    let first = stored(store, "first").await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let second = stored(store, "second").await;
+    assert_eq!(first.delivery.state, DeliveryState::Pending);
+    assert_eq!(first.delivery.attempts, 0);
+    let listed = store.list_contact_messages(10).await.expect("list");
+    assert_eq!(listed, [second.clone(), first]);
+    assert_eq!(store.list_contact_messages(1).await.expect("list"), [second]);
+}
+
+async fn a_due_notification_is_claimed_once_until_its_lease_passes(store: &dyn Store) {
+    let message = stored(store, "lease").await;
+    let claimed = store.claim_due_notifications(10, in_ms(150)).await.expect("claim");
+    assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), [message.id]);
+    assert!(store.claim_due_notifications(10, in_ms(150)).await.expect("claim").is_empty());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(store.claim_due_notifications(10, in_ms(150)).await.expect("claim").len(), 1, "lease expired");
+}
+
+async fn delivery_outcomes_are_recorded_and_sent_mail_is_never_claimed_again(store: &dyn Store) {
+    let sent = stored(store, "sent").await;
+    let retried = stored(store, "retried").await;
+    let abandoned = stored(store, "abandoned").await;
+    store.claim_due_notifications(10, in_ms(60_000)).await.expect("claim");
+    let at = Timestamp::now();
+    store.record_delivery(sent.id, DeliveryOutcome::Sent { at }).await.expect("record");
+    let retry = DeliveryOutcome::Failed { error: "connection refused".into(), retry_at: Some(in_ms(100)) };
+    store.record_delivery(retried.id, retry).await.expect("record");
+    let give_up = DeliveryOutcome::Failed { error: "550 mailbox unavailable".into(), retry_at: None };
+    store.record_delivery(abandoned.id, give_up).await.expect("record");
+
+    let by_subject = |list: &[ContactMessage], s: &str| list.iter().find(|m| m.subject == s).cloned().expect("listed");
+    let listed = store.list_contact_messages(10).await.expect("list");
+    let d = by_subject(&listed, "sent").delivery;
+    assert_eq!((d.state, d.attempts, d.sent_at, d.next_attempt_at), (DeliveryState::Sent, 1, Some(at), None));
+    let d = by_subject(&listed, "retried").delivery;
+    assert_eq!((d.state, d.attempts, d.last_error.as_deref()), (DeliveryState::Pending, 1, Some("connection refused")));
+    let d = by_subject(&listed, "abandoned").delivery;
+    assert_eq!((d.state, d.attempts, d.next_attempt_at), (DeliveryState::Failed, 1, None));
+    assert_eq!(by_subject(&listed, "abandoned").message, "Hello from the contract tests", "the message is kept");
+
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let due: Vec<String> =
+        store.claim_due_notifications(10, in_ms(60_000)).await.expect("claim").into_iter().map(|m| m.subject).collect();
+    assert_eq!(due, ["retried"]);
+}
+
+async fn concurrent_claims_never_hand_out_a_message_twice(store: &dyn Store) {
+    for i in 0..12 {
+        stored(store, &format!("m{i}")).await;
+    }
+    let claims = join_all((0..4).map(|_| store.claim_due_notifications(5, in_ms(60_000)))).await;
+    let mut ids: Vec<uuid::Uuid> = claims.into_iter().flat_map(|c| c.expect("claim")).map(|m| m.id).collect();
+    let claimed = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((claimed, ids.len()), (12, 12), "every message claimed exactly once");
+}
+
+async fn outbox_counts_follow_each_state_and_the_oldest_pending_message(store: &dyn Store) {
+    assert_eq!(store.outbox_counts().await.expect("counts"), OutboxCounts::default());
+    let sent = stored(store, "sent").await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let oldest_pending = stored(store, "waiting").await;
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let abandoned = stored(store, "abandoned").await;
+    stored(store, "newest").await;
+    store.record_delivery(sent.id, DeliveryOutcome::Sent { at: Timestamp::now() }).await.expect("record");
+    let give_up = DeliveryOutcome::Failed { error: "550 mailbox unavailable".into(), retry_at: None };
+    store.record_delivery(abandoned.id, give_up).await.expect("record");
+    let retry = DeliveryOutcome::Failed { error: "connection refused".into(), retry_at: Some(in_ms(60_000)) };
+    store.record_delivery(oldest_pending.id, retry).await.expect("record");
+
+    let counts = store.outbox_counts().await.expect("counts");
+    let expected = OutboxCounts { pending: 2, sent: 1, failed: 1, oldest_pending: Some(oldest_pending.created_at) };
+    assert_eq!(counts, expected, "a retried message is still pending");
+}
+
+async fn past_the_unread_cap_nothing_is_stored_until_some_are_read(store: &dyn Store) {
+    let first = store.insert_contact_message(contact("one"), 2).await.expect("insert").expect("room");
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let second = store.insert_contact_message(contact("two"), 2).await.expect("insert").expect("room");
+    assert_eq!(store.insert_contact_message(contact("three"), 2).await.expect("insert"), None, "full");
+    assert_eq!(store.list_contact_messages(10).await.expect("list"), [second.clone(), first.clone()], "all kept");
+
+    let unknown = uuid::Uuid::new_v4();
+    assert_eq!(store.mark_contact_messages_read(&[first.id, unknown]).await.expect("mark"), 1);
+    assert_eq!(store.mark_contact_messages_read(&[first.id]).await.expect("mark"), 0, "already read");
+    let listed = store.list_contact_messages(10).await.expect("list");
+    let read_at = listed.iter().find(|m| m.id == first.id).and_then(|m| m.read_at).expect("marked read");
+    assert!(read_at >= first.created_at);
+    assert_eq!(listed.iter().find(|m| m.id == second.id).map(|m| m.read_at), Some(None));
+    let third = store.insert_contact_message(contact("three"), 2).await.expect("insert").expect("room again");
+    assert_eq!(third.read_at, None);
+    assert_eq!(store.insert_contact_message(contact("four"), 2).await.expect("insert"), None);
+}
+
+macro_rules! contract {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let harness = crate::common::sqlite().await;
+                    super::$test(harness.store.as_ref()).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() {
+                    let harness = crate::common::postgres().await;
+                    super::$test(harness.store.as_ref()).await;
+                }
+            )*
+        }
+    };
+}
+
+contract!(
+    migrations_are_tracked_and_a_second_run_applies_nothing,
+    a_created_project_reads_back_exactly_as_stored,
+    the_listing_holds_active_projects_by_sort_order_then_newest_first,
+    an_inactive_project_can_still_be_fetched_by_id,
+    unknown_ids_are_reported_as_absent,
+    an_update_changes_only_the_given_fields,
+    null_clears_an_optional_url,
+    concurrent_updates_to_different_fields_both_survive,
+    a_deleted_project_is_gone,
+    ping_answers,
+    contact_messages_are_stored_pending_and_listed_newest_first,
+    a_due_notification_is_claimed_once_until_its_lease_passes,
+    delivery_outcomes_are_recorded_and_sent_mail_is_never_claimed_again,
+    concurrent_claims_never_hand_out_a_message_twice,
+    outbox_counts_follow_each_state_and_the_oldest_pending_message,
+    past_the_unread_cap_nothing_is_stored_until_some_are_read,
+);
