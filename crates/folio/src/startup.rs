@@ -9,10 +9,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use folio_admin::AdminState;
 use folio_api::{AdminAuth, ApiState, ServiceInfo, UseCases};
 use folio_core::{
-    ActiveProjects, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MigrationReport, ProjectService,
-    RateLimiter, Store, StoreError,
+    ActiveProjects, AdminToken, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MigrationReport,
+    ProjectService, RateLimiter, SessionLimits, Sessions, Store, StoreError,
 };
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
@@ -39,9 +40,11 @@ pub struct Application {
     limits: ServerLimits,
 }
 
-/// The API's parts: its state, the outbox worker that runs beside it, and the store both use.
+/// The API's parts: its state and the admin's, the outbox worker that runs beside them, and
+/// the store they use.
 struct Api {
     state: ApiState,
+    admin: AdminState,
     outbox: Option<Outbox>,
     store: Arc<dyn Store>,
 }
@@ -68,7 +71,7 @@ impl Application {
         };
         let store = api.as_ref().map(|a| a.store.clone());
         let outbox = api.as_ref().and_then(|a| a.outbox.clone());
-        let router = app::router(api.map(|a| a.state), site, &config, metrics);
+        let router = app::router(api.map(|a| (a.state, a.admin)), site, &config, metrics);
         let listener = TcpListener::bind((config.listen.host, config.listen.port))
             .await
             .with_context(|| format!("cannot listen on {}:{} (HOST, PORT)", config.listen.host, config.listen.port))?;
@@ -170,8 +173,12 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
         expose_errors: config.is_development(),
     };
     let admin_limiter = RateLimiter::new(data.admin_rate_per_minute, Duration::from_secs(60), data.networks);
-    let state = ApiState::new(use_cases, AdminAuth::new(token.as_ref()), info, admin_limiter);
-    Ok(Api { state, outbox, store })
+    let token = Arc::new(AdminToken::new(token.as_ref()));
+    let state = ApiState::new(use_cases, AdminAuth::new(token.clone()), info, admin_limiter);
+    let signin_limiter = RateLimiter::new(data.signin_per_hour, Duration::from_secs(3600), data.networks);
+    let sessions = Sessions::new(store.clone(), token, SessionLimits::DEFAULT, signin_limiter);
+    let admin = AdminState::new(Arc::new(sessions), &config.http.public_base_url);
+    Ok(Api { state, admin, outbox, store })
 }
 
 /// The site over the use cases it calls: the services themselves (`serve`) or the API client
