@@ -26,7 +26,9 @@ locals {
       # caused by the database alone. A hung or crashed task still fails both.
       health_ok_codes   = "200,503"
       health_check_args = ["healthcheck", "--role", "api", "--liveness"]
-      path_patterns     = ["/api/*"]
+      # The admin is served by the API (it needs the database); CloudFront's default
+      # behaviour already passes /admin* through uncached with the viewer's cookies.
+      path_patterns = ["/api/*", "/admin", "/admin/*"]
     }
   }
 
@@ -85,7 +87,9 @@ locals {
     )
     api = merge(
       local.database_environment,
-      { CORS_ORIGINS = module.cdn.public_url },
+      # The admin accepts forms whose Origin is the public address: behind CloudFront the
+      # Host the API sees is the load balancer's.
+      { CORS_ORIGINS = module.cdn.public_url, PUBLIC_BASE_URL = module.cdn.public_url },
       # The binary refuses CONTACT_TO or CONTACT_FROM without SMTP_URL (they would promise
       # mail that is never sent), so they travel together with the SMTP_URL secret.
       var.mail_enabled ? { CONTACT_TO = var.contact_to, CONTACT_FROM = var.contact_from } : {},
