@@ -1,6 +1,8 @@
 """Shared pieces for the scripts that run Folio for real: the benchmark, the reliability
-scenarios and the fuzzer. Starts throwaway PostgreSQL clusters (through the test kit's
-`test-postgres`), `folio` processes, and the open-loop load generator (`load`)."""
+scenarios, the fuzzer, the image and observability tests. Starts throwaway PostgreSQL clusters
+(through the test kit's `test-postgres`), `folio` processes (waited for by the test kit's
+launcher, `launch`, the same code the Rust tests start Folio with), and the open-loop load
+generator (`load`)."""
 
 import json
 import os
@@ -11,11 +13,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "harness-admin-token-0123456789abcdef0123456789abcdef"
+_TEST_ENV = None
 
 
 def say(text):
@@ -43,7 +44,35 @@ def tool(name):
     return str(ROOT / "target" / "debug" / name)
 
 
+def test_env():
+    """The environment every test Folio starts with, from the launcher (`launch env`): port 0,
+    loopback, JSON logs, the `test` environment, the demo content, the one test admin token."""
+    global _TEST_ENV
+    if _TEST_ENV is None:
+        if not Path(tool("launch")).exists():
+            subprocess.run(["cargo", "build", "--quiet", "-p", "folio-testkit", "--bin", "launch"], cwd=ROOT, check=True)
+        _TEST_ENV = json.loads(subprocess.run([tool("launch"), "env"], check=True, capture_output=True, text=True).stdout)
+    return _TEST_ENV
+
+
+def token():
+    """The admin token every test Folio accepts."""
+    return test_env()["ADMIN_TOKEN"]
+
+
+def wait_serving(log_path, pid, health, timeout=60):
+    """Waits (through the launcher) until the Folio with `pid`, logging to `log_path`, has said
+    where it listens and answers 200 on `health`; returns its port, or exits with the log."""
+    out = subprocess.run([tool("launch"), "wait", "--log", str(log_path), "--pid", str(pid), "--health", health,
+                          "--timeout", str(timeout)], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(out.stderr)
+    return json.loads(out.stdout)["port"]
+
+
 def free_port():
+    """A free port for a server that cannot bind port 0 and say which it got (nginx, Prometheus,
+    the generated load balancer); Folio itself always starts on port 0."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -94,13 +123,14 @@ class Cluster:
 
 
 class Folio:
-    """A running `folio` process; its log goes to a file."""
+    """A `folio` process on port 0 with the test environment (plus `env`); its log goes to a
+    file. `wait_healthy` learns its port from the launcher."""
 
     def __init__(self, binary, role, env, log_path):
-        self.port = int(env["PORT"])
+        self.port = None
         self.log_path = Path(log_path)
         self.log = open(self.log_path, "w")
-        base = {"PATH": os.environ["PATH"], "HOST": "127.0.0.1", "LOG_FORMAT": "json", "ALLOW_DEMO_CONTENT": "true"}
+        base = {"PATH": os.environ["PATH"], **test_env()}
         self.proc = subprocess.Popen([str(binary), role], env={**base, **env}, stdout=self.log, stderr=subprocess.STDOUT)
         self.health = "/health" if role == "site" else "/api/health"
 
@@ -109,17 +139,7 @@ class Folio:
         return f"http://127.0.0.1:{self.port}"
 
     def wait_healthy(self, timeout=60):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                sys.exit(f"folio exited during start-up:\n{self.log_path.read_text()}")
-            try:
-                if request(self.port, "GET", self.health)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.02)
-        sys.exit(f"folio was not healthy within {timeout} s:\n{self.log_path.read_text()}")
+        self.port = wait_serving(self.log_path, self.proc.pid, self.health, timeout)
 
     def terminate(self, timeout=60):
         """SIGTERM, then wait; returns the exit code."""
@@ -177,7 +197,7 @@ def seed_projects(port, count=20):
             "title": f"Project {i}", "description": "A project used by the measurements. " * 4,
             "technologies": ["Rust", "PostgreSQL", "Terraform"], "sortOrder": i % 5,
             "githubUrl": f"https://github.com/example/project-{i}",
-        }, TOKEN)
+        }, token())
         assert status == 201, body
         ids.append(json.loads(body)["id"])
     return ids

@@ -11,6 +11,29 @@ fi
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
+# Counted checks, for the scripts that run several and report them in one closing line.
+# check NAME COMMAND...: runs COMMAND, counts it passed or failed, and keeps going.
+# skip_checks: counts a group of checks skipped (a missing tool, reported by require_tool).
+# checks_report: prints "N passed, N failed, N skipped" and fails when any check did.
+checks_passed=0
+checks_failed=0
+checks_skipped=0
+check() {
+  local name=$1
+  shift
+  if "$@"; then
+    checks_passed=$((checks_passed + 1))
+  else
+    printf '!!! FAILED: %s\n' "$name" >&2
+    checks_failed=$((checks_failed + 1))
+  fi
+}
+skip_checks() { checks_skipped=$((checks_skipped + 1)); }
+checks_report() {
+  printf '%d passed, %d failed, %d skipped\n' "$checks_passed" "$checks_failed" "$checks_skipped"
+  [ "$checks_failed" -eq 0 ]
+}
+
 # require_tool NAME HINT: succeed when NAME is on PATH. Otherwise print a loud notice and
 # fail under CI (CI=true), or return 1 so the caller can skip that part locally.
 require_tool() {

@@ -9,21 +9,6 @@ set -euo pipefail
 . "$FOLIO_ROOT/infra/tests/terraform_env.sh"
 
 started=$SECONDS
-failures=0
-passed=0
-skipped=0
-
-# check NAME COMMAND...: run one check, count it, keep going on failure.
-check() {
-  local name=$1
-  shift
-  if "$@"; then
-    passed=$((passed + 1))
-  else
-    printf '!!! FAILED: %s\n' "$name" >&2
-    failures=$((failures + 1))
-  fi
-}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -45,7 +30,7 @@ if require_tool terraform "https://developer.hashicorp.com/terraform/install, 1.
   done
   unset TF_DATA_DIR
 else
-  skipped=$((skipped + 1))
+  skip_checks
 fi
 
 if require_tool checkov "pip install -r requirements-dev.txt into .venv"; then
@@ -55,7 +40,7 @@ if require_tool checkov "pip install -r requirements-dev.txt into .venv"; then
   say "checkov: every in-place skip has a reason"
   check "skip reasons" bash -c '! grep -rnE "#checkov:skip=[A-Z0-9_]+(:\s*)?$" "$0"' "$TF_DIR"
 else
-  skipped=$((skipped + 1))
+  skip_checks
 fi
 
 if require_tool pytest "pip install -r requirements-dev.txt into .venv"; then
@@ -66,9 +51,8 @@ if require_tool pytest "pip install -r requirements-dev.txt into .venv"; then
   say "pytest infra/costs (scripts/costs on synthetic plans)"
   check "costs tests" env PYTHONDONTWRITEBYTECODE=1 pytest -q -p no:cacheprovider "$INFRA_DIR/costs"
 else
-  skipped=$((skipped + 1))
+  skip_checks
 fi
 
 say "infra static checks took $((SECONDS - started)) s"
-printf '%d passed, %d failed, %d skipped\n' "$passed" "$failures" "$skipped"
-[ "$failures" -eq 0 ]
+checks_report

@@ -219,11 +219,11 @@ for env in dev prod; do
   printf 'module "platform" {\n  autoscaling_enabled = false\n}\n' >>"$work/$env/terraform/environments/$env/emulator_override.tf"
 done
 
-results=()
-failed=0
+# Results go to a file, so the environments' last steps can run side by side in subshells.
+results_file=$work/results
+: >"$results_file"
 record() {
-  results+=("$1: $2")
-  [ "$2" = ok ] || failed=1
+  printf '%s: %s\n' "$1" "$2" >>"$results_file"
 }
 
 # plan_is_empty ENV LABEL: plan with -detailed-exitcode; print the plan when it is not empty.
@@ -269,7 +269,7 @@ for env in dev prod; do
     record "apply $env ($(cat "$work/$env/applied"))" ok
   else
     record "apply $env" FAILED
-    printf '%s\n' "${results[@]}"
+    cat "$results_file"
     exit 1
   fi
 done
@@ -321,6 +321,8 @@ for env in dev prod; do
   plan_is_empty "$env" "plan after the rollout and rollback" || true
 done
 
+# The last steps of each environment use its own emulator, so they run side by side.
+dev_tail() {
 # The pipeline's deploy with a tag of its own (the containers test rolled back to the first
 # one): the services move to new revisions, and Terraform, reading the tag, agrees.
 say "dev: deploy.py records a new tag; the plan must stay empty"
@@ -359,7 +361,16 @@ else
   cat "$work/dev/control.log" >&2
   record "dev: control plan without the recorded tag (exit $code, $changed task definitions)" FAILED
 fi
+# The last plans refreshed everything; a second refresh would only cost time.
+if tf dev destroy -input=false -no-color -auto-approve -refresh=false >"$work/dev/destroy.log" 2>&1; then
+  record "destroy dev" ok
+else
+  tail -40 "$work/dev/destroy.log" >&2
+  record "destroy dev" FAILED
+fi
+}
 
+prod_tail() {
 # The origin secret rotates without a 403: the ALB accepts both generations while CloudFront
 # moves to the new one, then only the new one.
 say "prod: rotating the origin secret through two generations"
@@ -399,23 +410,23 @@ fi
 
 # Prod refuses to be destroyed until told to, as docs/deploy.md's tear-down says: switch the
 # deletion guards off in environments/prod/main.tf and apply that first.
-say "prod: the guards off, as docs/deploy.md's tear-down says, then destroy both"
+say "prod: the guards off, as docs/deploy.md's tear-down says, then destroy"
 sed -i -e 's/alb_deletion_protection     = true/alb_deletion_protection     = false/' \
   -e 's/deletion_protection      = true/deletion_protection      = false/' "$work/prod/terraform/environments/prod/main.tf"
-TF_VAR_origin_secret_generations='["2"]' tf prod apply -input=false -no-color -auto-approve >"$work/prod/unguard.log" 2>&1 ||
-  { tail -30 "$work/prod/unguard.log" >&2; record "prod: deletion guards off" FAILED; }
 export TF_VAR_origin_secret_generations='["2"]'
-for env in dev prod; do
-  # The last plans refreshed everything; a second refresh would only cost time.
-  (tf "$env" destroy -input=false -no-color -auto-approve -refresh=false >"$work/$env/destroy.log" 2>&1 ||
-    { tail -40 "$work/$env/destroy.log" >&2; exit 1; }) &
-done
-destroyed=ok
-for job in $(jobs -p); do
-  case " ${moto_pids[*]} " in *" $job "*) continue ;; esac
-  wait "$job" || destroyed=FAILED
-done
-record "destroy dev and prod" "$destroyed"
+if tf prod apply -input=false -no-color -auto-approve >"$work/prod/unguard.log" 2>&1 &&
+  tf prod destroy -input=false -no-color -auto-approve -refresh=false >"$work/prod/destroy.log" 2>&1; then
+  record "prod: deletion guards off, then destroy" ok
+else
+  tail -40 "$work/prod/unguard.log" "$work/prod/destroy.log" >&2
+  record "prod: deletion guards off, then destroy" FAILED
+fi
+}
+
+dev_tail &
+dev_tail_pid=$!
+prod_tail
+wait "$dev_tail_pid"
 
 say "summary (emulator test took $((SECONDS - started)) s)"
 printf '  not applied in the emulator: Application Auto Scaling (moto cannot tag scalable targets; validate and checkov cover it)\n'
@@ -423,9 +434,11 @@ printf '  not run by the emulator: RunTask with awsvpc (moto 5.2.5 fails on it);
 printf '  attributes ignored in the emulator copies only (moto does not return them):\n'
 printf '    %s\n' "${moto_gaps[@]}"
 passed=0
-for line in "${results[@]}"; do
+total=0
+while IFS= read -r line; do
   printf '  %s\n' "$line"
+  total=$((total + 1))
   case $line in *": ok") passed=$((passed + 1)) ;; esac
-done
-printf '%d passed, %d failed\n' "$passed" "$((${#results[@]} - passed))"
-exit "$failed"
+done <"$results_file"
+printf '%d passed, %d failed\n' "$passed" "$((total - passed))"
+[ "$passed" -eq "$total" ]

@@ -23,7 +23,7 @@ pub use input::kind as json_kind;
 pub use openapi::document as openapi_document;
 pub use routes::contact::THANK_YOU;
 pub use routes::metrics::router as metrics_router;
-pub use state::{ApiState, ServiceInfo, UseCases};
+pub use state::{ApiState, ServiceInfo};
 
 /// The API's routes, with paths starting at `/api`.
 pub fn router(state: ApiState) -> Router {

@@ -18,21 +18,19 @@ pub struct ApiState {
     pub(crate) admin_limiter: Arc<RateLimiter>,
 }
 
-/// The use cases the API serves.
-#[derive(Debug, Clone)]
-pub struct UseCases {
-    pub projects: Arc<ProjectService>,
-    pub contact: Arc<ContactService>,
-    pub health: Arc<DatabaseHealth>,
-}
-
 impl ApiState {
-    /// The state for one process.
-    pub fn new(use_cases: UseCases, auth: AdminAuth, info: ServiceInfo, admin_limiter: RateLimiter) -> Self {
+    /// The state for one process: the use cases it serves, how writes are authorised, what
+    /// health endpoints report, and the limit on admin requests.
+    pub fn new(
+        (projects, contact, health): (Arc<ProjectService>, Arc<ContactService>, Arc<DatabaseHealth>),
+        auth: AdminAuth,
+        info: ServiceInfo,
+        admin_limiter: RateLimiter,
+    ) -> Self {
         Self {
-            projects: use_cases.projects,
-            contact: use_cases.contact,
-            health: use_cases.health,
+            projects,
+            contact,
+            health,
             auth: Arc::new(auth),
             info: Arc::new(info),
             admin_limiter: Arc::new(admin_limiter),

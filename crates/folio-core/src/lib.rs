@@ -8,9 +8,9 @@ pub mod store;
 pub mod use_cases;
 
 pub use domain::{
-    ClientIp, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress, FieldErrors,
-    Invalid, MessageText, NewContactMessage, NewProject, Project, ProjectDescription, ProjectPatch, ProjectTitle,
-    SenderName, Subject, Submission, TagsInvalid, Technologies, Technology, Timestamp, WebUrl,
+    Channel, ClientIp, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress,
+    FieldErrors, Invalid, MessageText, NewContactMessage, NewProject, Project, ProjectDescription, ProjectPatch,
+    ProjectTitle, SenderName, Subject, Submission, TagsInvalid, Technologies, Technology, Timestamp, WebUrl,
 };
 pub use rate_limit::{Budget, Networks, RateLimiter};
 pub use store::{AdminSession, DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};

@@ -6,7 +6,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use folio_core::{ContactForm, ContactMessage, DeliveryState, Store, Submission};
+use folio_core::{Channel, ContactForm, ContactMessage, DeliveryState, Store, Submission};
 use folio_mail::{MailSettings, Outbox};
 use folio_metrics::{Metrics, Service};
 use folio_store::DatabaseSettings;
@@ -46,14 +46,8 @@ fn outbox_with_budget(setup: &Setup, max_attempts: i32, per_hour: u32) -> Outbox
 }
 
 async fn submit(store: &dyn Store, subject: &str) -> ContactMessage {
-    let form = ContactForm {
-        name: "Ada Lovelace".into(),
-        email: "ada@example.org".into(),
-        subject: subject.into(),
-        message: "I would like to talk about a project.".into(),
-        ..ContactForm::default()
-    };
-    let Submission::Message(m) = form.parse().expect("valid") else { unreachable!("no honeypot") };
+    let form = ContactForm::new("Ada Lovelace", "ada@example.org", subject, "I would like to talk about a project.");
+    let Submission::Message(m) = form.parse(Channel::Api).expect("valid") else { unreachable!("no honeypot") };
     store.insert_contact_message(m, 1000).await.expect("stored").expect("under the cap")
 }
 

@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use folio_core::{ActiveProjects, ClientIp, Contact, ContactError, ContactForm, FieldErrors, Project, Unavailable};
+use folio_core::{
+    ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, FieldErrors, Project, Unavailable,
+};
 use folio_http::FORWARDED_FOR_IGNORED;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -111,11 +113,12 @@ impl ActiveProjects for ApiClient {
 
 #[async_trait]
 impl Contact for ApiClient {
-    async fn submit(&self, form: ContactForm, client: ClientIp) -> Result<(), ContactError> {
+    async fn submit(&self, form: ContactForm, channel: Channel, client: ClientIp) -> Result<(), ContactError> {
         // The core's rules, checked here first, so that a message the API would refuse field by
         // field gets the same answer as in `serve`, however large (the API might refuse its JSON
-        // whole, as too large, and that would tell the visitor nothing).
-        form.parse().map_err(ContactError::Invalid)?;
+        // whole, as too large, and that would tell the visitor nothing). The API itself applies
+        // its own channel's rules to what is sent.
+        form.parse(channel).map_err(ContactError::Invalid)?;
         let body = json!({
             "name": form.name, "email": form.email, "subject": form.subject,
             "message": form.message, "website": form.website,

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use folio_core::domain::contact::{EMAIL_MAX_CHARS, MESSAGE_MAX_CHARS, NAME_MAX_CHARS, SUBJECT_MAX_CHARS};
 use folio_core::rate_limit::{ceil_seconds, wait_text};
-use folio_core::{ClientIp, ContactError, ContactForm};
+use folio_core::{Channel, ClientIp, ContactError, ContactForm};
 
 use crate::SiteState;
 use crate::html::Page;
@@ -46,7 +46,7 @@ pub async fn submit(
         }
     };
     let shown = bounded(&fields);
-    match state.contact.submit(fields, client).await {
+    match state.contact.submit(fields, Channel::Form, client).await {
         Ok(()) => Redirect::to("/contact/thanks").into_response(),
         Err(ContactError::Invalid(messages)) => {
             let (errors, other) = by_field(messages.into_messages());

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use async_trait::async_trait;
-use folio_core::{ActiveProjects, ClientIp, Contact, ContactError, ContactForm, Project, Unavailable};
+use folio_core::{ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, Project, Unavailable};
 use folio_metrics::{ApiEndpoint, ApiOutcome, SiteMetrics};
 
 /// `inner`'s calls, measured into `metrics`.
@@ -48,9 +48,9 @@ impl<T: ActiveProjects + ?Sized> ActiveProjects for Metered<T> {
 
 #[async_trait]
 impl<T: Contact + ?Sized> Contact for Metered<T> {
-    async fn submit(&self, form: ContactForm, client: ClientIp) -> Result<(), ContactError> {
+    async fn submit(&self, form: ContactForm, channel: Channel, client: ClientIp) -> Result<(), ContactError> {
         let started = Instant::now();
-        let result = self.inner.submit(form, client).await;
+        let result = self.inner.submit(form, channel, client).await;
         let outcome = match &result {
             Ok(()) => ApiOutcome::Ok,
             Err(ContactError::Invalid(_) | ContactError::RateLimited(_)) => ApiOutcome::Refused,

@@ -4,14 +4,17 @@
 //! without TLS, with a certificate signed by its own test CA. [`TestDb`] hands each test a fresh
 //! database: in the cluster the test script started (`FOLIO_TEST_PG`, see `scripts/test`), or
 //! in a private cluster when run without it. [`SmtpSink`] is a mail server that keeps what it
-//! receives and can be stopped and restarted.
+//! receives and can be stopped and restarted. [`Launch`] starts the `folio` binary the one way
+//! every test and script does (see [`launch`]).
 
 mod certs;
 mod cluster;
+pub mod launch;
 mod smtp;
 
 pub use certs::TestCa;
 pub use cluster::{ClusterInfo, PgCluster, UNNAMED_HOST};
+pub use launch::{ADMIN_TOKEN, Launch, Running};
 pub use smtp::{ReceivedMail, SmtpSink};
 
 use std::path::PathBuf;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use folio_admin::AdminState;
-use folio_api::{AdminAuth, ApiState, ServiceInfo, UseCases};
+use folio_api::{AdminAuth, ApiState, ServiceInfo};
 use folio_core::{
     ActiveProjects, AdminToken, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MigrationReport,
     ProjectService, RateLimiter, SessionLimits, Sessions, Store, StoreError,
@@ -24,9 +24,10 @@ use folio_site::{SiteConfig, SiteState};
 use folio_store::DatabaseSettings;
 use folio_store::postgres::{PgSettings, PgStore, SslMode};
 use secrecy::SecretString;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 
-use crate::config::{Config, DataConfig, Role, Serving, SiteSettings};
+use crate::config::public_url;
+use crate::config::{Config, DataConfig, Listen, Role, Serving, SiteSettings};
 use crate::server::{self, ServerLimits};
 use crate::{VERSION, app};
 
@@ -50,31 +51,32 @@ struct Api {
 }
 
 impl Application {
-    /// Builds what the role serves, then binds `HOST:PORT`: until the process can answer,
-    /// connections are refused rather than left hanging.
+    /// Takes `HOST:PORT`, builds what the role serves, then listens: until the process can
+    /// answer, connections are refused rather than left hanging. (The port is taken first so a
+    /// site without `PUBLIC_BASE_URL` can name the one it got with `PORT=0`.)
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let socket = reserve(config.listen)?;
+        let port = socket.local_addr()?.port();
         let metrics = Arc::new(Metrics::new(services(config.serving.role()), VERSION, &config.environment));
         let (api, site) = match &config.serving {
             Serving::Both { data, site } => {
-                let api = build_api(&config, data, &metrics).await?;
+                let api = build_api(&config, data, port, &metrics).await?;
                 let in_process = (api.state.projects.clone() as _, api.state.contact.clone() as _);
-                let site = build_site(&config, site, in_process, &metrics);
+                let site = build_site(&config, site, in_process, port, &metrics);
                 (Some(api), Some(site))
             }
-            Serving::Api { data } => (Some(build_api(&config, data, &metrics).await?), None),
+            Serving::Api { data } => (Some(build_api(&config, data, port, &metrics).await?), None),
             Serving::Site { site, api } => {
                 let client = Arc::new(ApiClient::new(api.url.clone(), api.timeout));
                 let checking = client.clone();
                 tokio::spawn(async move { checking.check_forwarding().await });
-                (None, Some(build_site(&config, site, (client.clone(), client), &metrics)))
+                (None, Some(build_site(&config, site, (client.clone(), client), port, &metrics)))
             }
         };
         let store = api.as_ref().map(|a| a.store.clone());
         let outbox = api.as_ref().and_then(|a| a.outbox.clone());
         let router = app::router(api.map(|a| (a.state, a.admin)), site, &config, metrics);
-        let listener = TcpListener::bind((config.listen.host, config.listen.port))
-            .await
-            .with_context(|| format!("cannot listen on {}:{} (HOST, PORT)", config.listen.host, config.listen.port))?;
+        let listener = socket.listen(LISTEN_BACKLOG).context("cannot listen (HOST, PORT)")?;
         let limits =
             ServerLimits { idle_timeout: config.http.idle_timeout, shutdown_grace: config.http.shutdown_grace };
         Ok(Self { listener, router, store, outbox, limits })
@@ -131,6 +133,19 @@ impl Application {
     }
 }
 
+/// Connections the kernel queues while every worker is busy (what `TcpListener::bind` uses).
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// `HOST:PORT`, bound but not yet listening (connections are refused until [`TcpSocket::listen`]).
+fn reserve(listen: Listen) -> anyhow::Result<TcpSocket> {
+    let address = SocketAddr::new(listen.host, listen.port);
+    let socket = if address.is_ipv4() { TcpSocket::new_v4() } else { TcpSocket::new_v6() }?;
+    // As `TcpListener::bind` does: a restarted process may take the port its predecessor held.
+    socket.set_reuseaddr(true)?;
+    socket.bind(address).with_context(|| format!("cannot listen on {address} (HOST, PORT)"))?;
+    Ok(socket)
+}
+
 /// Why the server stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stopped {
@@ -140,7 +155,7 @@ pub enum Stopped {
     DatabaseRefused(String),
 }
 
-async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -> anyhow::Result<Api> {
+async fn build_api(config: &Config, data: &DataConfig, port: u16, metrics: &Arc<Metrics>) -> anyhow::Result<Api> {
     warn_about_weak_tls(data, config.is_development());
     let store = folio_store::connect(&data.database, metrics.db.clone()).await?;
     migrate(store.as_ref(), data.startup_timeout).await?;
@@ -161,11 +176,11 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
         global: Budget::new(data.contact.global_per_hour, hour),
         max_unread: data.contact.max_unread,
     };
-    let use_cases = UseCases {
-        projects: Arc::new(ProjectService::new(store.clone())),
-        contact: Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker))),
-        health: Arc::new(DatabaseHealth::new(store.clone())),
-    };
+    let use_cases = (
+        Arc::new(ProjectService::new(store.clone())),
+        Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker))),
+        Arc::new(DatabaseHealth::new(store.clone())),
+    );
     let info = ServiceInfo {
         version: VERSION,
         environment: config.environment.clone(),
@@ -177,7 +192,8 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
     let state = ApiState::new(use_cases, AdminAuth::new(token.clone()), info, admin_limiter);
     let signin_limiter = RateLimiter::new(data.signin_per_hour, Duration::from_secs(3600), data.networks);
     let sessions = Sessions::new(store.clone(), token, SessionLimits::DEFAULT, signin_limiter);
-    let admin = AdminState::new(Arc::new(sessions), &config.http.public_base_url);
+    let public_origin = config.http.public_base_url.clone().unwrap_or_else(|| public_url::local_default(port));
+    let admin = AdminState::new(Arc::new(sessions), &public_origin);
     Ok(Api { state, admin, outbox, store })
 }
 
@@ -187,6 +203,7 @@ fn build_site(
     config: &Config,
     settings: &SiteSettings,
     (projects, contact): (Arc<dyn ActiveProjects>, Arc<dyn Contact>),
+    port: u16,
     metrics: &Arc<Metrics>,
 ) -> SiteState {
     let projects = Arc::new(Metered::new(projects, metrics.site.clone()));
@@ -194,7 +211,7 @@ fn build_site(
     let cache = Arc::new(ProjectCache::new(projects, settings.cache_ttl, metrics.site.clone()));
     let site = SiteConfig {
         content: settings.content.clone(),
-        base_url: settings.public_base_url.clone(),
+        base_url: settings.public_base_url.clone().unwrap_or_else(|| public_url::local_default(port)),
         version: VERSION,
         environment: config.environment.clone(),
     };

@@ -6,7 +6,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use folio_core::{ClientIp, Contact, ContactMessage, FieldErrors};
+use folio_core::{Channel, ClientIp, Contact, ContactMessage, FieldErrors};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -45,7 +45,7 @@ pub async fn submit(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let form = contact_form(&body).map_err(ApiError::validation)?;
-    state.contact.submit(form, client).await?;
+    state.contact.submit(form, Channel::Api, client).await?;
     Ok((StatusCode::CREATED, Json(Accepted { success: true, message: THANK_YOU })).into_response())
 }
 

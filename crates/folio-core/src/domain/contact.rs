@@ -66,6 +66,17 @@ pub struct NewContactMessage {
     pub message: MessageText,
 }
 
+/// Where a message was written, which decides what a filled honeypot means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// `POST /api/contact`: the fields are checked first, as its schema promises a 400 for any
+    /// that is wrong; a valid message with the honeypot filled is a bot.
+    Api,
+    /// The site's form: a filled honeypot is a bot whatever the rest says, so a bot learns
+    /// nothing from the answer.
+    Form,
+}
+
 /// What a submission turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Submission {
@@ -76,12 +87,31 @@ pub enum Submission {
 }
 
 impl ContactForm {
-    /// What the form is: a bot (the honeypot is filled, whatever the rest says), a valid
-    /// message, or every problem with its fields. Lengths count the text as typed.
-    pub fn parse(&self) -> Result<Submission, FieldErrors> {
-        if !self.website.trim().is_empty() {
+    /// A valid message, a bot (the honeypot is filled; see [`Channel`] for when the fields
+    /// count), or every problem with the fields. Lengths count the text as typed.
+    pub fn parse(&self, channel: Channel) -> Result<Submission, FieldErrors> {
+        let bot = !self.website.trim().is_empty();
+        if bot && channel == Channel::Form {
             return Ok(Submission::Bot);
         }
+        let message = self.fields()?;
+        Ok(if bot { Submission::Bot } else { Submission::Message(message) })
+    }
+
+    /// A sample form with these four fields and an empty honeypot.
+    pub fn new(name: &str, email: &str, subject: &str, message: &str) -> Self {
+        let text = str::to_owned;
+        Self {
+            name: text(name),
+            email: text(email),
+            subject: text(subject),
+            message: text(message),
+            website: String::new(),
+        }
+    }
+
+    /// The four fields, each checked (the address's shape after the others).
+    fn fields(&self) -> Result<NewContactMessage, FieldErrors> {
         let mut errors = FieldErrors::default();
         let name = errors.check("name", SenderName::parse(&self.name));
         // The address's shape is reported after the other fields' problems.
@@ -97,12 +127,12 @@ impl ContactForm {
         match (name, email, subject, message) {
             (Some(name), Some(email), Some(subject), Some(message)) => {
                 let trim = |t: String| t.trim().to_owned();
-                Ok(Submission::Message(NewContactMessage {
+                Ok(NewContactMessage {
                     name: SenderName(trim(name.0)),
                     email: EmailAddress(trim(email.0)),
                     subject: Subject(trim(subject.0)),
                     message,
-                }))
+                })
             }
             _ => Err(errors),
         }
@@ -268,24 +298,17 @@ mod tests {
     use super::*;
 
     fn form(name: &str, email: &str, subject: &str, message: &str) -> ContactForm {
-        let text = str::to_owned;
-        ContactForm {
-            name: text(name),
-            email: text(email),
-            subject: text(subject),
-            message: text(message),
-            ..ContactForm::default()
-        }
+        ContactForm::new(name, email, subject, message)
     }
 
     fn errors(form: &ContactForm) -> Vec<String> {
-        form.parse().expect_err("invalid").into_messages()
+        form.parse(Channel::Api).expect_err("invalid").into_messages()
     }
 
     #[test]
     fn single_line_fields_are_stored_trimmed_and_the_message_as_typed() {
         let Submission::Message(m) =
-            form(" Ada ", "ada@example.org", "Hi", "  Hello there, Folio!  ").parse().expect("valid")
+            form(" Ada ", "ada@example.org", "Hi", "  Hello there, Folio!  ").parse(Channel::Api).expect("valid")
         else {
             panic!("not a bot")
         };
@@ -321,9 +344,16 @@ mod tests {
     fn a_filled_honeypot_marks_a_bot_even_when_the_rest_is_valid() {
         let mut valid = form("n", "a@b.co", "s", "0123456789");
         valid.website = "spam.example".to_owned();
-        assert_eq!(valid.parse().expect("accepted"), Submission::Bot);
+        assert_eq!(valid.parse(Channel::Api).expect("accepted"), Submission::Bot);
         let only_the_honeypot = ContactForm { website: "x".to_owned(), ..ContactForm::default() };
-        assert_eq!(only_the_honeypot.parse().expect("accepted"), Submission::Bot);
+        assert_eq!(only_the_honeypot.parse(Channel::Form).expect("accepted"), Submission::Bot);
+    }
+
+    #[test]
+    fn through_the_api_a_bot_with_invalid_fields_gets_the_field_errors() {
+        let mut bot = form("n", "nope", "s", "0123456789");
+        bot.website = "spam.example".to_owned();
+        assert_eq!(errors(&bot), ["email must be a valid e-mail address"]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod timestamp;
 
 pub use client::ClientIp;
 pub use contact::{
-    ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress, MessageText,
+    Channel, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress, MessageText,
     NewContactMessage, SenderName, Subject, Submission,
 };
 pub use fields::{FieldErrors, Invalid};

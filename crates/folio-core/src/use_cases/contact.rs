@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use super::Unavailable;
-use crate::domain::{ClientIp, ContactForm, ContactMessage, FieldErrors, Submission};
+use crate::domain::{Channel, ClientIp, ContactForm, ContactMessage, FieldErrors, Submission};
 use crate::rate_limit::{Budget, RateLimiter};
 use crate::store::{Store, StoreError};
 
@@ -33,9 +33,9 @@ pub enum ContactError {
 /// Sending the owner a message: what the site's form and `POST /api/contact` both do.
 #[async_trait]
 pub trait Contact: Send + Sync + std::fmt::Debug {
-    /// Accepts one message from `client`. Bots (the honeypot was filled) are answered like
-    /// everyone else but nothing is stored.
-    async fn submit(&self, form: ContactForm, client: ClientIp) -> Result<(), ContactError>;
+    /// Accepts one message from `client`, written through `channel`. Bots (the honeypot was
+    /// filled) are answered like everyone else but nothing is stored.
+    async fn submit(&self, form: ContactForm, channel: Channel, client: ClientIp) -> Result<(), ContactError>;
 }
 
 /// How many messages are accepted.
@@ -96,8 +96,13 @@ impl ContactService {
 
 #[async_trait]
 impl Contact for ContactService {
-    async fn submit(&self, form: ContactForm, ClientIp(client): ClientIp) -> Result<(), ContactError> {
-        let submission = form.parse().map_err(ContactError::Invalid)?;
+    async fn submit(
+        &self,
+        form: ContactForm,
+        channel: Channel,
+        ClientIp(client): ClientIp,
+    ) -> Result<(), ContactError> {
+        let submission = form.parse(channel).map_err(ContactError::Invalid)?;
         self.limits.per_client.check(client).map_err(ContactError::RateLimited)?;
         let message = match submission {
             Submission::Bot => {

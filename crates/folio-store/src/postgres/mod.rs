@@ -129,8 +129,24 @@ impl PgStore {
     /// Runs a (cached, prepared) query on a pooled connection.
     async fn query(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
         let client = self.client().await?;
-        let statement = client.prepare_cached(sql).await.map_err(|e| self.classify(e))?;
-        client.query(&statement, params).await.map_err(|e| self.classify(e))
+        run_query(&client, sql, params).await.map_err(|e| self.classify(e))
+    }
+
+    /// Runs a query that changes nothing. A pooled connection the server ended while it sat idle
+    /// (a failover, RDS maintenance, `pg_terminate_backend`) shows it only when next used, so a
+    /// read that finds its connection gone is tried once more on another. Writes never are: a
+    /// connection lost mid-statement leaves unknown whether it committed.
+    async fn read(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>, StoreError> {
+        let client = self.client().await?;
+        match run_query(&client, sql, params).await {
+            Err(e) if connection_lost(&e) => {
+                // Out of the pool for good, so the retry cannot be handed the same connection.
+                drop(deadpool_postgres::Object::take(client));
+                let client = self.client().await?;
+                run_query(&client, sql, params).await.map_err(|e| self.classify(e))
+            }
+            result => result.map_err(|e| self.classify(e)),
+        }
     }
 
     /// Runs a (cached, prepared) statement on a pooled connection; returns the rows affected.
@@ -174,6 +190,25 @@ fn driver_config(settings: &PgSettings) -> tokio_postgres::Config {
     config
 }
 
+/// Prepares (once per connection) and runs `sql`.
+async fn run_query(
+    client: &deadpool_postgres::Client,
+    sql: &'static str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<Row>, tokio_postgres::Error> {
+    let statement = client.prepare_cached(sql).await?;
+    client.query(&statement, params).await
+}
+
+/// Whether `error` says the connection was already gone, so the statement never ran: the
+/// driver found it closed, or the server's last words were that it was shutting the session
+/// down (57P01 terminated by an administrator, 57P02 crash shutdown).
+fn connection_lost(error: &tokio_postgres::Error) -> bool {
+    use tokio_postgres::error::SqlState;
+    error.is_closed()
+        || matches!(error.code(), Some(c) if *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::CRASH_SHUTDOWN)
+}
+
 fn build_pool(
     config: &tokio_postgres::Config,
     tls: &MakeRustlsConnect,
@@ -205,18 +240,27 @@ impl Store for PgStore {
 
     async fn ping(&self) -> Result<(), StoreError> {
         let client = self.connection(&self.health, PoolName::Health).await?;
-        match tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await {
+        let answer = match tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await {
+            // As for reads: a reserved connection the server ended is replaced, not reported.
+            Ok(Err(e)) if connection_lost(&e) => {
+                drop(deadpool_postgres::Object::take(client));
+                let client = self.connection(&self.health, PoolName::Health).await?;
+                tokio::time::timeout(HEALTH_TIMEOUT, client.simple_query("SELECT 1")).await
+            }
+            answer => answer,
+        };
+        match answer {
             Ok(result) => result.map(drop).map_err(|e| self.classify(e)),
             Err(_) => Err(StoreError::Timeout("the health query took longer than 1 s".into())),
         }
     }
 
     async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError> {
-        Ok(Arc::new(self.query(projects::LIST_ACTIVE, &[]).await?.iter().map(projects::project).collect()))
+        Ok(Arc::new(self.read(projects::LIST_ACTIVE, &[]).await?.iter().map(projects::project).collect()))
     }
 
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
-        Ok(self.query(projects::GET, &[&id]).await?.first().map(projects::project))
+        Ok(self.read(projects::GET, &[&id]).await?.first().map(projects::project))
     }
 
     async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
@@ -283,7 +327,7 @@ impl Store for PgStore {
 
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         let limit = i64::from(limit);
-        Ok(self.query(contact::LIST, &[&limit]).await?.iter().map(contact::message).collect())
+        Ok(self.read(contact::LIST, &[&limit]).await?.iter().map(contact::message).collect())
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {
@@ -333,7 +377,7 @@ impl Store for PgStore {
 
     async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError> {
         let mut counts = OutboxCounts::default();
-        for row in self.query(contact::COUNTS, &[]).await? {
+        for row in self.read(contact::COUNTS, &[]).await? {
             contact::add_count(&mut counts, &row);
         }
         Ok(counts)

@@ -4,7 +4,7 @@
 mod contact;
 pub mod database;
 mod env;
-mod public_url;
+pub mod public_url;
 mod site;
 pub mod vars;
 
@@ -169,8 +169,8 @@ pub struct HttpConfig {
     /// The proxies whose forwarding headers are believed.
     pub proxies: TrustedProxies,
     /// The site's public origin (`PUBLIC_BASE_URL`): the site's links, and the origin the
-    /// admin accepts forms from.
-    pub public_base_url: String,
+    /// admin accepts forms from (`None`: `http://localhost:<port>` once the port is known).
+    pub public_base_url: Option<String>,
 }
 
 /// The database, the admin token and the contact form: what the API needs.
@@ -231,12 +231,12 @@ impl Config {
         let serving = match role {
             Role::Serve => {
                 let data = DataConfig::load(env, development);
-                let site = site::load(env, development, &common.http.public_base_url);
+                let site = site::load(env, development, common.http.public_base_url.clone());
                 data.zip(site).map(|(data, site)| Serving::Both { data, site })
             }
             Role::Api => DataConfig::load(env, development).map(|data| Serving::Api { data }),
             Role::Site => {
-                let site = site::load(env, development, &common.http.public_base_url);
+                let site = site::load(env, development, common.http.public_base_url.clone());
                 let api = site::api_client(env);
                 site.zip(api).map(|(site, api)| Serving::Site { site, api })
             }

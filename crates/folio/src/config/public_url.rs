@@ -7,14 +7,16 @@ use url::{Host, Url};
 use super::env::Env;
 use super::vars;
 
-/// The public origin without a trailing slash; `http://localhost:<port>` when unset.
-pub fn load(env: &mut Env, port: u16) -> String {
-    let default = format!("http://localhost:{port}");
+/// The public origin without a trailing slash; when unset, `http://localhost:<port>`, the
+/// port this process listens on (`None` when that is not known yet: `PORT=0`, see
+/// [`local_default`]).
+pub fn load(env: &mut Env, port: u16) -> Option<String> {
+    let default = (port != 0).then(|| local_default(port));
     let Some(text) = env.get(vars::PUBLIC_BASE_URL).map(str::to_owned) else {
         return default;
     };
     match origin(&text) {
-        Ok(origin) => origin,
+        Ok(origin) => Some(origin),
         Err(why) => {
             let shown = shown(&text);
             env.error(
@@ -24,6 +26,11 @@ pub fn load(env: &mut Env, port: u16) -> String {
             default
         }
     }
+}
+
+/// The public origin of a process nobody gave one: `http://localhost:<port>`.
+pub fn local_default(port: u16) -> String {
+    format!("http://localhost:{port}")
 }
 
 /// `text` as it may be printed: a password in it is masked.

@@ -17,7 +17,7 @@ pub struct SiteSettings {
     /// Where the content came from (`None`: the demo content built in).
     pub content_dir: Option<PathBuf>,
     /// The public address, for canonical links and the sitemap.
-    pub public_base_url: String,
+    pub public_base_url: Option<String>,
     /// How long the list of projects is cached.
     pub cache_ttl: Duration,
 }
@@ -29,7 +29,7 @@ pub struct ApiClient {
     pub timeout: Duration,
 }
 
-pub fn load(env: &mut Env, development: bool, public_base_url: &str) -> Option<SiteSettings> {
+pub fn load(env: &mut Env, development: bool, public_base_url: Option<String>) -> Option<SiteSettings> {
     // The image sets CONTENT_DIR to a directory that is empty when it was built without the
     // owner's content/: that means "no content given", like an unset variable.
     let content_dir = env.get(vars::CONTENT_DIR).map(PathBuf::from).filter(|dir| !is_empty_dir(dir));
@@ -53,7 +53,6 @@ pub fn load(env: &mut Env, development: bool, public_base_url: &str) -> Option<S
             ),
         );
     }
-    let public_base_url = public_base_url.to_owned();
     let cache_ttl = env.seconds(vars::SITE_CACHE_SECONDS);
     Some(SiteSettings { content: content?, content_dir, public_base_url, cache_ttl })
 }

@@ -161,7 +161,7 @@ variables! {
         "",
         "read by `folio migrate` only: that role's password, sent as a SCRAM verifier";
     PUBLIC_BASE_URL: Kind::Other,
-        "`http://localhost:$PORT`",
+        "`http://localhost:` and the port it listens on",
         "the site's public address, for canonical links, OpenGraph and the sitemap: an origin alone (`http` or `https`, a DNS name or IP address, an optional port; no user name, path, query or fragment)";
     SITE_CACHE_SECONDS: Kind::Seconds { default: 5.0, min: 0.0, max: 3600.0 },
         "",

@@ -8,54 +8,33 @@ locals {
 
 # --- Errors seen by viewers --------------------------------------------------------
 
-# 5xx answered by the ALB itself (no healthy target, a target that reset the connection).
-resource "aws_cloudwatch_metric_alarm" "alb_5xx_rate" {
-  alarm_name          = "${var.name}-alb-5xx-rate"
-  alarm_description   = "More than ${var.error_rate_percent}% of requests got a 5xx from the ALB itself for 3 of 5 minutes: targets unreachable or resetting; check the target groups' health and the tasks' logs."
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = var.error_rate_percent
-  evaluation_periods  = 5
-  datapoints_to_alarm = 3
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [var.topic_arn]
-  ok_actions          = [var.topic_arn]
-
-  metric_query {
-    id          = "rate"
-    expression  = "100 * FILL(errors, 0) / requests"
-    label       = "ALB 5xx (%)"
-    return_data = true
-  }
-
-  metric_query {
-    id = "errors"
-    metric {
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "HTTPCode_ELB_5XX_Count"
-      dimensions  = local.alb
-      period      = 60
-      stat        = "Sum"
-    }
-  }
-
-  metric_query {
-    id = "requests"
-    metric {
-      namespace   = "AWS/ApplicationELB"
-      metric_name = "RequestCount"
-      dimensions  = local.alb
-      period      = 60
-      stat        = "Sum"
-    }
-  }
+# The 5xx share of requests: answered by the ALB itself (no healthy target, a target that
+# reset the connection), and answered by Folio, per role (the API's include its 503s while the
+# database is down).
+locals {
+  error_rates = merge(
+    {
+      alb = {
+        errors      = "HTTPCode_ELB_5XX_Count"
+        dimensions  = local.alb
+        description = "More than ${var.error_rate_percent}% of requests got a 5xx from the ALB itself for 3 of 5 minutes: targets unreachable or resetting; check the target groups' health and the tasks' logs."
+      }
+    },
+    {
+      for role, suffix in var.target_group_arn_suffixes : role => {
+        errors      = "HTTPCode_Target_5XX_Count"
+        dimensions  = merge(local.alb, { TargetGroup = suffix })
+        description = "More than ${var.error_rate_percent}% of ${role} requests answered 5xx for 3 of 5 minutes; read the ${role} tasks' logs (level ERROR) first."
+      }
+    },
+  )
 }
 
-# 5xx answered by Folio, per role (the API's include its 503s while the database is down).
-resource "aws_cloudwatch_metric_alarm" "target_5xx_rate" {
-  for_each = var.target_group_arn_suffixes
+resource "aws_cloudwatch_metric_alarm" "error_rate" {
+  for_each = local.error_rates
 
   alarm_name          = "${var.name}-${each.key}-5xx-rate"
-  alarm_description   = "More than ${var.error_rate_percent}% of ${each.key} requests answered 5xx for 3 of 5 minutes; read the ${each.key} tasks' logs (level ERROR) first."
+  alarm_description   = each.value.description
   comparison_operator = "GreaterThanThreshold"
   threshold           = var.error_rate_percent
   evaluation_periods  = 5
@@ -75,8 +54,8 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_rate" {
     id = "errors"
     metric {
       namespace   = "AWS/ApplicationELB"
-      metric_name = "HTTPCode_Target_5XX_Count"
-      dimensions  = merge(local.alb, { TargetGroup = each.value })
+      metric_name = each.value.errors
+      dimensions  = each.value.dimensions
       period      = 60
       stat        = "Sum"
     }
@@ -87,7 +66,7 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx_rate" {
     metric {
       namespace   = "AWS/ApplicationELB"
       metric_name = "RequestCount"
-      dimensions  = merge(local.alb, { TargetGroup = each.value })
+      dimensions  = each.value.dimensions
       period      = 60
       stat        = "Sum"
     }

@@ -1,7 +1,5 @@
 //! Stores on freshly made databases, for the storage tests.
 
-#![allow(dead_code)] // Each test binary uses a different part of this module.
-
 use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,10 +11,9 @@ use folio_store::postgres::{PgSettings, PoolSettings, RootCerts, SslMode};
 use folio_store::sqlite::SqliteSettings;
 use folio_testkit::{ClusterInfo, TestDb};
 
-/// A migrated store, its metrics, and whatever keeps its database alive.
+/// A migrated store, and whatever keeps its database alive.
 pub struct Harness {
     pub store: Arc<dyn Store>,
-    pub metrics: Arc<Metrics>,
     _keep: Box<dyn Any>,
 }
 
@@ -39,10 +36,10 @@ pub async fn postgres() -> Harness {
 }
 
 async fn open(settings: DatabaseSettings, keep: Box<dyn Any>) -> Harness {
-    let metrics = Arc::new(Metrics::new(&[Service::Api], "test", "test"));
+    let metrics = Metrics::new(&[Service::Api], "test", "test");
     let store = folio_store::connect(&settings, metrics.db.clone()).await.expect("connect");
     store.migrate().await.expect("migrate");
-    Harness { store, metrics, _keep: keep }
+    Harness { store, _keep: keep }
 }
 
 /// Settings for `dbname` in a test cluster, as the superuser.

@@ -1,18 +1,15 @@
 //! The `folio` binary as a process: commands, exit codes, SIGTERM with a request in flight.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{TOKEN, start_process as start};
-
+use folio_testkit::Launch;
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-const FOLIO: &str = env!("CARGO_BIN_EXE_folio");
+use crate::common::{ADMIN_TOKEN, FOLIO, start_process as start};
 
 fn healthcheck(port: u16, role: &str) -> std::process::Output {
     Command::new(FOLIO)
@@ -31,7 +28,7 @@ fn sigterm_lets_an_in_flight_request_finish_and_then_exits() {
     let mut stream = TcpStream::connect(server.address).expect("connect");
     write!(
         stream,
-        "POST /api/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
+        "POST /api/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{first}",
         body.len()
     )
     .expect("send the head and part of the body");
@@ -169,38 +166,16 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
 /// collector) it used to land in the log.
 #[test]
 fn no_development_token_is_printed_when_stderr_is_not_a_terminal() {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let mut child = Command::new(FOLIO)
-        .arg("api")
-        .current_dir(dir.path())
-        .env_clear()
-        .envs([("PORT", "0"), ("LOG_FORMAT", "json")])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("start folio");
-    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
-    let mut log = String::new();
-    while !log.contains("\"listening\"") {
-        assert!(std::io::BufRead::read_line(&mut stdout, &mut log).expect("read") > 0, "exited: {log}");
-    }
-    let address = log
-        .lines()
-        .find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok().filter(|e| e["message"] == "listening"))
-        .and_then(|e| e["address"].as_str().map(str::to_owned))
-        .expect("address");
+    let mut server = Launch::bare(FOLIO, "api").start();
     let write = reqwest::blocking::Client::new()
-        .post(format!("http://{address}/api/projects"))
+        .post(server.url("/api/projects"))
         .bearer_auth("anything-at-all-0123456789abcdef01234567")
         .json(&serde_json::json!({"title": "t", "description": "d"}))
         .send()
         .expect("send");
     assert_eq!(write.status(), 403, "no token, so writes are refused");
-    kill(Pid::from_raw(child.id() as i32), Signal::SIGTERM).expect("SIGTERM");
-    let mut stderr = String::new();
-    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("stderr");
-    stdout.read_to_string(&mut log).expect("stdout");
-    child.wait().expect("exit");
+    server.stop();
+    let (stderr, log) = (server.stderr(), server.log());
     assert!(!stderr.contains("Bearer") && !log.contains("Bearer"), "a token was printed:\n{stderr}\n{log}");
     assert!(log.contains("no development admin token: stderr is not a terminal"), "{log}");
 }

@@ -1,17 +1,15 @@
 //! The application when PostgreSQL misbehaves: stopped under it, not yet started, presenting a
 //! certificate from the wrong CA, or being migrated by two replicas at once.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{TOKEN, TestApp, json_with_status, spawn_with};
+use crate::common::{ADMIN_TOKEN, TestApp, json_with_status, spawn_with};
 use folio::config::{Config, Env, Role};
 use folio::startup::{Application, Stopped};
 use folio_testkit::{PgCluster, TestDb};
 
 fn env_for(url: String) -> Vec<(String, String)> {
-    vec![("DATABASE_URL".into(), url), ("ADMIN_TOKEN".into(), TOKEN.into())]
+    vec![("DATABASE_URL".into(), url), ("ADMIN_TOKEN".into(), ADMIN_TOKEN.into())]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -227,7 +225,7 @@ async fn migrate_makes_an_application_role_that_outlives_a_rotation_of_the_maste
         ("DB_PASSWORD".into(), app_password.into()),
         ("DB_SSLMODE".into(), "verify-full".into()),
         ("DB_SSLROOTCERT".into(), db.info.ca_cert.display().to_string()),
-        ("ADMIN_TOKEN".into(), TOKEN.into()),
+        ("ADMIN_TOKEN".into(), ADMIN_TOKEN.into()),
     ];
     let api = spawn_with(Role::Api, env, Box::new(()), &[]).await;
     api.create_project(TestApp::project("before the rotation")).await;

@@ -1,12 +1,10 @@
 //! The storage contract: every test here runs against SQLite and against PostgreSQL 15, so the
 //! two implementations cannot drift apart.
 
-mod common;
-
 use std::time::Duration;
 
 use folio_core::{
-    AdminSession, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject,
+    AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject,
     OutboxCounts, ProjectDescription, ProjectPatch, ProjectTitle, Store, Submission, Technologies, Timestamp, WebUrl,
 };
 use futures::future::join_all;
@@ -130,14 +128,10 @@ async fn ping_answers(store: &dyn Store) {
 }
 
 fn contact(subject: &str) -> NewContactMessage {
-    let form = ContactForm {
-        name: "Ada".into(),
-        email: "ada@example.org".into(),
-        subject: subject.into(),
-        message: "Hello from the contract tests".into(),
-        ..ContactForm::default()
-    };
-    match form.parse().expect("valid message") {
+    match ContactForm::new("Ada", "ada@example.org", subject, "Hello from the contract tests")
+        .parse(Channel::Api)
+        .expect("valid message")
+    {
         Submission::Message(m) => m,
         Submission::Bot => unreachable!("no honeypot was filled"),
     }

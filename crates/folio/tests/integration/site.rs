@@ -2,18 +2,16 @@
 //! flow, caching and security headers, and `folio web` reading a separate API, including the
 //! API going away.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{DatabaseKind, TOKEN, TestApp, json_with_status, spawn, spawn_with};
+use crate::common::{ADMIN_TOKEN, DatabaseKind, TestApp, json_with_status, spawn, spawn_with};
 use folio::config::Role;
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
 
 async fn serve(extra: &[(&str, &str)]) -> TestApp {
-    let (mut env, db) = common::fresh_database(DatabaseKind::Sqlite);
-    env.push(("ADMIN_TOKEN".into(), TOKEN.into()));
+    let (mut env, db) = crate::common::fresh_database(DatabaseKind::Sqlite);
+    env.push(("ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
     spawn_with(Role::Serve, env, db, extra).await
 }
 
@@ -125,7 +123,7 @@ async fn a_project_created_through_the_api_appears_at_once_and_hidden_ones_do_no
 }
 
 async fn contact_messages(app: &TestApp) -> Value {
-    let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(TOKEN).send().await.expect("send");
+    let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(ADMIN_TOKEN).send().await.expect("send");
     json_with_status(listed, 200).await
 }
 
@@ -371,16 +369,16 @@ async fn an_oversized_message_gets_the_same_answer_from_web_as_from_serve() {
 
 #[test]
 fn web_warns_at_start_when_the_api_does_not_believe_the_addresses_it_forwards() {
-    let api = common::start_process("api", &[]);
-    let web = common::start_process("site", &[("API_URL", &api.url(""))]);
+    let api = crate::common::start_process("api", &[]);
+    let web = crate::common::start_process("site", &[("API_URL", &api.url(""))]);
     let warning = "every visitor shares one contact rate limit";
     let line = web.wait_for_log(|l| l.contains(warning) || l.contains("believes the visitors' addresses"));
     assert!(line.contains(warning), "{line}");
     let api_side = api.wait_for_log(|l| l.contains("X-Forwarded-For from a peer outside TRUSTED_PROXIES is ignored"));
     assert!(api_side.contains("\"peer\":\"127.0.0.1\""), "{api_side}");
 
-    let trusting = common::start_process("api", &[("TRUSTED_PROXIES", "127.0.0.1/32")]);
-    let web = common::start_process("site", &[("API_URL", &trusting.url(""))]);
+    let trusting = crate::common::start_process("api", &[("TRUSTED_PROXIES", "127.0.0.1/32")]);
+    let web = crate::common::start_process("site", &[("API_URL", &trusting.url(""))]);
     let line = web.wait_for_log(|l| l.contains(warning) || l.contains("believes the visitors' addresses"));
     assert!(line.contains("the API believes the visitors' addresses this site forwards"), "{line}");
 }

@@ -3,11 +3,9 @@
 //! messages, the admin listing, and delivery through the outbox to an SMTP sink, including a
 //! mail server that is down and comes back and a flood that must not become a flood of e-mails.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{DatabaseKind, TOKEN, TestApp, json_with_status, spawn};
+use crate::common::{ADMIN_TOKEN, DatabaseKind, TestApp, json_with_status, spawn};
 use folio_testkit::SmtpSink;
 use serde_json::{Value, json};
 
@@ -27,7 +25,7 @@ async fn a_message_is_stored_and_listed_for_the_admin_only(database: DatabaseKin
 
     let anonymous = app.client.get(app.url("/api/contact-messages")).send().await.expect("send");
     assert_eq!(anonymous.status(), 401);
-    let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(TOKEN).send().await.expect("send");
+    let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(ADMIN_TOKEN).send().await.expect("send");
     let listed = json_with_status(listed, 200).await;
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
     assert_eq!(listed[0]["subject"], "Hello");
@@ -47,7 +45,7 @@ async fn invalid_messages_are_refused_field_by_field(database: DatabaseKind) {
             "email must be a valid e-mail address"
         ])
     );
-    let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(TOKEN).send().await.expect("send");
+    let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(ADMIN_TOKEN).send().await.expect("send");
     assert_eq!(json_with_status(listed, 200).await, json!([]));
 }
 
@@ -56,7 +54,7 @@ async fn a_filled_honeypot_gets_the_same_answer_and_nothing_is_stored(database: 
     let mut body = message("Buy now");
     body["website"] = json!("http://spam.example");
     json_with_status(app.client.post(app.url("/api/contact")).json(&body).send().await.expect("send"), 201).await;
-    let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(TOKEN).send().await.expect("send");
+    let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(ADMIN_TOKEN).send().await.expect("send");
     assert_eq!(json_with_status(listed, 200).await, json!([]));
 }
 
@@ -104,7 +102,8 @@ async fn notifications_reach_the_mail_server_and_survive_it_being_down(database:
     )
     .await;
     let states = || async {
-        let listed = app.client.get(app.url("/api/contact-messages")).bearer_auth(TOKEN).send().await.expect("send");
+        let listed =
+            app.client.get(app.url("/api/contact-messages")).bearer_auth(ADMIN_TOKEN).send().await.expect("send");
         let listed = json_with_status(listed, 200).await;
         listed
             .as_array()
@@ -161,8 +160,13 @@ async fn post_from(app: &TestApp, client: &str, body: &Value) -> reqwest::Respon
 }
 
 async fn listed(app: &TestApp) -> Vec<Value> {
-    let listed =
-        app.client.get(app.url("/api/contact-messages?limit=1000")).bearer_auth(TOKEN).send().await.expect("send");
+    let listed = app
+        .client
+        .get(app.url("/api/contact-messages?limit=1000"))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .expect("send");
     json_with_status(listed, 200).await.as_array().expect("array").clone()
 }
 
@@ -298,7 +302,7 @@ fn a_failed_notification_logs_when_it_is_retried_as_a_timestamp_and_nothing_when
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address");
     let smtp = format!("smtp://{closed}");
     let failure = |max_attempts: &str| {
-        let server = common::start_process(
+        let server = crate::common::start_process(
             "api",
             &[
                 ("SMTP_URL", &smtp),

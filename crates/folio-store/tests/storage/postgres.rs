@@ -1,12 +1,10 @@
 //! PostgreSQL-only behaviour: adopting the earlier platform's table, migrations racing, TLS
 //! verification, and riding out a database outage.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::pg_settings;
+use crate::common::pg_settings;
 use folio_core::{Store, StoreError};
 use folio_metrics::{Metrics, Service};
 use folio_store::DatabaseSettings;
@@ -209,4 +207,33 @@ async fn requests_fail_fast_while_the_database_is_down_and_recover_when_it_retur
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     store.ping().await.expect("ping after recovery");
+}
+
+// One thread, and psql run blocking: the driver's connection tasks cannot run between the end
+// of the sessions and the next checkout, so the pool hands out connections it still believes
+// open, which is the race a busy server meets after a failover.
+#[tokio::test(flavor = "current_thread")]
+async fn reads_and_the_health_check_ride_over_connections_the_server_ended() {
+    let db = TestDb::new();
+    let store = store(verified(&db)).await;
+    store.migrate().await.expect("migrate");
+    // Several connections in the request pool, one in the health pool, all idle afterwards.
+    let reads: Vec<_> = (0..4).map(|_| store.list_active_projects()).collect();
+    for read in futures::future::join_all(reads).await {
+        read.expect("read before");
+    }
+    store.ping().await.expect("ping before");
+
+    // What a failover or RDS maintenance does to every session at once.
+    let ended = db.psql(&format!(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{}' AND pid <> pg_backend_pid()",
+        db.name
+    ));
+    assert_ne!(ended, "0", "no session of the store was ended");
+
+    store.ping().await.expect("the health check after its connection was ended");
+    for _ in 0..4 {
+        store.list_active_projects().await.expect("a read after its connection was ended");
+        store.list_contact_messages(10).await.expect("the inbox after its connection was ended");
+    }
 }

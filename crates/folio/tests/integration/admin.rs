@@ -1,14 +1,12 @@
 //! The admin's sign-in and sessions over HTTP: cookie flags, a fresh id at every sign-in,
 //! forgery protection, the sign-in limit, nothing cacheable, and sign-out seen by every replica.
-//! (When the integration tests move under `tests/integration/`, this file goes there as a
-//! module like the others.)
 
-mod common;
-
-use common::{DatabaseKind, TOKEN, TestApp, spawn};
+use folio_testkit::Running;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::redirect::Policy;
 use reqwest::{Client, Response, StatusCode};
+
+use crate::common::{self, ADMIN_TOKEN as TOKEN, DatabaseKind, TestApp, spawn};
 
 /// A client that shows redirects instead of following them, like a test of each step must.
 fn client() -> Client {
@@ -213,7 +211,7 @@ fn a_session_survives_a_restart_works_on_every_replica_and_a_signed_out_cookie_i
     let settings = [("DATABASE_URL", url.as_str())];
     let (a, b) = (common::start_process("api", &settings), common::start_process("api", &settings));
     let http = reqwest::blocking::Client::builder().redirect(Policy::none()).build().expect("client");
-    let origin = |p: &common::Process| format!("http://{}", p.address);
+    let origin = |p: &Running| format!("http://{}", p.address);
     let signed_in = http
         .post(a.url("/admin/login"))
         .header(header::ORIGIN, origin(&a))
@@ -228,7 +226,7 @@ fn a_session_survives_a_restart_works_on_every_replica_and_a_signed_out_cookie_i
         .and_then(|v| v.split(';').next())
         .expect("cookie")
         .to_owned();
-    let page = |p: &common::Process| {
+    let page = |p: &Running| {
         http.get(p.url("/admin")).header(header::COOKIE, &cookie).send().expect("admin page").text().expect("page")
     };
     drop(a);

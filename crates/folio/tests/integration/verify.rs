@@ -5,17 +5,15 @@
 //! which is how the two run side by side in ECS. The HTTPS-only checks are unit tests in
 //! `src/verify/tests.rs`: nothing here can present a publicly trusted certificate.
 
-mod common;
-
 use std::net::SocketAddr;
 use std::process::Output;
 use std::time::Duration;
 
+use crate::common::{ADMIN_TOKEN, DatabaseKind, TestApp, spawn, spawn_with};
 use axum::Router;
 use axum::http::header;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use common::{DatabaseKind, TOKEN, TestApp, spawn, spawn_with};
 use folio::config::Role;
 use folio::server::{ServerLimits, serve};
 use folio_testkit::PgCluster;
@@ -85,7 +83,7 @@ async fn a_healthy_deployment_passes_every_check_and_exits_zero() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_the_database_stopped_verify_fails_and_names_the_failed_checks() {
     let cluster = PgCluster::start();
-    let env = vec![("DATABASE_URL".into(), cluster.info().url("postgres")), ("ADMIN_TOKEN".into(), TOKEN.into())];
+    let env = vec![("DATABASE_URL".into(), cluster.info().url("postgres")), ("ADMIN_TOKEN".into(), ADMIN_TOKEN.into())];
     let api = spawn_with(Role::Api, env, Box::new(()), &[]).await;
     let (site, _site) = stub_site("frontend").await;
     cluster.stop();

@@ -1,9 +1,7 @@
 //! The API over HTTP against the real server, on SQLite and on PostgreSQL: every status code,
 //! every validation rule, authentication, headers and metrics.
 
-mod common;
-
-use common::{DatabaseKind, TOKEN, TestApp, json_with_status, spawn};
+use crate::common::{ADMIN_TOKEN, DatabaseKind, TestApp, json_with_status, spawn};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -66,7 +64,7 @@ async fn projects_go_through_their_whole_life(database: DatabaseKind) {
         (json!(2), Value::Null, json!("Folio"))
     );
 
-    let deleted = app.client.delete(app.url(&location)).bearer_auth(TOKEN).send().await.expect("delete");
+    let deleted = app.client.delete(app.url(&location)).bearer_auth(ADMIN_TOKEN).send().await.expect("delete");
     assert_eq!(deleted.status(), 204);
     assert!(deleted.text().await.expect("body").is_empty());
     json_with_status(app.get(&location).await, 404).await;
@@ -138,7 +136,7 @@ async fn every_validation_rule_answers_400_naming_the_field(database: DatabaseKi
 async fn malformed_bodies_get_400_413_and_415(database: DatabaseKind) {
     let app = spawn(database, &[]).await;
     let post = |body: Vec<u8>, content_type: Option<&'static str>| {
-        let mut request = app.client.post(app.url("/api/projects")).bearer_auth(TOKEN).body(body);
+        let mut request = app.client.post(app.url("/api/projects")).bearer_auth(ADMIN_TOKEN).body(body);
         if let Some(t) = content_type {
             request = request.header("content-type", t);
         }
@@ -158,7 +156,7 @@ async fn malformed_bodies_get_400_413_and_415(database: DatabaseKind) {
     // Declared too large: answered from the headers alone (a client that goes on sending still
     // reads the answer: see `a_client_sending_a_whole_oversized_body_reads_its_413`).
     let head = format!(
-        "POST /api/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\
+        "POST /api/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\n\
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         2 * 1024 * 1024
     );
@@ -184,7 +182,7 @@ async fn a_client_sending_a_whole_oversized_body_reads_its_413() {
             let body = vec![b' '; mib << 20];
             write!(
                 stream,
-                "POST /api/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\
+                "POST /api/projects HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\n\
                  Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
                 body.len()
             )
@@ -228,7 +226,7 @@ async fn ids_must_be_uuids_and_unknown_ones_are_404(database: DatabaseKind) {
     let delete = app
         .client
         .delete(app.url(&format!("/api/projects/{unknown}")))
-        .bearer_auth(TOKEN)
+        .bearer_auth(ADMIN_TOKEN)
         .send()
         .await
         .expect("delete");
@@ -255,19 +253,20 @@ async fn writes_need_the_admin_token(database: DatabaseKind) {
     app.create_project(body).await;
     // The scheme's name is case-insensitive (RFC 9110).
     for scheme in ["bearer", "BEARER"] {
-        let request = app.client.post(app.url("/api/projects")).header("authorization", format!("{scheme} {TOKEN}"));
+        let request =
+            app.client.post(app.url("/api/projects")).header("authorization", format!("{scheme} {ADMIN_TOKEN}"));
         let response = request.json(&TestApp::project(scheme)).send().await.expect("send");
         assert_eq!(response.status(), 201, "{scheme}");
     }
 }
 
 async fn without_a_token_writes_are_refused_with_how_to_enable_them(database: DatabaseKind) {
-    let (env, db) = common::fresh_database(database);
-    let app = common::spawn_with(folio::config::Role::Api, env, db, &[]).await;
+    let (env, db) = crate::common::fresh_database(database);
+    let app = crate::common::spawn_with(folio::config::Role::Api, env, db, &[]).await;
     let refused = app
         .client
         .post(app.url("/api/projects"))
-        .bearer_auth(TOKEN)
+        .bearer_auth(ADMIN_TOKEN)
         .json(&TestApp::project("x"))
         .send()
         .await
@@ -412,7 +411,7 @@ async fn admin_requests_from_one_ipv6_64_share_one_limit() {
         let response = app
             .client
             .get(app.url("/api/contact-messages"))
-            .bearer_auth(TOKEN)
+            .bearer_auth(ADMIN_TOKEN)
             .header("x-forwarded-for", format!("2001:db8:7:7::{i:x}"))
             .send()
             .await

@@ -1,0 +1,15 @@
+//! Folio's integration tests, one binary: the application on port 0 against a fresh database
+//! (in-process, `common::spawn`), or the `folio` binary through the test kit's launcher
+//! (`common::start_process`). One module per area.
+
+#[macro_use]
+mod common;
+
+mod admin;
+mod api;
+mod contact;
+mod database_faults;
+mod hostile;
+mod process;
+mod site;
+mod verify;
