@@ -66,6 +66,10 @@ impl Store for Instrumented {
         self.timed("select", PROJECTS, self.inner.list_active_projects()).await
     }
 
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError> {
+        self.timed("select", PROJECTS, self.inner.list_all_projects()).await
+    }
+
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         self.timed("select", PROJECTS, self.inner.get_project(id)).await
     }

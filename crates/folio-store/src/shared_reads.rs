@@ -48,6 +48,10 @@ impl Store for SharedReads {
             .map_err(StoreError::from_shared)
     }
 
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError> {
+        self.inner.list_all_projects().await
+    }
+
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         let inner = Arc::clone(&self.inner);
         self.projects

@@ -90,6 +90,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Active projects, `sortOrder` ascending, then newest first.
     async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError>;
 
+    /// Every project, hidden ones (drafts) too, in the same order as the active ones.
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError>;
+
     /// One project, active or not.
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError>;
 

@@ -259,6 +259,10 @@ impl Store for PgStore {
         Ok(Arc::new(self.read(projects::LIST_ACTIVE, &[]).await?.iter().map(projects::project).collect()))
     }
 
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError> {
+        Ok(self.read(projects::LIST_ALL, &[]).await?.iter().map(projects::project).collect())
+    }
+
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         Ok(self.read(projects::GET, &[&id]).await?.first().map(projects::project))
     }

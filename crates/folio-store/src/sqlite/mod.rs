@@ -196,6 +196,13 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError> {
+        self.with_conn(PoolName::Requests, |c| {
+            c.prepare_cached(projects::LIST_ALL)?.query_map([], projects::project)?.collect()
+        })
+        .await
+    }
+
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         self.with_conn(PoolName::Requests, move |c| {
             c.prepare_cached(projects::GET)?.query_row([id.to_string()], projects::project).optional()

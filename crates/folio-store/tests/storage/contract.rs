@@ -70,6 +70,15 @@ async fn an_inactive_project_can_still_be_fetched_by_id(store: &dyn Store) {
     assert_eq!(store.get_project(hidden.id).await.expect("get"), Some(hidden));
 }
 
+async fn the_whole_listing_holds_hidden_projects_too_in_the_same_order(store: &dyn Store) {
+    let shown = store.create_project(new_project("shown", 2, true)).await.expect("create");
+    let draft = store.create_project(new_project("draft", 1, false)).await.expect("create");
+    let all: Vec<_> = store.list_all_projects().await.expect("list all").iter().map(|p| p.id).collect();
+    assert_eq!(all, [draft.id, shown.id]);
+    let active: Vec<_> = store.list_active_projects().await.expect("list").iter().map(|p| p.id).collect();
+    assert_eq!(active, [shown.id]);
+}
+
 async fn unknown_ids_are_reported_as_absent(store: &dyn Store) {
     let id = Uuid::new_v4();
     assert_eq!(store.get_project(id).await.expect("get"), None);
@@ -316,6 +325,7 @@ contract!(
     the_listing_holds_active_projects_by_sort_order_then_newest_first,
     an_inactive_project_can_still_be_fetched_by_id,
     unknown_ids_are_reported_as_absent,
+    the_whole_listing_holds_hidden_projects_too_in_the_same_order,
     an_update_changes_only_the_given_fields,
     null_clears_an_optional_url,
     concurrent_updates_to_different_fields_both_survive,

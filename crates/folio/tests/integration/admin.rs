@@ -249,3 +249,31 @@ fn a_session_survives_a_restart_works_on_every_replica_and_a_signed_out_cookie_i
     assert_eq!(on_a.status(), StatusCode::SEE_OTHER, "replica a refuses the signed-out cookie");
     assert_eq!(on_a.headers()[header::LOCATION], "/admin/login");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hidden_projects_are_listed_with_the_admin_token_only() {
+    let app = spawn(DatabaseKind::Sqlite, &[]).await;
+    let shown = app.create_project(TestApp::project("shown")).await;
+    let draft = app.create_project(serde_json::json!({"title": "draft", "description": "d", "isActive": false})).await;
+    let ids = |list: serde_json::Value| -> Vec<String> {
+        list.as_array().expect("a list").iter().map(|p| p["id"].as_str().expect("id").to_owned()).collect()
+    };
+    let public = common::json_with_status(app.get("/api/projects").await, 200).await;
+    assert_eq!(ids(public), [shown["id"].as_str().expect("id")]);
+    for token in [None, Some("wrong-token")] {
+        let mut request = client().get(app.url("/api/projects?include=hidden"));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let refused = request.send().await.expect("request");
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "{token:?}");
+    }
+    let all = client().get(app.url("/api/projects?include=hidden")).bearer_auth(TOKEN).send().await.expect("get");
+    let mut listed = ids(common::json_with_status(all, 200).await);
+    listed.sort();
+    let mut expected = [shown["id"].as_str().expect("id"), draft["id"].as_str().expect("id")];
+    expected.sort_unstable();
+    assert_eq!(listed, expected);
+    let bogus = app.get("/api/projects?include=everything").await;
+    assert_eq!(bogus.status(), StatusCode::BAD_REQUEST);
+}
