@@ -10,6 +10,7 @@ mod api;
 mod contact;
 mod database_faults;
 mod hostile;
+mod markdown;
 mod process;
 mod site;
 mod verify;
