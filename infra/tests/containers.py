@@ -15,7 +15,8 @@ origin headers, the cache behaviours with their cache and origin request policie
 that it runs `folio verify`, checks that the owner's content is what the site shows, that the
 tasks' network admits the origin only and reaches AWS without NAT when they have public
 addresses, that the edge keeps pages and the project list within the bound and never keeps
-writes, the admin's reads or the forms, and that an owner's write shows within the bound; then
+writes, the admin's reads or the forms, that an owner's write shows within the bound, and
+signs in to the admin (/admin is routed to the API) and is refused from another origin; then
 it rolls out a new task-definition revision registered by infra/deploy/deploy.py and rolls it
 back, under load, counting failures.
 
@@ -497,6 +498,23 @@ def post(url, body, headers):
     return status, text
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def post_form(url, fields, headers):
+    """POSTs a form as a browser does and shows a redirect instead of following it."""
+    body = urllib.parse.urlencode(fields).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **headers}
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=10) as r:
+            return r.status, r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers
+
+
 # --- The scenario ------------------------------------------------------------------------------
 
 OWNER = "Ada Quill"
@@ -565,6 +583,7 @@ def check_through_the_edge(args, ctx, lb, services):
     expect(status == 404, f"/api/metrics through the edge is 404 (got {status})")
     status, _, body = get(f"http://{api.tasks[0].address}:{api.container_port}/api/metrics")
     expect(status == 200 and "http_requests_total" in body, "a task's own /api/metrics answers (Prometheus scrapes tasks directly)")
+    admin_through_the_edge(lb, api, token)
     title = f"Deployed {ctx.work.name}"
     status, body = post(lb.cdn_url + "/api/projects", json.dumps({"title": title, "description": "Through the edge"}),
                         {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
@@ -667,6 +686,24 @@ class EdgeFreshness:
         expect(self.seen is not None and self.seen <= EDGE_BOUND_SECONDS,
                f"and the new project showed at the edge {self.seen if self.seen is None else round(self.seen, 1)} s "
                f"after the write (bound {EDGE_BOUND_SECONDS} s)")
+
+
+def admin_through_the_edge(lb, api, token):
+    """The owner signs in through the generated CloudFront and ALB (which send /admin* to the API),
+    as a browser at the public address does: its Origin is PUBLIC_BASE_URL."""
+    origin = api.tasks[0].env["PUBLIC_BASE_URL"]
+    status, headers, body = get(lb.cdn_url + "/admin/login")
+    expect(status == 200 and 'name="token"' in body and headers.get("Cache-Control") == "no-store",
+           f"the admin's sign-in page answers through the edge, uncacheable (got {status}, {headers.get('Cache-Control')})")
+    status, headers = post_form(lb.cdn_url + "/admin/login", {"token": token}, {"Origin": "https://evil.example"})
+    expect(status == 403, f"a sign-in posted from another origin is refused through the edge (got {status})")
+    status, headers = post_form(lb.cdn_url + "/admin/login", {"token": token}, {"Origin": origin})
+    cookie = (headers.get("Set-Cookie") or "").split(";")[0]
+    expect(status == 303 and cookie.startswith("folio_admin="),
+           f"signing in through the edge with the ADMIN_TOKEN sets the session cookie (got {status})")
+    status, headers, body = get(lb.cdn_url + "/admin", {"Cookie": cookie})
+    expect(status == 200 and "You are signed in" in body and headers.get("Cache-Control") == "no-store",
+           f"the cookie reaches the API through CloudFront and the ALB: the admin opens (got {status})")
 
 
 def rollout(args, ctx, lb, services, tag, what):

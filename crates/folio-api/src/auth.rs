@@ -5,41 +5,31 @@ use std::net::IpAddr;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
+use std::sync::Arc;
 
-use folio_core::ClientIp;
+use folio_core::{AdminToken, ClientIp};
 
 use crate::{ApiError, ApiState};
 
-/// How writes are authorised.
-#[derive(Debug)]
-pub enum AdminAuth {
-    /// Writes need `Authorization: Bearer <token>`. Only the token's SHA-256 is kept, so the
-    /// comparison takes the same time whatever the length or content of the guess.
-    Token([u8; 32]),
-    /// No token is configured: every write is refused.
-    Disabled,
-}
+/// How writes are authorised: `Authorization: Bearer <token>` with the admin token, the same
+/// secret the admin's sign-in form takes. Without a token every write is refused.
+#[derive(Debug, Clone)]
+pub struct AdminAuth(Arc<AdminToken>);
 
 impl AdminAuth {
-    /// Authorisation by `token`, or none at all.
-    pub fn new(token: Option<&SecretString>) -> Self {
-        match token {
-            Some(t) => AdminAuth::Token(Sha256::digest(t.expose_secret().as_bytes()).into()),
-            None => AdminAuth::Disabled,
-        }
+    /// Authorisation by `token` (configured or not).
+    pub fn new(token: Arc<AdminToken>) -> Self {
+        Self(token)
     }
 
     fn check(&self, authorization: Option<&str>) -> Result<(), ApiError> {
-        let AdminAuth::Token(expected) = self else {
+        if !self.0.is_configured() {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "writes_disabled",
                 "Writes are disabled on this server: set ADMIN_TOKEN to enable them",
             ));
-        };
+        }
         let Some(given) = authorization.and_then(bearer_token) else {
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
@@ -47,8 +37,7 @@ impl AdminAuth {
                 "Missing bearer token: send Authorization: Bearer <ADMIN_TOKEN>",
             ));
         };
-        let given: [u8; 32] = Sha256::digest(given.trim().as_bytes()).into();
-        if bool::from(given.ct_eq(expected)) {
+        if self.0.matches(given) {
             Ok(())
         } else {
             Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Invalid bearer token"))
@@ -84,11 +73,17 @@ impl FromRequestParts<ApiState> for RequireAdmin {
 
 #[cfg(test)]
 mod tests {
+    use secrecy::SecretString;
+
     use super::*;
+
+    fn auth(token: Option<&str>) -> AdminAuth {
+        AdminAuth::new(Arc::new(AdminToken::new(token.map(SecretString::from).as_ref())))
+    }
 
     #[test]
     fn only_the_exact_token_passes() {
-        let auth = AdminAuth::new(Some(&SecretString::from("s3cret-token")));
+        let auth = auth(Some("s3cret-token"));
         for right in ["Bearer s3cret-token", "bearer s3cret-token", "BEARER  s3cret-token"] {
             assert!(auth.check(Some(right)).is_ok(), "{right}");
         }
@@ -106,7 +101,7 @@ mod tests {
 
     #[test]
     fn without_a_token_every_write_is_refused_with_how_to_enable_them() {
-        let err = AdminAuth::new(None).check(Some("Bearer anything")).expect_err("disabled");
+        let err = auth(None).check(Some("Bearer anything")).expect_err("disabled");
         assert_eq!(err.status(), StatusCode::FORBIDDEN);
         assert!(format!("{err:?}").contains("set ADMIN_TOKEN"));
     }

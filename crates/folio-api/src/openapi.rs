@@ -222,6 +222,9 @@ mod tests {
             statuses
         };
         assert_eq!(ops("/api/health", "get"), ["200", "503"]);
+        assert_eq!(ops("/api/projects", "get"), ["200", "400", "401", "403", "429", "503"]);
+        let include = &doc["paths"]["/api/projects"]["get"]["parameters"][0];
+        assert_eq!((include["name"].as_str(), include["in"].as_str()), (Some("include"), Some("query")));
         assert_eq!(ops("/api/projects", "post"), ["201", "400", "401", "403", "413", "415", "429", "503", "507"]);
         assert_eq!(ops("/api/projects/{id}", "delete"), ["204", "400", "401", "403", "404", "429", "503"]);
         assert_eq!(ops("/api/contact", "post"), ["201", "400", "413", "415", "429", "503", "507"]);

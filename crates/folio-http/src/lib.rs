@@ -14,3 +14,9 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// (the peer is not one of its trusted proxies), so a site forwarding its visitors' addresses
 /// can tell that the API counts them all as the site.
 pub const FORWARDED_FOR_IGNORED: &str = "x-forwarded-for-ignored";
+
+/// Whether a request reached Folio over HTTPS: a trusted proxy said so in
+/// `X-Forwarded-Proto` (Folio itself listens on plain HTTP). Put on every request by the
+/// binary's middleware, beside the client's address; the admin marks its cookie `Secure` by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Https(pub bool);

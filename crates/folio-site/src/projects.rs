@@ -8,7 +8,12 @@ use uuid::Uuid;
 
 use crate::SiteState;
 use crate::html::Page;
-use crate::templates;
+use crate::markdown;
+use crate::templates::{self, Card};
+
+/// Longest excerpt on a card, and in a page's description (what search results show).
+const CARD_CHARS: usize = 220;
+const SUMMARY_CHARS: usize = 155;
 
 /// How long to tell clients to wait when the list cannot be loaded.
 const RETRY_AFTER_SECONDS: u32 = 30;
@@ -18,7 +23,11 @@ pub async fn list(State(state): State<SiteState>, headers: HeaderMap) -> Respons
     let description = format!("Projects by {}.", state.content.owner.name);
     let page = templates::Projects {
         layout: state.frame().layout("/projects", "/projects", Some("Projects"), Some(&description)),
-        projects: projects.as_ref().ok().map(|list| list.as_slice()),
+        projects: projects.as_ref().ok().map(|list| {
+            list.iter()
+                .map(|project| Card { project, excerpt: markdown::excerpt(&project.description, CARD_CHARS) })
+                .collect()
+        }),
     };
     let html = Page::new(page.render().expect("render projects.html"));
     match projects {
@@ -43,11 +52,11 @@ pub async fn detail(State(state): State<SiteState>, Path(id): Path<String>, head
         return crate::pages::not_found_page(&state, &format!("/projects/{id}"), &headers);
     };
     let path = format!("/projects/{id}");
-    let description: String = project.description.chars().take(155).collect();
+    let description = markdown::excerpt(&project.description, SUMMARY_CHARS);
     let page = templates::ProjectDetail {
         layout: state.frame().layout(&path, "/projects", Some(&project.title), Some(&description)),
         project,
-        paragraphs: project.description.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect(),
+        description: markdown::to_html(&project.description),
     };
     Page::new(page.render().expect("render project.html")).respond(StatusCode::OK, &headers)
 }

@@ -31,7 +31,13 @@ pub struct About<'a> {
 pub struct Projects<'a> {
     pub layout: Layout<'a>,
     /// `None` when the API cannot be reached and nothing is cached.
-    pub projects: Option<&'a [Project]>,
+    pub projects: Option<Vec<Card<'a>>>,
+}
+
+/// A project on the list: its description as one line of plain text.
+pub struct Card<'a> {
+    pub project: &'a Project,
+    pub excerpt: String,
 }
 
 #[derive(Template)]
@@ -39,7 +45,8 @@ pub struct Projects<'a> {
 pub struct ProjectDetail<'a> {
     pub layout: Layout<'a>,
     pub project: &'a Project,
-    pub paragraphs: Vec<&'a str>,
+    /// Rendered from the description's Markdown and sanitised, so it is inserted as is.
+    pub description: String,
 }
 
 /// The message for each contact field that was refused.

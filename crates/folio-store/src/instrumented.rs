@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use folio_core::{
-    ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject, OutboxCounts,
-    Project, ProjectPatch, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject,
+    OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
 };
 use folio_metrics::DbMetrics;
 use uuid::Uuid;
@@ -17,6 +17,7 @@ use uuid::Uuid;
 /// The `query_type` and `table` labels of each operation.
 const PROJECTS: &str = "projects";
 const CONTACT: &str = "contact_messages";
+const SESSIONS: &str = "admin_sessions";
 
 /// A store whose every operation is measured.
 #[derive(Debug)]
@@ -65,6 +66,10 @@ impl Store for Instrumented {
         self.timed("select", PROJECTS, self.inner.list_active_projects()).await
     }
 
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError> {
+        self.timed("select", PROJECTS, self.inner.list_all_projects()).await
+    }
+
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         self.timed("select", PROJECTS, self.inner.get_project(id)).await
     }
@@ -95,6 +100,26 @@ impl Store for Instrumented {
 
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         self.timed("select", CONTACT, self.inner.list_contact_messages(limit)).await
+    }
+
+    async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {
+        self.timed("insert", SESSIONS, self.inner.create_session(session)).await
+    }
+
+    async fn find_session(&self, id_hash: &str) -> Result<Option<AdminSession>, StoreError> {
+        self.timed("select", SESSIONS, self.inner.find_session(id_hash)).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<(), StoreError> {
+        self.timed("update", SESSIONS, self.inner.touch_session(id_hash, at)).await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError> {
+        self.timed("delete", SESSIONS, self.inner.delete_session(id_hash)).await
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp, idle_cutoff: Timestamp) -> Result<u64, StoreError> {
+        self.timed("delete", SESSIONS, self.inner.delete_expired_sessions(now, idle_cutoff)).await
     }
 
     async fn claim_due_notifications(

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use folio_core::{
-    ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject, OutboxCounts,
-    Project, ProjectPatch, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject,
+    OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
 };
 use uuid::Uuid;
 
@@ -48,6 +48,10 @@ impl Store for SharedReads {
             .map_err(StoreError::from_shared)
     }
 
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError> {
+        self.inner.list_all_projects().await
+    }
+
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         let inner = Arc::clone(&self.inner);
         self.projects
@@ -82,6 +86,26 @@ impl Store for SharedReads {
 
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         self.inner.list_contact_messages(limit).await
+    }
+
+    async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {
+        self.inner.create_session(session).await
+    }
+
+    async fn find_session(&self, id_hash: &str) -> Result<Option<AdminSession>, StoreError> {
+        self.inner.find_session(id_hash).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<(), StoreError> {
+        self.inner.touch_session(id_hash, at).await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError> {
+        self.inner.delete_session(id_hash).await
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp, idle_cutoff: Timestamp) -> Result<u64, StoreError> {
+        self.inner.delete_expired_sessions(now, idle_cutoff).await
     }
 
     async fn claim_due_notifications(

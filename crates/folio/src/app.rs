@@ -11,6 +11,7 @@ use axum::http::{HeaderName, Method, StatusCode, header};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use folio_admin::AdminState;
 use folio_api::{ApiError, ApiState};
 use folio_metrics::Metrics;
 use folio_site::SiteState;
@@ -22,8 +23,14 @@ use crate::config::{Config, Cors};
 use crate::middleware::{self, Observer, REQUEST_ID};
 use crate::{edge_cache, origin};
 
-/// The whole application for one process.
-pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, metrics: Arc<Metrics>) -> Router {
+/// The whole application for one process: the API comes with the admin (both need the
+/// database).
+pub fn router(
+    api: Option<(ApiState, AdminState)>,
+    site: Option<SiteState>,
+    config: &Config,
+    metrics: Arc<Metrics>,
+) -> Router {
     let observer = Observer {
         metrics: metrics.clone(),
         request_timeout: config.http.request_timeout,
@@ -31,8 +38,8 @@ pub fn router(api: Option<ApiState>, site: Option<SiteState>, config: &Config, m
         forwarding_warned: Arc::default(),
     };
     let mut router = folio_api::metrics_router(metrics);
-    if let Some(api) = api {
-        router = router.merge(folio_api::router(api).layer(cors(&config.http.cors)));
+    if let Some((api, admin)) = api {
+        router = router.merge(folio_api::router(api).layer(cors(&config.http.cors))).merge(folio_admin::router(admin));
     } else {
         router = router.route("/api", get(api_not_found)).route("/api/{*rest}", get(api_not_found));
     }

@@ -9,6 +9,7 @@ use std::net::IpAddr;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
 use folio_core::ClientIp;
+use folio_http::Https;
 use ipnet::IpNet;
 
 /// The proxies in front of Folio.
@@ -76,10 +77,13 @@ pub fn peer(request: &Request) -> IpAddr {
         .map_or(IpAddr::from([127, 0, 0, 1]), |ConnectInfo(addr)| addr.ip())
 }
 
-/// Records the client address on the request for handlers and rate limits.
+/// Records the client address (for handlers and rate limits) and whether the request came
+/// over HTTPS on the request.
 pub fn attribute(request: &mut Request, proxies: &TrustedProxies) -> ClientIp {
     let client = ClientIp(proxies.client_ip(peer(request), request.headers()));
+    let https = Https(proxies.forwarded_https(peer(request), request.headers()));
     request.extensions_mut().insert(client);
+    request.extensions_mut().insert(https);
     client
 }
 

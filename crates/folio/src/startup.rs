@@ -9,10 +9,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use folio_admin::AdminState;
 use folio_api::{AdminAuth, ApiState, ServiceInfo};
 use folio_core::{
-    ActiveProjects, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MigrationReport, ProjectService,
-    RateLimiter, Store, StoreError,
+    ActiveProjects, AdminToken, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MigrationReport,
+    ProjectService, RateLimiter, SessionLimits, Sessions, Store, StoreError,
 };
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
@@ -40,9 +41,11 @@ pub struct Application {
     limits: ServerLimits,
 }
 
-/// The API's parts: its state, the outbox worker that runs beside it, and the store both use.
+/// The API's parts: its state and the admin's, the outbox worker that runs beside them, and
+/// the store they use.
 struct Api {
     state: ApiState,
+    admin: AdminState,
     outbox: Option<Outbox>,
     store: Arc<dyn Store>,
 }
@@ -57,12 +60,12 @@ impl Application {
         let metrics = Arc::new(Metrics::new(services(config.serving.role()), VERSION, &config.environment));
         let (api, site) = match &config.serving {
             Serving::Both { data, site } => {
-                let api = build_api(&config, data, &metrics).await?;
+                let api = build_api(&config, data, port, &metrics).await?;
                 let in_process = (api.state.projects.clone() as _, api.state.contact.clone() as _);
                 let site = build_site(&config, site, in_process, port, &metrics);
                 (Some(api), Some(site))
             }
-            Serving::Api { data } => (Some(build_api(&config, data, &metrics).await?), None),
+            Serving::Api { data } => (Some(build_api(&config, data, port, &metrics).await?), None),
             Serving::Site { site, api } => {
                 let client = Arc::new(ApiClient::new(api.url.clone(), api.timeout));
                 let checking = client.clone();
@@ -72,7 +75,7 @@ impl Application {
         };
         let store = api.as_ref().map(|a| a.store.clone());
         let outbox = api.as_ref().and_then(|a| a.outbox.clone());
-        let router = app::router(api.map(|a| a.state), site, &config, metrics);
+        let router = app::router(api.map(|a| (a.state, a.admin)), site, &config, metrics);
         let listener = socket.listen(LISTEN_BACKLOG).context("cannot listen (HOST, PORT)")?;
         let limits =
             ServerLimits { idle_timeout: config.http.idle_timeout, shutdown_grace: config.http.shutdown_grace };
@@ -152,7 +155,7 @@ pub enum Stopped {
     DatabaseRefused(String),
 }
 
-async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -> anyhow::Result<Api> {
+async fn build_api(config: &Config, data: &DataConfig, port: u16, metrics: &Arc<Metrics>) -> anyhow::Result<Api> {
     warn_about_weak_tls(data, config.is_development());
     let store = folio_store::connect(&data.database, metrics.db.clone()).await?;
     migrate(store.as_ref(), data.startup_timeout).await?;
@@ -185,8 +188,13 @@ async fn build_api(config: &Config, data: &DataConfig, metrics: &Arc<Metrics>) -
         expose_errors: config.is_development(),
     };
     let admin_limiter = RateLimiter::new(data.admin_rate_per_minute, Duration::from_secs(60), data.networks);
-    let state = ApiState::new(use_cases, AdminAuth::new(token.as_ref()), info, admin_limiter);
-    Ok(Api { state, outbox, store })
+    let token = Arc::new(AdminToken::new(token.as_ref()));
+    let state = ApiState::new(use_cases, AdminAuth::new(token.clone()), info, admin_limiter);
+    let signin_limiter = RateLimiter::new(data.signin_per_hour, Duration::from_secs(3600), data.networks);
+    let sessions = Sessions::new(store.clone(), token, SessionLimits::DEFAULT, signin_limiter);
+    let public_origin = config.http.public_base_url.clone().unwrap_or_else(|| public_url::local_default(port));
+    let admin = AdminState::new(Arc::new(sessions), &public_origin);
+    Ok(Api { state, admin, outbox, store })
 }
 
 /// The site over the use cases it calls: the services themselves (`serve`) or the API client

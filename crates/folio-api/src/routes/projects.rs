@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use folio_core::Project;
@@ -18,12 +19,39 @@ use crate::input::project::{new_project, project_patch};
 use crate::openapi::{ProjectInputBody, ProjectPatchBody};
 use crate::{ApiError, ApiState};
 
-#[utoipa::path(get, path = "/api/projects", tag = "projects", responses(
-    (status = 200, description = "Active projects, by sortOrder, then newest first", body = [Project]),
+#[utoipa::path(get, path = "/api/projects", tag = "projects", params(ListQuery), responses(
+    (status = 200, description = "Active projects (with `include=hidden`, hidden ones too), by sortOrder, then newest first", body = [Project]),
+    (status = 400, description = "include is not `hidden`", body = ErrorBody),
+    AdminRefusals,
     Unavailable,
 ))]
-pub async fn list(State(state): State<ApiState>) -> Result<Json<Arc<Vec<Project>>>, ApiError> {
-    Ok(Json(state.projects.list_active().await?))
+pub async fn list(
+    State(state): State<ApiState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+    mut parts: Parts,
+) -> Result<Json<Arc<Vec<Project>>>, ApiError> {
+    let include = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text()))?.0.include;
+    match include.as_deref() {
+        None => Ok(Json(state.projects.list_active().await?)),
+        // Drafts are the owner's: the token is checked (and counted) only when they are asked for.
+        Some("hidden") => {
+            RequireAdmin::from_request_parts(&mut parts, &state).await?;
+            Ok(Json(Arc::new(state.projects.list_all().await?)))
+        }
+        Some(_) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "include must be hidden (hidden projects too, with the admin token) or absent",
+        )),
+    }
+}
+
+/// The query of `GET /api/projects`.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// `hidden`: hidden projects (drafts) too; needs the admin token (401 without it)
+    include: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/projects/{id}", tag = "projects",

@@ -64,6 +64,15 @@ impl OutboxCounts {
     }
 }
 
+/// An admin session as stored: the SHA-256 of its id (hex), never the id itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminSession {
+    pub id_hash: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
 /// Everything Folio stores. Each method is one unit of work; implementations map driver errors
 /// onto [`StoreError`] (the metrics are recorded by a wrapper, once for both databases).
 #[async_trait]
@@ -80,6 +89,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Active projects, `sortOrder` ascending, then newest first.
     async fn list_active_projects(&self) -> Result<Arc<Vec<Project>>, StoreError>;
+
+    /// Every project, hidden ones (drafts) too, in the same order as the active ones.
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError>;
 
     /// One project, active or not.
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError>;
@@ -106,6 +118,22 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The newest `limit` contact messages, newest first, with their delivery state.
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError>;
+
+    /// Stores a new admin session.
+    async fn create_session(&self, session: AdminSession) -> Result<(), StoreError>;
+
+    /// The session with this id hash, expired or not.
+    async fn find_session(&self, id_hash: &str) -> Result<Option<AdminSession>, StoreError>;
+
+    /// Records that the session was used at `at`.
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Deletes a session (sign-out); `false` when there was none.
+    async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError>;
+
+    /// Deletes sessions past their absolute expiry (`now`) or unused since `idle_cutoff`;
+    /// returns how many.
+    async fn delete_expired_sessions(&self, now: Timestamp, idle_cutoff: Timestamp) -> Result<u64, StoreError>;
 
     /// Claims up to `limit` messages whose notification is due, hiding them from other claims
     /// until `lease_until`, so replicas never send the same notification at the same time.

@@ -2,6 +2,7 @@
 //! API client in `site`) and the outbox are adapters that call these; none of them repeats a
 //! rule or a limit.
 
+pub mod admin;
 pub mod contact;
 pub mod health;
 pub mod projects;

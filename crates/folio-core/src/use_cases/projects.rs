@@ -44,6 +44,11 @@ impl ProjectService {
         self.store.list_active_projects().await
     }
 
+    /// Every project, hidden ones (drafts) too, in the same order.
+    pub async fn list_all(&self) -> Result<Vec<Project>, StoreError> {
+        self.store.list_all_projects().await
+    }
+
     /// One project, active or not.
     pub async fn get(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         self.store.get_project(id).await

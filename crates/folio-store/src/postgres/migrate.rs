@@ -15,6 +15,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     2 => "0002_adopt_typeorm_projects",
     3 => "0003_create_contact_messages",
     4 => "0004_contact_messages_read_at",
+    5 => "0005_admin_sessions",
 );
 
 /// An arbitrary constant naming Folio's migration lock among the database's advisory locks.

@@ -6,6 +6,7 @@ mod contact;
 mod errors;
 mod migrate;
 mod projects;
+mod sessions;
 mod settings;
 mod tls;
 
@@ -15,8 +16,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType};
 use folio_core::{
-    ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject, OutboxCounts,
-    Project, ProjectPatch, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject,
+    OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use tokio_postgres::Row;
@@ -258,6 +259,10 @@ impl Store for PgStore {
         Ok(Arc::new(self.read(projects::LIST_ACTIVE, &[]).await?.iter().map(projects::project).collect()))
     }
 
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError> {
+        Ok(self.read(projects::LIST_ALL, &[]).await?.iter().map(projects::project).collect())
+    }
+
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         Ok(self.read(projects::GET, &[&id]).await?.first().map(projects::project))
     }
@@ -327,6 +332,28 @@ impl Store for PgStore {
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         let limit = i64::from(limit);
         Ok(self.read(contact::LIST, &[&limit]).await?.iter().map(contact::message).collect())
+    }
+
+    async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {
+        let s = &session;
+        let times = [s.created_at, s.last_seen_at, s.expires_at].map(|t| t.as_datetime());
+        self.execute(sessions::INSERT, &[&s.id_hash, &times[0], &times[1], &times[2]]).await.map(|_| ())
+    }
+
+    async fn find_session(&self, id_hash: &str) -> Result<Option<AdminSession>, StoreError> {
+        Ok(self.query(sessions::FIND, &[&id_hash]).await?.first().map(sessions::session))
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<(), StoreError> {
+        self.execute(sessions::TOUCH, &[&id_hash, &at.as_datetime()]).await.map(|_| ())
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError> {
+        Ok(self.execute(sessions::DELETE, &[&id_hash]).await? > 0)
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp, idle_cutoff: Timestamp) -> Result<u64, StoreError> {
+        self.execute(sessions::DELETE_EXPIRED, &[&now.as_datetime(), &idle_cutoff.as_datetime()]).await
     }
 
     async fn claim_due_notifications(

@@ -15,6 +15,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     1 => "0001_create_projects",
     2 => "0002_create_contact_messages",
     3 => "0003_contact_messages_read_at",
+    4 => "0004_admin_sessions",
 );
 
 /// Why a migration run failed.

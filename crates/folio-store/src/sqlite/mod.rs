@@ -6,6 +6,7 @@ mod contact;
 mod decode;
 mod migrate;
 mod projects;
+mod sessions;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,8 +15,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, PoolError, Runtime, TimeoutType};
 use folio_core::{
-    ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject, OutboxCounts,
-    Project, ProjectPatch, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject,
+    OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
@@ -195,6 +196,13 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn list_all_projects(&self) -> Result<Vec<Project>, StoreError> {
+        self.with_conn(PoolName::Requests, |c| {
+            c.prepare_cached(projects::LIST_ALL)?.query_map([], projects::project)?.collect()
+        })
+        .await
+    }
+
     async fn get_project(&self, id: Uuid) -> Result<Option<Project>, StoreError> {
         self.with_conn(PoolName::Requests, move |c| {
             c.prepare_cached(projects::GET)?.query_row([id.to_string()], projects::project).optional()
@@ -283,6 +291,49 @@ impl Store for SqliteStore {
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         self.with_conn(PoolName::Requests, move |c| {
             c.prepare_cached(contact::LIST)?.query_map([limit], contact::message)?.collect()
+        })
+        .await
+    }
+
+    async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {
+        self.with_conn(PoolName::Requests, move |c| {
+            let s = &session;
+            let times = [s.created_at, s.last_seen_at, s.expires_at].map(|t| t.to_rfc3339());
+            c.prepare_cached(sessions::INSERT)?.execute(params![s.id_hash, times[0], times[1], times[2]])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn find_session(&self, id_hash: &str) -> Result<Option<AdminSession>, StoreError> {
+        let id_hash = id_hash.to_owned();
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(sessions::FIND)?.query_row([id_hash], sessions::session).optional()
+        })
+        .await
+    }
+
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<(), StoreError> {
+        let id_hash = id_hash.to_owned();
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(sessions::TOUCH)?.execute(params![id_hash, at.to_rfc3339()]).map(|_| ())
+        })
+        .await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<bool, StoreError> {
+        let id_hash = id_hash.to_owned();
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(sessions::DELETE)?.execute([id_hash]).map(|n| n > 0)
+        })
+        .await
+    }
+
+    async fn delete_expired_sessions(&self, now: Timestamp, idle_cutoff: Timestamp) -> Result<u64, StoreError> {
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(sessions::DELETE_EXPIRED)?
+                .execute(params![now.to_rfc3339(), idle_cutoff.to_rfc3339()])
+                .map(|n| n as u64)
         })
         .await
     }

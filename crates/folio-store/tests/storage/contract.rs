@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use folio_core::{
-    Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, OutboxCounts,
-    ProjectDescription, ProjectPatch, ProjectTitle, Store, Submission, Technologies, Timestamp, WebUrl,
+    AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject,
+    OutboxCounts, ProjectDescription, ProjectPatch, ProjectTitle, Store, Submission, Technologies, Timestamp, WebUrl,
 };
 use futures::future::join_all;
 use uuid::Uuid;
@@ -68,6 +68,15 @@ async fn the_listing_holds_active_projects_by_sort_order_then_newest_first(store
 async fn an_inactive_project_can_still_be_fetched_by_id(store: &dyn Store) {
     let hidden = store.create_project(new_project("hidden", 0, false)).await.expect("create");
     assert_eq!(store.get_project(hidden.id).await.expect("get"), Some(hidden));
+}
+
+async fn the_whole_listing_holds_hidden_projects_too_in_the_same_order(store: &dyn Store) {
+    let shown = store.create_project(new_project("shown", 2, true)).await.expect("create");
+    let draft = store.create_project(new_project("draft", 1, false)).await.expect("create");
+    let all: Vec<_> = store.list_all_projects().await.expect("list all").iter().map(|p| p.id).collect();
+    assert_eq!(all, [draft.id, shown.id]);
+    let active: Vec<_> = store.list_active_projects().await.expect("list").iter().map(|p| p.id).collect();
+    assert_eq!(active, [shown.id]);
 }
 
 async fn unknown_ids_are_reported_as_absent(store: &dyn Store) {
@@ -144,6 +153,49 @@ async fn stored(store: &dyn Store, subject: &str) -> ContactMessage {
 
 fn in_ms(ms: i64) -> Timestamp {
     Timestamp::from(Timestamp::now().as_datetime() + chrono::Duration::milliseconds(ms))
+}
+
+fn session(id_hash: &str, created_ms: i64, seen_ms: i64, expires_ms: i64) -> AdminSession {
+    AdminSession {
+        id_hash: id_hash.to_owned(),
+        created_at: in_ms(created_ms),
+        last_seen_at: in_ms(seen_ms),
+        expires_at: in_ms(expires_ms),
+    }
+}
+
+async fn a_session_reads_back_as_stored_and_sign_out_deletes_it_once(store: &dyn Store) {
+    let stored = session(&"a1".repeat(32), 0, 0, 3_600_000);
+    store.create_session(stored.clone()).await.expect("create");
+    assert_eq!(store.find_session(&stored.id_hash).await.expect("find"), Some(stored.clone()));
+    assert_eq!(store.find_session(&"b2".repeat(32)).await.expect("find"), None);
+    assert!(store.delete_session(&stored.id_hash).await.expect("delete"));
+    assert!(!store.delete_session(&stored.id_hash).await.expect("delete again"));
+    assert_eq!(store.find_session(&stored.id_hash).await.expect("find"), None);
+}
+
+async fn touching_a_session_moves_last_seen_forward_only(store: &dyn Store) {
+    let stored = session(&"c3".repeat(32), -60_000, -60_000, 3_600_000);
+    store.create_session(stored.clone()).await.expect("create");
+    let now = in_ms(0);
+    store.touch_session(&stored.id_hash, now).await.expect("touch");
+    store.touch_session(&stored.id_hash, in_ms(-120_000)).await.expect("touch with an older time");
+    let read = store.find_session(&stored.id_hash).await.expect("find").expect("found");
+    assert_eq!(read.last_seen_at, now);
+    assert_eq!(read.created_at, stored.created_at);
+}
+
+async fn expired_and_idle_sessions_are_deleted_and_live_ones_kept(store: &dyn Store) {
+    let live = session(&"d4".repeat(32), -1_000, -1_000, 3_600_000);
+    let past_absolute = session(&"e5".repeat(32), -7_200_000, -1_000, -1);
+    let idle = session(&"f6".repeat(32), -7_200_000, -7_200_000, 3_600_000);
+    for s in [&live, &past_absolute, &idle] {
+        store.create_session(s.clone()).await.expect("create");
+    }
+    let deleted = store.delete_expired_sessions(in_ms(0), in_ms(-3_600_000)).await.expect("delete expired");
+    assert_eq!(deleted, 2);
+    assert!(store.find_session(&live.id_hash).await.expect("find").is_some());
+    assert!(store.find_session(&idle.id_hash).await.expect("find").is_none());
 }
 
 async fn contact_messages_are_stored_pending_and_listed_newest_first(store: &dyn Store) {
@@ -273,6 +325,7 @@ contract!(
     the_listing_holds_active_projects_by_sort_order_then_newest_first,
     an_inactive_project_can_still_be_fetched_by_id,
     unknown_ids_are_reported_as_absent,
+    the_whole_listing_holds_hidden_projects_too_in_the_same_order,
     an_update_changes_only_the_given_fields,
     null_clears_an_optional_url,
     concurrent_updates_to_different_fields_both_survive,
@@ -284,4 +337,7 @@ contract!(
     concurrent_claims_never_hand_out_a_message_twice,
     outbox_counts_follow_each_state_and_the_oldest_pending_message,
     past_the_unread_cap_nothing_is_stored_until_some_are_read,
+    a_session_reads_back_as_stored_and_sign_out_deletes_it_once,
+    touching_a_session_moves_last_seen_forward_only,
+    expired_and_idle_sessions_are_deleted_and_live_ones_kept,
 );

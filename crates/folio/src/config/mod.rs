@@ -171,6 +171,9 @@ pub struct HttpConfig {
     pub proxies: TrustedProxies,
     /// The values of CloudFront's secret header the origin accepts (`ORIGIN_SECRETS`).
     pub origin_secrets: OriginSecrets,
+    /// The site's public origin (`PUBLIC_BASE_URL`): the site's links, and the origin the
+    /// admin accepts forms from (`None`: `http://localhost:<port>` once the port is known).
+    pub public_base_url: Option<String>,
 }
 
 /// The database, the admin token and the contact form: what the API needs.
@@ -181,6 +184,8 @@ pub struct DataConfig {
     /// Requests needing the admin token accepted per client per minute (counted before the
     /// token is checked).
     pub admin_rate_per_minute: NonZeroU32,
+    /// Admin sign-in attempts accepted per client per hour.
+    pub signin_per_hour: NonZeroU32,
     /// How rate limits tell clients apart (IPv6 addresses by network).
     pub networks: Networks,
     pub contact: ContactConfig,
@@ -215,6 +220,7 @@ impl Common {
             idle_timeout: env.seconds(vars::HTTP_IDLE_TIMEOUT_SECONDS),
             proxies: trusted_proxies(env),
             origin_secrets: OriginSecrets::load(env),
+            public_base_url: public_url::load(env, listen.port),
         };
         Self { listen, environment, development, log_format, http }
     }
@@ -229,12 +235,12 @@ impl Config {
         let serving = match role {
             Role::Serve => {
                 let data = DataConfig::load(env, development);
-                let site = site::load(env, listen, development);
+                let site = site::load(env, development, common.http.public_base_url.clone());
                 data.zip(site).map(|(data, site)| Serving::Both { data, site })
             }
             Role::Api => DataConfig::load(env, development).map(|data| Serving::Api { data }),
             Role::Site => {
-                let site = site::load(env, listen, development);
+                let site = site::load(env, development, common.http.public_base_url.clone());
                 let api = site::api_client(env);
                 site.zip(api).map(|(site, api)| Serving::Site { site, api })
             }
@@ -268,6 +274,7 @@ impl DataConfig {
         let database = database::load(env, development);
         let admin_token = admin_token(env);
         let admin_rate_per_minute = env.whole(vars::ADMIN_RATE_LIMIT_PER_MINUTE, "a whole number from 1");
+        let signin_per_hour = env.whole(vars::ADMIN_SIGNIN_PER_HOUR, "a whole number from 1");
         let networks = networks(env);
         let contact = contact::load(env);
         let startup_timeout = database::startup_timeout(env);
@@ -279,6 +286,7 @@ impl DataConfig {
             database: database?,
             admin_token,
             admin_rate_per_minute,
+            signin_per_hour,
             networks,
             contact,
             startup_timeout,

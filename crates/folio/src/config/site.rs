@@ -6,7 +6,6 @@ use std::time::Duration;
 use folio_site::content::Content;
 use url::Url;
 
-use super::Listen;
 use super::env::Env;
 use super::vars;
 
@@ -30,7 +29,7 @@ pub struct ApiClient {
     pub timeout: Duration,
 }
 
-pub fn load(env: &mut Env, listen: Listen, development: bool) -> Option<SiteSettings> {
+pub fn load(env: &mut Env, development: bool, public_base_url: Option<String>) -> Option<SiteSettings> {
     // The image sets CONTENT_DIR to a directory that is empty when it was built without the
     // owner's content/: that means "no content given", like an unset variable.
     let content_dir = env.get(vars::CONTENT_DIR).map(PathBuf::from).filter(|dir| !is_empty_dir(dir));
@@ -54,7 +53,6 @@ pub fn load(env: &mut Env, listen: Listen, development: bool) -> Option<SiteSett
             ),
         );
     }
-    let public_base_url = super::public_url::load(env, listen.port);
     let cache_ttl = env.seconds(vars::SITE_CACHE_SECONDS);
     Some(SiteSettings { content: content?, content_dir, public_base_url, cache_ttl })
 }

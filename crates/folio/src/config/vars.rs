@@ -124,6 +124,9 @@ variables! {
     ADMIN_RATE_LIMIT_PER_MINUTE: Kind::Whole { default: 60 },
         "",
         "requests needing the admin token accepted per client per minute, counted before the token is checked (then 429 with `Retry-After`)";
+    ADMIN_SIGNIN_PER_HOUR: Kind::Whole { default: 10 },
+        "",
+        "sign-in attempts at `/admin/login` accepted per client per hour, right or wrong (then 429 with `Retry-After`)";
     RATE_LIMIT_IPV6_PREFIX: Kind::Whole { default: 64 },
         "",
         "for every per-client limit, IPv6 clients count by network: addresses sharing their first this many bits (32–128) are one client; an IPv4 address is one client, and `::ffff:192.0.2.50` is `192.0.2.50`";

@@ -5,11 +5,13 @@
 #[macro_use]
 mod common;
 
+mod admin;
 mod api;
 mod contact;
 mod database_faults;
 mod edge;
 mod hostile;
+mod markdown;
 mod process;
 mod site;
 mod verify;

@@ -44,6 +44,9 @@ fn sigterm_lets_an_in_flight_request_finish_and_then_exits() {
     stream.read_to_string(&mut response).expect("read the response");
     assert!(response.starts_with("HTTP/1.1 201"), "{response}");
     assert!(response.contains("\"title\":\"in flight\""), "{response}");
+    // A client closes its end once the server has closed its own; until then the server
+    // lingers on the connection (up to LINGER_TIME) so that no late byte turns into a reset.
+    drop(stream);
 
     let deadline = Instant::now() + Duration::from_secs(5);
     let status = loop {
@@ -147,14 +150,14 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
     let first = run();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let stdout = String::from_utf8_lossy(&first.stdout).into_owned();
-    assert!(stdout.contains("\nmigrations applied: 1, 2, 3\n"), "{stdout}");
+    assert!(stdout.contains("\nmigrations applied: 1, 2, 3, 4\n"), "{stdout}");
     // Log fields are JSON values (they were Debug text: "applied":"[1, 2]").
     let events: Vec<serde_json::Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     let versions: Vec<&serde_json::Value> =
         events.iter().filter(|e| e["message"] == "migration applied").map(|e| &e["version"]).collect();
-    assert_eq!(versions, [1, 2, 3], "{stdout}");
+    assert_eq!(versions, [1, 2, 3, 4], "{stdout}");
     let summary = events.iter().find(|e| e["message"] == "applied migrations").expect("a summary event");
-    assert_eq!(summary["count"], 3, "{summary}");
+    assert_eq!(summary["count"], 4, "{summary}");
     assert!(!stdout.contains("\"[") && !stdout.contains("Some("), "a Debug-printed field: {stdout}");
     let second = run();
     let stdout = String::from_utf8_lossy(&second.stdout).into_owned();

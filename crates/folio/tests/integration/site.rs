@@ -100,8 +100,8 @@ async fn hostile_project_text_is_escaped_everywhere() {
     }
     let detail = text(&app, &format!("/projects/{id}"), 200).await;
     assert!(detail.contains("<h1>&#60;script&#62;alert(&#39;t&#39;)&#60;/script&#62;</h1>"), "{detail}");
-    assert!(detail.contains("<p>&#34;&#62;&#60;img src=x onerror=alert(1)&#62;</p>"), "{detail}");
-    assert!(detail.contains("<p>Second paragraph &#38; more</p>"), "{detail}");
+    assert!(detail.contains("<p>\"&gt;&lt;img src=x onerror=alert(1)&gt;</p>"), "{detail}");
+    assert!(detail.contains("<p>Second paragraph &amp; more</p>"), "{detail}");
 }
 
 #[tokio::test]

@@ -30,7 +30,9 @@ locals {
       # caused by the database alone. A hung or crashed task still fails both.
       health_ok_codes   = "200,503"
       health_check_args = ["healthcheck", "--role", "api", "--liveness"]
-      path_patterns     = ["/api/*"]
+      # The admin is served by the API (it needs the database); CloudFront passes /admin*
+      # through uncached with the viewer's cookies (uncached_paths below).
+      path_patterns     = ["/api/*", "/admin", "/admin/*"]
       database          = true
       calls             = null
     }
@@ -132,7 +134,9 @@ locals {
       { API_URL = "http://${local.split_roles.api.cli_role}.${module.cluster.namespace}:${local.split_roles.api.port}" },
       local.site_environment,
     )
-    api   = merge(local.data_environment, { CORS_ORIGINS = module.cdn.public_url })
+    # The admin accepts forms whose Origin is the public address: behind CloudFront the Host
+    # the API sees is the load balancer's.
+    api   = merge(local.data_environment, { CORS_ORIGINS = module.cdn.public_url, PUBLIC_BASE_URL = module.cdn.public_url })
     serve = merge(local.data_environment, local.site_environment, local.origin_environment)
   }
 

@@ -1,0 +1,48 @@
+//! Folio's admin: the owner's pages under `/admin`, served by the API's process (the admin
+//! needs the database; the site never touches it).
+//!
+//! The owner signs in at `/admin/login` with the admin token; a session cookie follows (see
+//! [`folio_core::Sessions`] for what is stored and how long it lasts). Every page works
+//! without JavaScript: plain forms, answered by a redirect. Every state-changing request must
+//! come from this origin ([`guard`]) and carry the session's forgery token; every response is
+//! `Cache-Control: no-store`.
+
+mod guard;
+mod pages;
+mod session;
+mod templates;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{any, get, post};
+use folio_core::Sessions;
+
+/// What the admin's handlers reach; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AdminState {
+    sessions: Arc<Sessions>,
+    /// The site's public origin (`PUBLIC_BASE_URL`): behind CloudFront the `Host` the API sees
+    /// is the load balancer's, so a form posted from the public address is recognised by this.
+    public_origin: Arc<str>,
+}
+
+impl AdminState {
+    /// The admin over `sessions`, reached by the public at `public_origin`.
+    pub fn new(sessions: Arc<Sessions>, public_origin: &str) -> Self {
+        Self { sessions, public_origin: Arc::from(public_origin.trim_end_matches('/').to_ascii_lowercase()) }
+    }
+}
+
+/// The admin's routes, with paths starting at `/admin`.
+pub fn router(state: AdminState) -> Router {
+    Router::new()
+        .route("/admin", get(pages::dashboard))
+        .route("/admin/login", get(pages::login_form).post(pages::sign_in))
+        .route("/admin/logout", post(pages::sign_out))
+        .route("/admin/admin.css", get(pages::stylesheet))
+        .route("/admin/{*rest}", any(pages::not_found))
+        .layer(from_fn_with_state(state.clone(), guard::protect))
+        .with_state(state)
+}

@@ -1,0 +1,106 @@
+// Folio's admin in a real browser (Debian's Chromium, driven by Playwright): JavaScript on and
+// off, desktop and phone. Signs in with the admin token, sees the first page, signs out, and is
+// refused with a wrong token; audits every admin page with axe-core; saves screenshots to
+// $SCREENSHOT_DIR (scripts/browser-test sets artifacts/screenshots/).
+//
+// Needs: BASE_URL (a running `folio serve`), ADMIN_TOKEN, CHROME_PATH (default /usr/bin/chromium).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.BASE_URL;
+const TOKEN = process.env.ADMIN_TOKEN;
+const SHOTS = process.env.SCREENSHOT_DIR ?? 'screenshots';
+assert.ok(BASE && TOKEN, 'BASE_URL and ADMIN_TOKEN must be set');
+mkdirSync(SHOTS, { recursive: true });
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const DEVICES = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+};
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+after(async () => browser?.close());
+
+/** A page that records console errors, failed requests and error statuses other than `expected`. */
+async function open(device, javaScriptEnabled, expected = []) {
+  // bypassCSP lets the audit's script into pages whose policy allows none; the pages themselves
+  // have no script.
+  const context = await browser.newContext({ ...DEVICES[device], javaScriptEnabled, bypassCSP: javaScriptEnabled });
+  const page = await context.newPage();
+  const problems = [];
+  // Chromium also logs an expected error status to the console; only other errors count.
+  const isExpected = (text) => expected.some((status) => text.includes(`status of ${status} `));
+  page.on('console', (m) => m.type() === 'error' && !isExpected(m.text()) && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => r.status() >= 400 && !expected.includes(r.status()) && problems.push(`HTTP ${r.status()}: ${r.url()}`));
+  return { context, page, problems };
+}
+
+/** axe-core's WCAG 2.1 AA checks on the page as it is: no violations allowed. */
+async function audit(page, name) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] }));
+  const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(found, [], `${name}: accessibility violations`);
+}
+
+for (const device of Object.keys(DEVICES)) {
+  for (const js of [false, true]) {
+    const mode = js ? 'js' : 'nojs';
+    test(`${device}, JavaScript ${js ? 'on' : 'off'}: sign in, see the admin, sign out`, async () => {
+      const { context, page, problems } = await open(device, js);
+      await page.goto(BASE + '/admin');
+      await page.waitForURL(BASE + '/admin/login');
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Sign in');
+      if (js) await audit(page, 'sign-in');
+      await page.screenshot({ path: join(SHOTS, `admin-login-${device}-${mode}.png`), fullPage: true });
+
+      await page.getByLabel('Admin token').fill(TOKEN);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(BASE + '/admin');
+      assert.match(await page.getByRole('status').textContent(), /You are signed in/);
+      const cookies = await context.cookies(BASE + '/admin');
+      const session = cookies.find((c) => c.name === 'folio_admin');
+      assert.ok(session && session.httpOnly && session.sameSite === 'Strict', JSON.stringify(cookies));
+      assert.equal((await context.cookies(BASE + '/')).length, 0, 'the public pages never get the cookie');
+      if (js) await audit(page, 'admin');
+      await page.screenshot({ path: join(SHOTS, `admin-home-${device}-${mode}.png`), fullPage: true });
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(BASE + '/admin/login?signed_out=1');
+      assert.match(await page.getByRole('status').textContent(), /You are signed out/);
+      await page.goto(BASE + '/admin');
+      await page.waitForURL(BASE + '/admin/login');
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
+test('a wrong token is refused next to the field, and the form stays usable', async () => {
+  const { context, page, problems } = await open('phone', true, [401]);
+  await page.goto(BASE + '/admin/login');
+  await page.getByLabel('Admin token').fill('not-the-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState();
+  const field = page.getByLabel('Admin token');
+  assert.equal(await field.getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#token-error').textContent(), 'That is not the admin token.');
+  await audit(page, 'sign-in with an error');
+  await page.screenshot({ path: join(SHOTS, 'admin-login-error-phone.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
