@@ -32,9 +32,9 @@ locals {
       health_check_args = ["healthcheck", "--role", "api", "--liveness"]
       # The admin is served by the API (it needs the database); CloudFront passes /admin*
       # through uncached with the viewer's cookies (uncached_paths below).
-      path_patterns     = ["/api/*", "/admin", "/admin/*"]
-      database          = true
-      calls             = null
+      path_patterns = ["/api/*", "/admin", "/admin/*"]
+      database      = true
+      calls         = null
     }
   }
 
