@@ -31,18 +31,13 @@ pub async fn list(
     mut parts: Parts,
 ) -> Result<Json<Arc<Vec<Project>>>, ApiError> {
     let include = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text()))?.0.include;
-    match include.as_deref() {
+    match include {
         None => Ok(Json(state.projects.list_active().await?)),
         // Drafts are the owner's: the token is checked (and counted) only when they are asked for.
-        Some("hidden") => {
+        Some(Include::Hidden) => {
             RequireAdmin::from_request_parts(&mut parts, &state).await?;
             Ok(Json(Arc::new(state.projects.list_all().await?)))
         }
-        Some(_) => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "include must be hidden (hidden projects too, with the admin token) or absent",
-        )),
     }
 }
 
@@ -51,7 +46,18 @@ pub async fn list(
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `hidden`: hidden projects (drafts) too; needs the admin token (401 without it)
-    include: Option<String>,
+    #[param(inline)]
+    include: Option<Include>,
+}
+
+// A closed set, so the schema says it and any other value (an empty one too) is refused with
+// 400 before anything runs.
+/// What `GET /api/projects` lists besides the active projects.
+#[derive(Debug, Clone, Copy, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Include {
+    /// Hidden projects (drafts) too.
+    Hidden,
 }
 
 #[utoipa::path(get, path = "/api/projects/{id}", tag = "projects",
