@@ -16,3 +16,13 @@ macro_rules! contact_columns {
 }
 
 pub(crate) use {contact_columns, project_columns};
+
+/// The active projects in the site's order; no placeholders, so one text serves both backends.
+pub(crate) const LIST_ACTIVE_PROJECTS: &str = concat!(
+    "SELECT ",
+    project_columns!(),
+    r#" FROM projects WHERE "isActive" ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#
+);
+/// Every project, hidden ones too, in the order of [`LIST_ACTIVE_PROJECTS`].
+pub(crate) const LIST_ALL_PROJECTS: &str =
+    concat!("SELECT ", project_columns!(), r#" FROM projects ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#);

@@ -6,14 +6,7 @@ use folio_core::Project;
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-pub(crate) const LIST_ACTIVE: &str = concat!(
-    "SELECT ",
-    project_columns!(),
-    r#" FROM projects WHERE "isActive" ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#
-);
-/// Every project, hidden ones too, in the order of [`LIST_ACTIVE`].
-pub(crate) const LIST_ALL: &str =
-    concat!("SELECT ", project_columns!(), r#" FROM projects ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#);
+pub(crate) use crate::columns::{LIST_ACTIVE_PROJECTS as LIST_ACTIVE, LIST_ALL_PROJECTS as LIST_ALL};
 pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1");
 pub(crate) const GET_FOR_UPDATE: &str =
     concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1 FOR UPDATE");

@@ -7,14 +7,7 @@ use uuid::Uuid;
 use super::decode::parse;
 use crate::columns::project_columns;
 
-pub(crate) const LIST_ACTIVE: &str = concat!(
-    "SELECT ",
-    project_columns!(),
-    r#" FROM projects WHERE "isActive" ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#
-);
-/// Every project, hidden ones too, in the order of [`LIST_ACTIVE`].
-pub(crate) const LIST_ALL: &str =
-    concat!("SELECT ", project_columns!(), r#" FROM projects ORDER BY "sortOrder" ASC, "createdAt" DESC, id"#);
+pub(crate) use crate::columns::{LIST_ACTIVE_PROJECTS as LIST_ACTIVE, LIST_ALL_PROJECTS as LIST_ALL};
 pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = ?1");
 pub(crate) const INSERT: &str =
     concat!("INSERT INTO projects (", project_columns!(), ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
