@@ -9,6 +9,7 @@
 
 mod guard;
 mod pages;
+mod projects;
 mod session;
 mod templates;
 
@@ -17,21 +18,24 @@ use std::sync::Arc;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post};
-use folio_core::Sessions;
+use folio_core::{ProjectService, Sessions};
 
 /// What the admin's handlers reach; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct AdminState {
     sessions: Arc<Sessions>,
+    /// The same use cases the API writes through, so the site in this process (`serve`) sees a
+    /// change at once.
+    projects: Arc<ProjectService>,
     /// The site's public origin (`PUBLIC_BASE_URL`): behind CloudFront the `Host` the API sees
     /// is the load balancer's, so a form posted from the public address is recognised by this.
     public_origin: Arc<str>,
 }
 
 impl AdminState {
-    /// The admin over `sessions`, reached by the public at `public_origin`.
-    pub fn new(sessions: Arc<Sessions>, public_origin: &str) -> Self {
-        Self { sessions, public_origin: Arc::from(public_origin.trim_end_matches('/').to_ascii_lowercase()) }
+    /// The admin over `sessions` and `projects`, reached by the public at `public_origin`.
+    pub fn new(sessions: Arc<Sessions>, projects: Arc<ProjectService>, public_origin: &str) -> Self {
+        Self { sessions, projects, public_origin: Arc::from(public_origin.trim_end_matches('/').to_ascii_lowercase()) }
     }
 }
 
@@ -41,6 +45,12 @@ pub fn router(state: AdminState) -> Router {
         .route("/admin", get(pages::dashboard))
         .route("/admin/login", get(pages::login_form).post(pages::sign_in))
         .route("/admin/logout", post(pages::sign_out))
+        .route("/admin/projects", get(projects::list).post(projects::create))
+        .route("/admin/projects/new", get(projects::new_form))
+        .route("/admin/projects/{id}", get(projects::edit_form).post(projects::save))
+        .route("/admin/projects/{id}/visibility", post(projects::visibility))
+        .route("/admin/projects/{id}/move", post(projects::shift))
+        .route("/admin/projects/{id}/delete", get(projects::confirm_delete).post(projects::delete))
         .route("/admin/admin.css", get(pages::stylesheet))
         .route("/admin/{*rest}", any(pages::not_found))
         .layer(from_fn_with_state(state.clone(), guard::protect))

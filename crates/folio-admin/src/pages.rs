@@ -128,7 +128,7 @@ pub(crate) fn forbidden(why: &str) -> Response {
 }
 
 /// 403 for a form without the session's forgery token.
-fn forged() -> Response {
+pub(crate) fn forged() -> Response {
     forbidden("This form is from an earlier session: reload the page and send it again.")
 }
 
@@ -144,7 +144,7 @@ pub(crate) fn unavailable(error: &StoreError) -> Response {
     response
 }
 
-fn message(status: StatusCode, title: &str, text: &str) -> Response {
+pub(crate) fn message(status: StatusCode, title: &str, text: &str) -> Response {
     page(status, &Message { title, text })
 }
 
@@ -154,7 +154,7 @@ fn too_many(wait: Duration) -> String {
     format!("Too many sign-in attempts from your address: try again in {minutes} {unit}.")
 }
 
-fn page(status: StatusCode, template: &impl Template) -> Response {
+pub(crate) fn page(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(error) => {

@@ -1,6 +1,7 @@
 //! The admin's templates (`templates/`), checked at compile time and escaping by default.
 
 use askama::Template;
+use folio_core::{Project, ProjectForm};
 
 /// The sign-in form.
 #[derive(Template)]
@@ -27,4 +28,69 @@ pub(crate) struct Dashboard<'a> {
 pub(crate) struct Message<'a> {
     pub(crate) title: &'a str,
     pub(crate) text: &'a str,
+}
+
+/// One row of the project list, with whether it can move up or down.
+pub(crate) struct ProjectRow<'a> {
+    pub(crate) project: &'a Project,
+    pub(crate) first: bool,
+    pub(crate) last: bool,
+}
+
+/// Every project, drafts included.
+#[derive(Template)]
+#[template(path = "projects.html")]
+pub(crate) struct ProjectList<'a> {
+    pub(crate) csrf: &'a str,
+    pub(crate) rows: Vec<ProjectRow<'a>>,
+    pub(crate) notice: Option<&'a str>,
+}
+
+/// The error next to each field of the project form, if any.
+#[derive(Debug, Default)]
+pub(crate) struct ProjectErrors {
+    pub(crate) title: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) image_url: Option<String>,
+    pub(crate) project_url: Option<String>,
+    pub(crate) github_url: Option<String>,
+    pub(crate) technologies: Option<String>,
+    pub(crate) sort_order: Option<String>,
+}
+
+impl ProjectErrors {
+    /// Whether any field is in error (the page then says so above the form).
+    pub(crate) fn any(&self) -> bool {
+        let fields = [
+            &self.title,
+            &self.description,
+            &self.image_url,
+            &self.project_url,
+            &self.github_url,
+            &self.technologies,
+            &self.sort_order,
+        ];
+        fields.iter().any(|error| error.is_some())
+    }
+}
+
+/// The form that creates a project (`project` is `None`) or edits one.
+#[derive(Template)]
+#[template(path = "project_form.html")]
+pub(crate) struct EditProject<'a> {
+    pub(crate) csrf: &'a str,
+    pub(crate) project: Option<&'a Project>,
+    pub(crate) action: &'a str,
+    pub(crate) fields: &'a ProjectForm,
+    pub(crate) errors: &'a ProjectErrors,
+    /// The description rendered (safe HTML from the site's renderer), when asked for.
+    pub(crate) preview: Option<&'a str>,
+}
+
+/// The question before a project is deleted.
+#[derive(Template)]
+#[template(path = "delete_project.html")]
+pub(crate) struct DeleteProject<'a> {
+    pub(crate) csrf: &'a str,
+    pub(crate) project: &'a Project,
 }

@@ -9,8 +9,9 @@ pub mod use_cases;
 
 pub use domain::{
     Channel, ClientIp, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress,
-    FieldErrors, Invalid, MessageText, NewContactMessage, NewProject, Project, ProjectDescription, ProjectPatch,
-    ProjectTitle, SenderName, Subject, Submission, TagsInvalid, Technologies, Technology, Timestamp, WebUrl,
+    FieldErrors, Invalid, MessageText, NewContactMessage, NewProject, Project, ProjectDescription, ProjectForm,
+    ProjectPatch, ProjectTitle, SenderName, Subject, Submission, TagsInvalid, Technologies, Technology, Timestamp,
+    WebUrl,
 };
 pub use rate_limit::{Budget, Networks, RateLimiter};
 pub use store::{AdminSession, DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
@@ -18,4 +19,4 @@ pub use use_cases::Unavailable;
 pub use use_cases::admin::{ActiveSession, AdminToken, SessionLimits, Sessions, SignInError, SignedIn};
 pub use use_cases::contact::{Contact, ContactError, ContactLimits, ContactService};
 pub use use_cases::health::DatabaseHealth;
-pub use use_cases::projects::{ActiveProjects, ProjectService};
+pub use use_cases::projects::{ActiveProjects, ProjectService, Shift};

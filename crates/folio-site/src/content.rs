@@ -6,8 +6,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::markdown;
-
 mod check;
 
 pub use check::LANGUAGE;
@@ -160,7 +158,7 @@ impl Content {
             competencies: parsed.competencies,
             home: parsed.home,
             about: parsed.about,
-            biography_html: markdown::to_html(about),
+            biography_html: folio_markdown::to_html(about),
             demo: site == DEMO_SITE && about == DEMO_ABOUT,
         };
         check::check(&content).map_err(|problem| ContentError {

@@ -15,7 +15,6 @@ mod assets;
 mod contact;
 mod html;
 mod layout;
-mod markdown;
 mod pages;
 mod projects;
 mod seo;

@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use crate::SiteState;
 use crate::html::Page;
-use crate::markdown;
 use crate::templates::{self, Card};
 
 /// Longest excerpt on a card, and in a page's description (what search results show).
@@ -25,7 +24,7 @@ pub async fn list(State(state): State<SiteState>, headers: HeaderMap) -> Respons
         layout: state.frame().layout("/projects", "/projects", Some("Projects"), Some(&description)),
         projects: projects.as_ref().ok().map(|list| {
             list.iter()
-                .map(|project| Card { project, excerpt: markdown::excerpt(&project.description, CARD_CHARS) })
+                .map(|project| Card { project, excerpt: folio_markdown::excerpt(&project.description, CARD_CHARS) })
                 .collect()
         }),
     };
@@ -52,11 +51,11 @@ pub async fn detail(State(state): State<SiteState>, Path(id): Path<String>, head
         return crate::pages::not_found_page(&state, &format!("/projects/{id}"), &headers);
     };
     let path = format!("/projects/{id}");
-    let description = markdown::excerpt(&project.description, SUMMARY_CHARS);
+    let description = folio_markdown::excerpt(&project.description, SUMMARY_CHARS);
     let page = templates::ProjectDetail {
         layout: state.frame().layout(&path, "/projects", Some(&project.title), Some(&description)),
         project,
-        description: markdown::to_html(&project.description),
+        description: folio_markdown::to_html(&project.description),
     };
     Page::new(page.render().expect("render project.html")).respond(StatusCode::OK, &headers)
 }

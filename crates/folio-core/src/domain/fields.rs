@@ -21,6 +21,8 @@ pub enum Invalid {
     NotEmail,
     #[error("must have at most {max} items, got {got}")]
     TooMany { max: usize, got: usize },
+    #[error("must be a whole number from {min} to {max}")]
+    NotWholeNumber { min: i64, max: i64 },
 }
 
 /// Every problem found in one request, one human-readable sentence per problem, each naming

@@ -5,6 +5,7 @@ pub mod client;
 pub mod contact;
 pub mod fields;
 pub mod project;
+pub mod project_form;
 pub mod rules;
 pub mod timestamp;
 
@@ -17,4 +18,5 @@ pub use fields::{FieldErrors, Invalid};
 pub use project::{
     NewProject, Project, ProjectDescription, ProjectPatch, ProjectTitle, TagsInvalid, Technologies, Technology, WebUrl,
 };
+pub use project_form::ProjectForm;
 pub use timestamp::Timestamp;

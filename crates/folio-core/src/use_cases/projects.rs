@@ -26,6 +26,15 @@ pub trait ActiveProjects: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// Which way [`ProjectService::shift`] moves a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shift {
+    /// One place earlier (towards the top of the page).
+    Up,
+    /// One place later.
+    Down,
+}
+
 /// The projects use cases over a store.
 #[derive(Debug)]
 pub struct ProjectService {
@@ -80,6 +89,33 @@ impl ProjectService {
             tracing::info!(%id, "project deleted");
         }
         Ok(deleted)
+    }
+
+    /// Moves a project one place up or down the order visitors see, hidden projects counted
+    /// (a draft keeps its place for when it is shown). The projects are numbered again from 0 in
+    /// their new order, and only those whose number changes are written: the order is a
+    /// `sortOrder` each, as the API sets it, so ties (everything at the default 0) become
+    /// distinct places the first time the owner moves one. `false` when no such project exists.
+    pub async fn shift(&self, id: Uuid, shift: Shift) -> Result<bool, StoreError> {
+        let mut projects = self.store.list_all_projects().await?;
+        let Some(at) = projects.iter().position(|p| p.id == id) else {
+            return Ok(false);
+        };
+        let to = match shift {
+            Shift::Up => at.saturating_sub(1),
+            Shift::Down => (at + 1).min(projects.len() - 1),
+        };
+        projects.swap(at, to);
+        for (place, project) in projects.iter().enumerate() {
+            let place = i32::try_from(place).unwrap_or(i32::MAX);
+            if project.sort_order != place {
+                let patch = ProjectPatch { sort_order: Some(place), ..ProjectPatch::default() };
+                self.store.update_project(project.id, patch).await?;
+            }
+        }
+        self.changed();
+        tracing::info!(%id, ?shift, "project moved");
+        Ok(true)
     }
 
     fn changed(&self) {

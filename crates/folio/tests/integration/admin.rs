@@ -9,12 +9,12 @@ use reqwest::{Client, Response, StatusCode};
 use crate::common::{self, ADMIN_TOKEN as TOKEN, DatabaseKind, TestApp, spawn};
 
 /// A client that shows redirects instead of following them, like a test of each step must.
-fn client() -> Client {
+pub(crate) fn client() -> Client {
     Client::builder().redirect(Policy::none()).build().expect("client")
 }
 
 /// The `Origin` a browser sends with a form posted from this server's own pages.
-fn own_origin(app: &TestApp) -> String {
+pub(crate) fn own_origin(app: &TestApp) -> String {
     format!("http://{}", app.address)
 }
 
@@ -41,7 +41,7 @@ fn session_cookie(response: &Response) -> (String, String) {
 }
 
 /// Signs in from this server's own page and returns the session cookie's value.
-async fn sign_in(app: &TestApp, extra: &[(&'static str, &str)]) -> String {
+pub(crate) async fn sign_in(app: &TestApp, extra: &[(&'static str, &str)]) -> String {
     let origin = own_origin(app);
     let mut pairs = vec![("origin", origin.as_str())];
     pairs.extend_from_slice(extra);

@@ -2,8 +2,7 @@
 //! and for how long, which it must never keep, and the origin secret that makes Folio answer
 //! only requests that came through CloudFront.
 
-use crate::common::{ADMIN_TOKEN, DatabaseKind, TestApp, fresh_database, spawn_with};
-use folio::config::Role;
+use crate::common::{ADMIN_TOKEN, DatabaseKind, TestApp};
 use folio::edge_cache::EDGE_POLICY;
 use reqwest::Method;
 use serde_json::json;
@@ -12,9 +11,7 @@ const FIRST: &str = "first-origin-secret-0123456789abcdef0123456789";
 const SECOND: &str = "second-origin-secret-0123456789abcdef012345678";
 
 async fn serve(extra: &[(&str, &str)]) -> TestApp {
-    let (mut env, db) = fresh_database(DatabaseKind::Sqlite);
-    env.push(("ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
-    spawn_with(Role::Serve, env, db, extra).await
+    crate::common::serve(DatabaseKind::Sqlite, extra).await
 }
 
 async fn cache_control(app: &TestApp, method: Method, path: &str, token: bool) -> (u16, String) {

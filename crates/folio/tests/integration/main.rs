@@ -6,6 +6,7 @@
 mod common;
 
 mod admin;
+mod admin_projects;
 mod api;
 mod contact;
 mod database_faults;

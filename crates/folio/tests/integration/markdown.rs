@@ -3,9 +3,7 @@
 
 use serde_json::json;
 
-use folio::config::Role;
-
-use crate::common::{ADMIN_TOKEN, DatabaseKind, fresh_database, spawn_with};
+use crate::common::{DatabaseKind, serve};
 
 const HOSTILE: &str = "Some **bold** and a [site](https://example.com).\n\n\
     <script>alert(1)</script>\n\n\
@@ -15,9 +13,7 @@ const HOSTILE: &str = "Some **bold** and a [site](https://example.com).\n\n\
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_markdown_is_rendered_inert_and_the_api_keeps_the_text_as_written() {
-    let (mut env, db) = fresh_database(DatabaseKind::Sqlite);
-    env.push(("ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
-    let app = spawn_with(Role::Serve, env, db, &[]).await;
+    let app = serve(DatabaseKind::Sqlite, &[]).await;
     let created = app.create_project(json!({"title": "Hostile", "description": HOSTILE})).await;
     let id = created["id"].as_str().expect("id");
     assert_eq!(created["description"], HOSTILE, "the API keeps the text as written");

@@ -10,9 +10,7 @@ use reqwest::redirect::Policy;
 use serde_json::{Value, json};
 
 async fn serve(extra: &[(&str, &str)]) -> TestApp {
-    let (mut env, db) = crate::common::fresh_database(DatabaseKind::Sqlite);
-    env.push(("ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
-    spawn_with(Role::Serve, env, db, extra).await
+    crate::common::serve(DatabaseKind::Sqlite, extra).await
 }
 
 async fn text(app: &TestApp, path: &str, status: u16) -> String {

@@ -47,6 +47,14 @@ pub async fn spawn(database: DatabaseKind, extra: &[(&str, &str)]) -> TestApp {
     spawn_with(Role::Api, env, db, extra).await
 }
 
+/// Starts `folio serve` (site and API in one process, as an owner runs it) in the `test`
+/// environment with the admin token, plus `extra` settings (which win).
+pub async fn serve(database: DatabaseKind, extra: &[(&str, &str)]) -> TestApp {
+    let (mut env, db) = fresh_database(database);
+    env.push(("ADMIN_TOKEN".into(), ADMIN_TOKEN.into()));
+    spawn_with(Role::Serve, env, db, extra).await
+}
+
 /// Starts `role` with `env` and `extra` on top of the test defaults (no admin token).
 pub async fn spawn_with(
     role: Role,
