@@ -1,7 +1,9 @@
 // Folio's admin in a real browser (Debian's Chromium, driven by Playwright): JavaScript on and
 // off, desktop and phone. Signs in with the admin token, sees the first page, signs out, and is
-// refused with a wrong token; audits every admin page with axe-core; saves screenshots to
-// $SCREENSHOT_DIR (scripts/browser-test sets artifacts/screenshots/).
+// refused with a wrong token; manages projects (a field in error, the preview, create, see it on
+// /projects, edit, reorder, hide, delete after the confirmation); audits every admin page with
+// axe-core; saves screenshots to $SCREENSHOT_DIR (scripts/browser-test sets
+// artifacts/screenshots/).
 //
 // Needs: BASE_URL (a running `folio serve`), ADMIN_TOKEN, CHROME_PATH (default /usr/bin/chromium).
 
@@ -84,6 +86,114 @@ for (const device of Object.keys(DEVICES)) {
       assert.match(await page.getByRole('status').textContent(), /You are signed out/);
       await page.goto(BASE + '/admin');
       await page.waitForURL(BASE + '/admin/login');
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
+async function signIn(page) {
+  await page.goto(BASE + '/admin/login');
+  await page.getByLabel('Admin token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(BASE + '/admin');
+}
+
+/** The project titles on the public /projects page, in order. */
+async function onTheSite(context) {
+  const site = await context.newPage();
+  await site.goto(BASE + '/projects');
+  const titles = await site.locator('main h2').allTextContents();
+  await site.close();
+  return titles.map((t) => t.trim());
+}
+
+/** Submits with `button` and waits for the page it leads to. */
+async function press(page, name) {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name, exact: true }).click()]);
+}
+
+for (const device of Object.keys(DEVICES)) {
+  for (const js of [false, true]) {
+    const mode = js ? 'js' : 'nojs';
+    test(`${device}, JavaScript ${js ? 'on' : 'off'}: create, preview, edit, reorder, hide and delete projects`, async () => {
+      const { context, page, problems } = await open(device, js, [400]);
+      const shot = (name) => page.screenshot({ path: join(SHOTS, `admin-${name}-${device}-${mode}.png`), fullPage: true });
+      const title = `Made in ${device} ${mode} ${Date.now()}`;
+      await signIn(page);
+      await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Projects' }).click();
+      await page.waitForURL(BASE + '/admin/projects');
+      await page.getByRole('link', { name: 'New project' }).click();
+      await page.waitForURL(BASE + '/admin/projects/new');
+
+      // A field in error: next to it, with what was typed kept.
+      await page.getByLabel('Description').fill('**Made** in a browser.\n\nSecond paragraph.');
+      await page.getByLabel('Web address').fill('not an address');
+      await press(page, 'Save');
+      assert.equal(await page.getByLabel('Title').getAttribute('aria-invalid'), 'true');
+      assert.equal(await page.locator('#title-error').textContent(), 'Title must not be empty.');
+      assert.equal(await page.locator('#projectUrl-error').textContent(), 'Web address must be an absolute http or https URL.');
+      assert.equal(await page.getByLabel('Description').inputValue(), '**Made** in a browser.\n\nSecond paragraph.');
+      if (js) await audit(page, 'project form with errors');
+      await shot('project-errors');
+
+      // The preview renders the Markdown and saves nothing; then save.
+      await page.getByLabel('Title').fill(title);
+      await page.getByLabel('Web address').fill('https://example.org/made');
+      await page.getByLabel('Technologies').fill('Rust\nC, C++');
+      await press(page, 'Preview the description');
+      assert.equal(await page.locator('.rendered strong').textContent(), 'Made');
+      if (js) await audit(page, 'project form with the preview');
+      await shot('project-preview');
+      await press(page, 'Save');
+      await page.waitForURL(BASE + '/admin/projects?done=created');
+      assert.match(await page.getByRole('status').textContent(), /The project was created/);
+      assert.ok((await onTheSite(context)).includes(title), 'the new project is on /projects');
+
+      // Edit it.
+      await page.getByRole('link', { name: `Edit ${title}` }).click();
+      assert.equal(await page.getByLabel('Technologies').inputValue(), 'Rust\nC, C++');
+      await page.getByLabel('Title').fill(`${title} A`);
+      await press(page, 'Save');
+      await page.waitForURL(BASE + '/admin/projects?done=saved');
+      const a = `${title} A`;
+      const b = `${title} B`;
+      assert.ok((await onTheSite(context)).includes(a), 'the edit is on /projects');
+
+      // A second one, newest first; move it down below the first.
+      await page.getByRole('link', { name: 'New project' }).click();
+      await page.getByLabel('Title').fill(b);
+      await page.getByLabel('Description').fill('The second.');
+      await press(page, 'Save');
+      let site = await onTheSite(context);
+      assert.ok(site.indexOf(b) < site.indexOf(a), `newest first: ${site}`);
+      await press(page, `Move ${b} down`);
+      assert.match(await page.getByRole('status').textContent(), /The order was changed/);
+      site = await onTheSite(context);
+      assert.ok(site.indexOf(a) >= 0 && site.indexOf(a) < site.indexOf(b), `moved: ${site}`);
+      if (js) await audit(page, 'project list');
+      await shot('projects');
+
+      // Hide the first: gone from the site, a draft in the admin.
+      await press(page, `Hide ${a}`);
+      assert.match(await page.getByRole('status').textContent(), /The project is hidden/);
+      assert.ok(!(await onTheSite(context)).includes(a), 'a hidden project is not on /projects');
+      const row = page.locator('li.project', { hasText: a });
+      assert.equal((await row.locator('.state').textContent()).trim(), 'Hidden (draft)');
+
+      // Delete both, each after its confirmation page.
+      for (const doomed of [b, a]) {
+        await page.getByRole('link', { name: `Delete ${doomed}` }).click();
+        assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), `Delete “${doomed}”?`);
+        if (js && doomed === b) await audit(page, 'delete confirmation');
+        if (doomed === b) await shot('project-delete');
+        await press(page, 'Delete');
+        await page.waitForURL(BASE + '/admin/projects?done=deleted');
+      }
+      site = await onTheSite(context);
+      assert.ok(!site.includes(a) && !site.includes(b), `deleted: ${site}`);
+      await press(page, 'Sign out');
+      await page.waitForURL(BASE + '/admin/login?signed_out=1');
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -17,6 +17,6 @@ pub use rate_limit::{Budget, Networks, RateLimiter};
 pub use store::{AdminSession, DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
 pub use use_cases::Unavailable;
 pub use use_cases::admin::{ActiveSession, AdminToken, SessionLimits, Sessions, SignInError, SignedIn};
-pub use use_cases::contact::{Contact, ContactError, ContactLimits, ContactService};
+pub use use_cases::contact::{Contact, ContactError, ContactLimits, ContactService, Notified};
 pub use use_cases::health::DatabaseHealth;
 pub use use_cases::projects::{ActiveProjects, ProjectService, Shift};

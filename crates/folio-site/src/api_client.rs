@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use folio_core::{
-    ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, FieldErrors, Project, Unavailable,
+    ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, FieldErrors, Notified, Project, Unavailable,
 };
 use folio_http::FORWARDED_FOR_IGNORED;
 use reqwest::StatusCode;
@@ -113,7 +113,7 @@ impl ActiveProjects for ApiClient {
 
 #[async_trait]
 impl Contact for ApiClient {
-    async fn submit(&self, form: ContactForm, channel: Channel, client: ClientIp) -> Result<(), ContactError> {
+    async fn submit(&self, form: ContactForm, channel: Channel, client: ClientIp) -> Result<Notified, ContactError> {
         // The core's rules, checked here first, so that a message the API would refuse field by
         // field gets the same answer as in `serve`, however large (the API might refuse its JSON
         // whole, as too large, and that would tell the visitor nothing). The API itself applies
@@ -135,7 +135,11 @@ impl Contact for ApiClient {
         let status = response.status();
         let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse().ok());
         match status {
-            StatusCode::CREATED => Ok(()),
+            // An API from before the answer said how the owner is told: it e-mailed or nothing.
+            StatusCode::CREATED => {
+                let body: Value = response.json().await.unwrap_or_default();
+                Ok(if body["notified"] == "inbox" { Notified::Inbox } else { Notified::Email })
+            }
             StatusCode::TOO_MANY_REQUESTS => {
                 Err(ContactError::RateLimited(Duration::from_secs(retry_after.unwrap_or(60))))
             }

@@ -1,5 +1,6 @@
 //! `POST /contact`: the form that works without JavaScript. Success redirects to a thank-you
-//! page (so a reload cannot send twice); a problem re-renders the form with the visitor's input
+//! page (so a reload cannot send twice) that says whether the owner was e-mailed or will find
+//! the message in the inbox; a problem re-renders the form with the visitor's input
 //! kept and each error next to its field.
 
 use askama::Template;
@@ -10,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use folio_core::domain::contact::{EMAIL_MAX_CHARS, MESSAGE_MAX_CHARS, NAME_MAX_CHARS, SUBJECT_MAX_CHARS};
 use folio_core::rate_limit::{ceil_seconds, wait_text};
-use folio_core::{Channel, ClientIp, ContactError, ContactForm};
+use folio_core::{Channel, ClientIp, ContactError, ContactForm, Notified};
 
 use crate::SiteState;
 use crate::html::Page;
@@ -47,7 +48,9 @@ pub async fn submit(
     };
     let shown = bounded(&fields);
     match state.contact.submit(fields, Channel::Form, client).await {
-        Ok(()) => Redirect::to("/contact/thanks").into_response(),
+        // The page says what happens next: an e-mail to the owner, or the inbox alone.
+        Ok(Notified::Email) => Redirect::to("/contact/thanks").into_response(),
+        Ok(Notified::Inbox) => Redirect::to("/contact/received").into_response(),
         Err(ContactError::Invalid(messages)) => {
             let (errors, other) = by_field(messages.into_messages());
             let problem = other.map(|o| format!("Please check the form: {o}."));

@@ -112,6 +112,7 @@ pub fn router(state: SiteState) -> Router {
             get(pages::contact).post(contact::submit).layer(DefaultBodyLimit::max(folio_http::MAX_BODY_BYTES)),
         )
         .route("/contact/thanks", get(pages::thanks))
+        .route("/contact/received", get(pages::received))
         .route_layer(from_fn_with_state(state.clone(), count_page_view));
     Router::new()
         .merge(pages)

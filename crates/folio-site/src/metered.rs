@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use async_trait::async_trait;
-use folio_core::{ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, Project, Unavailable};
+use folio_core::{
+    ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, Notified, Project, Unavailable,
+};
 use folio_metrics::{ApiEndpoint, ApiOutcome, SiteMetrics};
 
 /// `inner`'s calls, measured into `metrics`.
@@ -48,11 +50,11 @@ impl<T: ActiveProjects + ?Sized> ActiveProjects for Metered<T> {
 
 #[async_trait]
 impl<T: Contact + ?Sized> Contact for Metered<T> {
-    async fn submit(&self, form: ContactForm, channel: Channel, client: ClientIp) -> Result<(), ContactError> {
+    async fn submit(&self, form: ContactForm, channel: Channel, client: ClientIp) -> Result<Notified, ContactError> {
         let started = Instant::now();
         let result = self.inner.submit(form, channel, client).await;
         let outcome = match &result {
-            Ok(()) => ApiOutcome::Ok,
+            Ok(_) => ApiOutcome::Ok,
             Err(ContactError::Invalid(_) | ContactError::RateLimited(_)) => ApiOutcome::Refused,
             Err(ContactError::Unavailable(_) | ContactError::Busy(_) | ContactError::InboxFull(_)) => {
                 ApiOutcome::Unavailable

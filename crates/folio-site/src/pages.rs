@@ -19,8 +19,11 @@ use crate::html::Page;
 use crate::layout::Frame;
 use crate::templates::{self, FieldMessages};
 
-/// What visitors read after sending a message.
+/// What visitors read after sending a message, when the owner is e-mailed about it.
 pub const THANK_YOU: &str = "Thanks: your message is on its way. I will reply to the address you gave.";
+/// What visitors read after sending a message, when no e-mail goes out (no SMTP): it is
+/// stored, and read in the owner's inbox.
+pub const RECEIVED: &str = "Thanks: your message was received and waits in my inbox, where I will read it. I will reply to the address you gave.";
 
 /// Pages rendered at start.
 #[derive(Debug)]
@@ -29,6 +32,7 @@ pub struct Prerendered {
     about: Page,
     contact: Page,
     thanks: Page,
+    received: Page,
     error: Page,
 }
 
@@ -69,12 +73,17 @@ impl Prerendered {
             layout: frame.layout("/contact/thanks", "/contact", Some("Message sent"), None),
             message: THANK_YOU,
         };
+        let received = templates::Thanks {
+            layout: frame.layout("/contact/received", "/contact", Some("Message received"), None),
+            message: RECEIVED,
+        };
         let error = templates::ErrorPage.render().expect("render error.html");
         Self {
             home: Page::new(home.render().expect("render home.html")),
             about: Page::new(about.render().expect("render about.html")),
             contact: Page::new(contact.render().expect("render contact.html")),
             thanks: Page::new(thanks.render().expect("render thanks.html")),
+            received: Page::new(received.render().expect("render thanks.html")),
             error: Page::with_policy(error.clone(), inline_style_policy(&error)),
         }
     }
@@ -105,6 +114,10 @@ pub async fn contact(State(state): State<SiteState>, headers: HeaderMap) -> Resp
 
 pub async fn thanks(State(state): State<SiteState>, headers: HeaderMap) -> Response {
     state.pages.thanks.respond(StatusCode::OK, &headers)
+}
+
+pub async fn received(State(state): State<SiteState>, headers: HeaderMap) -> Response {
+    state.pages.received.respond(StatusCode::OK, &headers)
 }
 
 pub async fn error(State(state): State<SiteState>, headers: HeaderMap) -> Response {

@@ -6,7 +6,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use folio_core::{Channel, ClientIp, Contact, ContactMessage, FieldErrors};
+use folio_core::{Channel, ClientIp, Contact, ContactMessage, FieldErrors, Notified};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -28,12 +28,14 @@ pub const THANK_YOU: &str = "Thank you for your message! It has been received an
 pub struct Accepted {
     success: bool,
     message: &'static str,
+    /// How the owner learns of it: `email`, or `inbox` (no SMTP: it waits in the admin's inbox).
+    notified: Notified,
 }
 
 #[utoipa::path(post, path = "/api/contact", tag = "contact",
     request_body(content = ContactInputBody, content_type = "application/json"),
     responses(
-        (status = 201, description = "Stored; the owner is notified by e-mail", body = Accepted),
+        (status = 201, description = "Stored; the owner is notified by e-mail, or (without SMTP) finds it in the inbox", body = Accepted),
         (status = 400, description = "Malformed JSON or invalid fields (each named)", body = ErrorBody),
         (status = 429, description = "Too many messages from this client", body = ErrorBody, headers(("Retry-After" = u32, description = "seconds"))),
         (status = 503, description = "The database is unavailable, all clients together sent too many messages (with Retry-After), or the unread messages reached their cap", body = ErrorBody),
@@ -45,8 +47,8 @@ pub async fn submit(
     JsonBody(body): JsonBody,
 ) -> Result<Response, ApiError> {
     let form = contact_form(&body).map_err(ApiError::validation)?;
-    state.contact.submit(form, Channel::Api, client).await?;
-    Ok((StatusCode::CREATED, Json(Accepted { success: true, message: THANK_YOU })).into_response())
+    let notified = state.contact.submit(form, Channel::Api, client).await?;
+    Ok((StatusCode::CREATED, Json(Accepted { success: true, message: THANK_YOU, notified })).into_response())
 }
 
 #[derive(Debug, Deserialize)]

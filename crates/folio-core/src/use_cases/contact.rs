@@ -34,8 +34,19 @@ pub enum ContactError {
 #[async_trait]
 pub trait Contact: Send + Sync + std::fmt::Debug {
     /// Accepts one message from `client`, written through `channel`. Bots (the honeypot was
-    /// filled) are answered like everyone else but nothing is stored.
-    async fn submit(&self, form: ContactForm, channel: Channel, client: ClientIp) -> Result<(), ContactError>;
+    /// filled) are answered like everyone else but nothing is stored. The answer says how the
+    /// owner will learn of the message.
+    async fn submit(&self, form: ContactForm, channel: Channel, client: ClientIp) -> Result<Notified, ContactError>;
+}
+
+/// How the owner learns of an accepted message: an e-mail (SMTP is configured), or only the
+/// inbox, where it waits to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Notified {
+    Email,
+    Inbox,
 }
 
 /// How many messages are accepted.
@@ -101,13 +112,14 @@ impl Contact for ContactService {
         form: ContactForm,
         channel: Channel,
         ClientIp(client): ClientIp,
-    ) -> Result<(), ContactError> {
+    ) -> Result<Notified, ContactError> {
+        let notified = if self.outbox.is_some() { Notified::Email } else { Notified::Inbox };
         let submission = form.parse(channel).map_err(ContactError::Invalid)?;
         self.limits.per_client.check(client).map_err(ContactError::RateLimited)?;
         let message = match submission {
             Submission::Bot => {
                 tracing::info!(%client, "contact form: honeypot filled, message dropped");
-                return Ok(());
+                return Ok(notified);
             }
             Submission::Message(message) => message,
         };
@@ -126,6 +138,6 @@ impl Contact for ContactService {
         if let Some(outbox) = &self.outbox {
             outbox.notify_one();
         }
-        Ok(())
+        Ok(notified)
     }
 }

@@ -22,6 +22,7 @@ async fn a_message_is_stored_and_listed_for_the_admin_only(database: DatabaseKin
     .await;
     assert_eq!(answer["success"], true);
     assert!(answer["message"].as_str().is_some_and(|m| m.starts_with("Thank you")));
+    assert_eq!(answer["notified"], "inbox", "no SMTP: the message waits in the inbox");
 
     let anonymous = app.client.get(app.url("/api/contact-messages")).send().await.expect("send");
     assert_eq!(anonymous.status(), 401);
@@ -127,8 +128,12 @@ async fn notifications_reach_the_mail_server_and_survive_it_being_down(database:
         }
     };
 
-    json_with_status(app.client.post(app.url("/api/contact")).json(&message("first")).send().await.expect("send"), 201)
-        .await;
+    let answer = json_with_status(
+        app.client.post(app.url("/api/contact")).json(&message("first")).send().await.expect("send"),
+        201,
+    )
+    .await;
+    assert_eq!(answer["notified"], "email");
     wait_until_sent(1).await;
     assert_eq!(sink.received().len(), 1);
 

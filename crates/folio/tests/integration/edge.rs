@@ -53,6 +53,7 @@ async fn writes_the_contact_form_health_errors_and_authorised_reads_are_never_ke
     let cases = [
         (Method::GET, "/contact", false),
         (Method::GET, "/contact/thanks", false),
+        (Method::GET, "/contact/received", false),
         (Method::GET, "/health", false),
         (Method::GET, "/api/health", false),
         (Method::GET, "/api/projects", true),

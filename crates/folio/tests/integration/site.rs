@@ -138,11 +138,27 @@ async fn the_contact_form_works_without_javascript() {
     ];
     let sent = client.post(app.url("/contact")).form(&form).send().await.expect("send");
     assert_eq!(sent.status(), 303);
-    assert_eq!(sent.headers()["location"], "/contact/thanks");
-    assert!(text(&app, "/contact/thanks", 200).await.contains("your message is on its way"));
+    // No SMTP here: the visitor is told the message waits in the inbox, not that it was e-mailed.
+    assert_eq!(sent.headers()["location"], "/contact/received");
+    let received = text(&app, "/contact/received", 200).await;
+    assert!(received.contains("your message was received and waits in my inbox"), "{received}");
+    assert!(!received.contains("on its way"));
     let stored = contact_messages(&app).await;
     assert_eq!(stored[0]["subject"], "A bug");
     assert_eq!(stored[0]["message"], "I found a moth in the relay.");
+}
+
+#[tokio::test]
+async fn with_smtp_the_visitor_is_told_the_message_is_on_its_way() {
+    let sink = folio_testkit::SmtpSink::start().await;
+    let url = sink.url();
+    let mail = [("SMTP_URL", url.as_str()), ("CONTACT_TO", "owner@folio.test"), ("CONTACT_FROM", "site@folio.test")];
+    let app = serve(&mail).await;
+    let form = [("name", "Ada"), ("email", "ada@example.org"), ("subject", "Hi"), ("message", "A message for you.")];
+    let sent = no_redirects().post(app.url("/contact")).form(&form).send().await.expect("send");
+    assert_eq!(sent.status(), 303);
+    assert_eq!(sent.headers()["location"], "/contact/thanks");
+    assert!(text(&app, "/contact/thanks", 200).await.contains("your message is on its way"));
 }
 
 #[tokio::test]
@@ -297,7 +313,9 @@ async fn web_reads_a_separate_api_forwards_the_form_and_survives_the_api_going_a
         ("message", "Forwarded to the API role."),
         ("website", ""),
     ];
-    assert_eq!(no_redirects().post(web.url("/contact")).form(&form).send().await.expect("send").status(), 303);
+    let sent = no_redirects().post(web.url("/contact")).form(&form).send().await.expect("send");
+    assert_eq!(sent.status(), 303);
+    assert_eq!(sent.headers()["location"], "/contact/received", "the API has no SMTP, and said so");
     assert_eq!(contact_messages(&api).await[0]["subject"], "Via the site");
     let metrics = text(&web, "/api/metrics", 200).await;
     assert!(metrics.contains("frontend_info") && !metrics.contains("backend_info"));
