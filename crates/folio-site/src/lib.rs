@@ -119,6 +119,7 @@ pub fn router(state: SiteState) -> Router {
         .route("/health", get(pages::health))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap))
+        .route("/feed.xml", get(seo::feed))
         .route("/favicon.ico", get(assets::favicon))
         .route("/assets/{name}", get(assets::serve))
         .route("/error.html", get(pages::error))

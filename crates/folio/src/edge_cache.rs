@@ -25,7 +25,8 @@ pub const STALE_IF_ERROR: u32 = 86_400;
 pub const EDGE_POLICY: &str = "public, max-age=0, s-maxage=30, stale-while-revalidate=30, stale-if-error=86400";
 
 /// Route templates whose answers are the same for every visitor.
-pub const CACHEABLE_ROUTES: [&str; 6] = ["/", "/about", "/projects", "/projects/{id}", "/sitemap.xml", "/api/projects"];
+pub const CACHEABLE_ROUTES: [&str; 7] =
+    ["/", "/about", "/projects", "/projects/{id}", "/sitemap.xml", "/feed.xml", "/api/projects"];
 
 /// Sets [`EDGE_POLICY`] on successful anonymous reads of [`CACHEABLE_ROUTES`].
 pub async fn policy(request: Request, next: Next) -> Response {

@@ -17,6 +17,11 @@ impl Timestamp {
         Self::from(Utc::now())
     }
 
+    /// 1970-01-01T00:00:00Z.
+    pub fn epoch() -> Self {
+        Self(DateTime::<Utc>::UNIX_EPOCH)
+    }
+
     /// The underlying `chrono` value.
     pub fn as_datetime(&self) -> DateTime<Utc> {
         self.0

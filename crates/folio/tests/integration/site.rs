@@ -149,6 +149,54 @@ async fn the_contact_form_works_without_javascript() {
 }
 
 #[tokio::test]
+async fn the_atom_feed_lists_the_shown_projects_and_every_page_links_to_it() {
+    let app = serve(&[("PUBLIC_BASE_URL", "https://folio.example")]).await;
+    let shown = app
+        .create_project(json!({"title": "Tom & <Jerry>", "description": "**Bold** move\n\n<script>x()</script>"}))
+        .await;
+    app.create_project(json!({"title": "Draft", "description": "d", "isActive": false})).await;
+    let response = app.get("/feed.xml").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/atom+xml; charset=utf-8");
+    let xml = response.text().await.expect("feed");
+    let doc = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{xml}"));
+    fn atom(node: roxmltree::Node<'_, '_>, name: &str) -> Option<String> {
+        let child = node.children().find(|c| c.has_tag_name(("http://www.w3.org/2005/Atom", name)))?;
+        Some(child.text().unwrap_or_default().to_owned())
+    }
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name(("http://www.w3.org/2005/Atom", "feed")), "{xml}");
+    assert_eq!(atom(feed, "id").as_deref(), Some("https://folio.example/"));
+    assert_eq!(atom(feed, "updated").as_deref(), shown["updatedAt"].as_str());
+    let entries: Vec<_> = feed.children().filter(|c| c.has_tag_name("entry")).collect();
+    assert_eq!(entries.len(), 1, "the draft is not in the feed: {xml}");
+    let entry = entries[0];
+    assert_eq!(atom(entry, "id"), Some(format!("urn:uuid:{}", shown["id"].as_str().expect("id"))));
+    assert_eq!(
+        atom(entry, "title").as_deref(),
+        Some("Tom & <Jerry>"),
+        "escaped in the XML, the title itself once parsed"
+    );
+    assert_eq!(atom(entry, "summary").as_deref(), Some("Bold move"));
+    let html = atom(entry, "content").expect("content");
+    assert!(html.contains("<strong>Bold</strong>") && !html.contains("<script"), "{html}");
+    let link = entry.children().find(|c| c.has_tag_name("link")).and_then(|l| l.attribute("href"));
+    assert_eq!(
+        link.map(str::to_owned),
+        Some(format!("https://folio.example/projects/{}", shown["id"].as_str().expect("id")))
+    );
+    for path in ["/", "/about", "/projects", "/contact"] {
+        let page = text(&app, path, 200).await;
+        assert!(
+            page.contains(
+                r#"<link rel="alternate" type="application/atom+xml" title="Projects (Atom feed)" href="/feed.xml">"#
+            ),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn with_smtp_the_visitor_is_told_the_message_is_on_its_way() {
     let sink = folio_testkit::SmtpSink::start().await;
     let url = sink.url();
