@@ -200,6 +200,51 @@ for (const device of Object.keys(DEVICES)) {
   }
 }
 
+for (const device of Object.keys(DEVICES)) {
+  for (const js of [false, true]) {
+    const mode = js ? 'js' : 'nojs';
+    test(`${device}, JavaScript ${js ? 'on' : 'off'}: a visitor's message is read, handled and deleted in the inbox`, async () => {
+      const subject = `Hello from ${device} ${mode} ${Date.now()}`;
+      const visitor = await browser.newContext({ ...DEVICES[device], javaScriptEnabled: false });
+      const form = await visitor.newPage();
+      await form.goto(BASE + '/contact');
+      await form.getByLabel('Your name').fill('Grace Hopper');
+      await form.getByLabel('Your e-mail address').fill('grace@example.org');
+      await form.getByLabel('Subject').fill(subject);
+      await form.getByLabel('Message').fill('A message for the inbox.\nOn two lines.');
+      await form.getByRole('button', { name: 'Send message' }).click();
+      await form.waitForURL(BASE + '/contact/received');
+      await visitor.close();
+
+      const { context, page, problems } = await open(device, js);
+      await signIn(page);
+      await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Inbox' }).click();
+      await page.waitForURL(BASE + '/admin/inbox');
+      const message = page.locator('li.message', { hasText: subject });
+      assert.equal((await message.locator('.state').first().textContent()).trim(), 'Unread');
+      assert.match(await message.locator('.text').textContent(), /A message for the inbox\.\nOn two lines\./);
+      assert.equal(await page.getByRole('button', { name: /^E-mail .* again now$/ }).count(), 0, 'no SMTP: no retry');
+      if (js) await audit(page, 'inbox');
+      await page.screenshot({ path: join(SHOTS, `admin-inbox-${device}-${mode}.png`), fullPage: true });
+
+      await press(page, `Mark “${subject}” read`);
+      assert.match(await page.getByRole('status').textContent(), /marked read/);
+      await press(page, `Mark “${subject}” handled`);
+      assert.match(await page.getByRole('status').textContent(), /marked handled/);
+      assert.deepEqual((await message.locator('.state').allTextContents()).map((t) => t.trim()), ['Read', 'Handled']);
+
+      await page.getByRole('link', { name: `Delete “${subject}”` }).click();
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), `Delete “${subject}”?`);
+      if (js) await audit(page, 'message delete confirmation');
+      await press(page, 'Delete');
+      await page.waitForURL(BASE + '/admin/inbox?done=deleted');
+      assert.equal(await page.locator('li.message', { hasText: subject }).count(), 0);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
 test('a wrong token is refused next to the field, and the form stays usable', async () => {
   const { context, page, problems } = await open('phone', true, [401]);
   await page.goto(BASE + '/admin/login');

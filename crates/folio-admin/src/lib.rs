@@ -8,6 +8,7 @@
 //! `Cache-Control: no-store`.
 
 mod guard;
+mod inbox;
 mod pages;
 mod projects;
 mod session;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post};
-use folio_core::{ProjectService, Sessions};
+use folio_core::{ContactService, ProjectService, Sessions};
 
 /// What the admin's handlers reach; cheap to clone.
 #[derive(Debug, Clone)]
@@ -27,15 +28,25 @@ pub struct AdminState {
     /// The same use cases the API writes through, so the site in this process (`serve`) sees a
     /// change at once.
     projects: Arc<ProjectService>,
+    contact: Arc<ContactService>,
     /// The site's public origin (`PUBLIC_BASE_URL`): behind CloudFront the `Host` the API sees
     /// is the load balancer's, so a form posted from the public address is recognised by this.
     public_origin: Arc<str>,
 }
 
 impl AdminState {
-    /// The admin over `sessions` and `projects`, reached by the public at `public_origin`.
-    pub fn new(sessions: Arc<Sessions>, projects: Arc<ProjectService>, public_origin: &str) -> Self {
-        Self { sessions, projects, public_origin: Arc::from(public_origin.trim_end_matches('/').to_ascii_lowercase()) }
+    /// The admin over these use cases, reached by the public at `public_origin`.
+    pub fn new(
+        sessions: Arc<Sessions>,
+        (projects, contact): (Arc<ProjectService>, Arc<ContactService>),
+        public_origin: &str,
+    ) -> Self {
+        Self {
+            sessions,
+            projects,
+            contact,
+            public_origin: Arc::from(public_origin.trim_end_matches('/').to_ascii_lowercase()),
+        }
     }
 }
 
@@ -51,6 +62,9 @@ pub fn router(state: AdminState) -> Router {
         .route("/admin/projects/{id}/visibility", post(projects::visibility))
         .route("/admin/projects/{id}/move", post(projects::shift))
         .route("/admin/projects/{id}/delete", get(projects::confirm_delete).post(projects::delete))
+        .route("/admin/inbox", get(inbox::list))
+        .route("/admin/inbox/{id}", post(inbox::change))
+        .route("/admin/inbox/{id}/delete", get(inbox::confirm_delete).post(inbox::delete))
         .route("/admin/admin.css", get(pages::stylesheet))
         .route("/admin/{*rest}", any(pages::not_found))
         .layer(from_fn_with_state(state.clone(), guard::protect))

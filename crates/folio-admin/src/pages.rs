@@ -32,6 +32,34 @@ pub(crate) struct Plain {
     csrf: String,
 }
 
+/// A button's form: the forgery token and, for some, the button's value.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Button {
+    #[serde(default)]
+    pub(crate) csrf: String,
+    #[serde(default)]
+    pub(crate) value: String,
+}
+
+/// What a list says after an action (`?done=…`), from a closed set: the query is the
+/// browser's to change, and anything else says nothing.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Done {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// The notice `done` names among `notices`, if any.
+pub(crate) fn notice(notices: &[(&str, &'static str)], done: Done) -> Option<&'static str> {
+    let done = done.done?;
+    notices.iter().find(|(key, _)| *key == done).map(|(_, text)| *text)
+}
+
+/// 400 for a button whose value is not one the page offers.
+pub(crate) fn bad_button() -> Response {
+    message(StatusCode::BAD_REQUEST, "Not understood", "This button's form could not be read: reload the page.")
+}
+
 /// `?signed_out=1` after signing out.
 #[derive(Debug, Deserialize)]
 pub(crate) struct LoginQuery {

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AdminState;
-use crate::pages::{forged, message, page, unavailable};
+use crate::pages::{Button, Done, bad_button, forged, message, notice, page, unavailable};
 use crate::session::Owner;
 use crate::templates::{DeleteProject, EditProject, ProjectErrors, ProjectList, ProjectRow};
 
@@ -28,23 +28,6 @@ pub(crate) struct Submitted {
     action: String,
     #[serde(flatten)]
     fields: ProjectForm,
-}
-
-/// The show/hide, move and delete buttons: the forgery token and, for some, one value.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Button {
-    #[serde(default)]
-    csrf: String,
-    #[serde(default)]
-    value: String,
-}
-
-/// What the list says after an action, from a closed set (the query is the browser's to
-/// change: anything else says nothing).
-#[derive(Debug, Deserialize)]
-pub(crate) struct Done {
-    #[serde(default)]
-    done: Option<String>,
 }
 
 const NOTICES: &[(&str, &str)] = &[
@@ -68,7 +51,7 @@ pub(crate) async fn list(State(state): State<AdminState>, owner: Owner, Query(do
         .enumerate()
         .map(|(place, project)| ProjectRow { project, first: place == 0, last: place == last })
         .collect();
-    let notice = done.done.and_then(|done| NOTICES.iter().find(|(key, _)| *key == done)).map(|(_, text)| *text);
+    let notice = notice(NOTICES, done);
     page(StatusCode::OK, &ProjectList { csrf: &owner.session.csrf, rows, notice })
 }
 
@@ -245,10 +228,6 @@ fn parse_id(id: &str) -> Option<Uuid> {
 
 fn gone() -> Response {
     message(StatusCode::NOT_FOUND, "No such project", "This project does not exist (it may have been deleted).")
-}
-
-fn bad_button() -> Response {
-    message(StatusCode::BAD_REQUEST, "Not understood", "This button's form could not be read: reload the page.")
 }
 
 impl From<&FieldErrors> for ProjectErrors {

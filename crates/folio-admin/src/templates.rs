@@ -1,7 +1,7 @@
 //! The admin's templates (`templates/`), checked at compile time and escaping by default.
 
 use askama::Template;
-use folio_core::{Project, ProjectForm};
+use folio_core::{ContactMessage, Project, ProjectForm};
 
 /// The sign-in form.
 #[derive(Template)]
@@ -93,4 +93,35 @@ pub(crate) struct EditProject<'a> {
 pub(crate) struct DeleteProject<'a> {
     pub(crate) csrf: &'a str,
     pub(crate) project: &'a Project,
+}
+
+/// One message of the inbox, with what the page says about its notification.
+pub(crate) struct InboxRow<'a> {
+    pub(crate) message: &'a ContactMessage,
+    /// When it arrived, for people (`2026-12-02 06:50 UTC`).
+    pub(crate) received: String,
+    /// Its notification's state, in a sentence.
+    pub(crate) notification: String,
+    /// Whether "Send the notification again" applies (a mail server, and not sent yet).
+    pub(crate) retry: bool,
+}
+
+/// The contact messages.
+#[derive(Template)]
+#[template(path = "inbox.html")]
+pub(crate) struct Inbox<'a> {
+    pub(crate) csrf: &'a str,
+    pub(crate) rows: Vec<InboxRow<'a>>,
+    pub(crate) unread: usize,
+    /// Whether messages are e-mailed to the owner.
+    pub(crate) emails: bool,
+    pub(crate) notice: Option<&'a str>,
+}
+
+/// The question before a message is deleted.
+#[derive(Template)]
+#[template(path = "delete_message.html")]
+pub(crate) struct DeleteMessage<'a> {
+    pub(crate) csrf: &'a str,
+    pub(crate) message: &'a ContactMessage,
 }

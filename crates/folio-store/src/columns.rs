@@ -15,7 +15,15 @@ macro_rules! contact_columns {
     };
 }
 
-pub(crate) use {contact_columns, project_columns};
+/// What a read of a contact message selects: the inserted columns, then the owner's marks,
+/// which a new message never has (so an insert leaves them to their default, NULL).
+macro_rules! contact_read_columns {
+    () => {
+        concat!(contact_columns!(), ", handled_at")
+    };
+}
+
+pub(crate) use {contact_columns, contact_read_columns, project_columns};
 
 /// The active projects in the site's order; no placeholders, so one text serves both backends.
 pub(crate) const LIST_ACTIVE_PROJECTS: &str = concat!(

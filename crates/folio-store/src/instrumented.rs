@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject,
-    OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
+    NewProject, OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
 };
 use folio_metrics::DbMetrics;
 use uuid::Uuid;
@@ -100,6 +100,11 @@ impl Store for Instrumented {
 
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         self.timed("select", CONTACT, self.inner.list_contact_messages(limit)).await
+    }
+
+    async fn change_contact_message(&self, id: Uuid, change: InboxChange, at: Timestamp) -> Result<bool, StoreError> {
+        let operation = if change == InboxChange::Delete { "delete" } else { "update" };
+        self.timed(operation, CONTACT, self.inner.change_contact_message(id, change, at)).await
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject,
-    OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
+    NewProject, OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
 };
 use uuid::Uuid;
 
@@ -86,6 +86,10 @@ impl Store for SharedReads {
 
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         self.inner.list_contact_messages(limit).await
+    }
+
+    async fn change_contact_message(&self, id: Uuid, change: InboxChange, at: Timestamp) -> Result<bool, StoreError> {
+        self.inner.change_contact_message(id, change, at).await
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {

@@ -193,7 +193,7 @@ async fn build_api(config: &Config, data: &DataConfig, port: u16, metrics: &Arc<
     let signin_limiter = RateLimiter::new(data.signin_per_hour, Duration::from_secs(3600), data.networks);
     let sessions = Sessions::new(store.clone(), token, SessionLimits::DEFAULT, signin_limiter);
     let public_origin = config.http.public_base_url.clone().unwrap_or_else(|| public_url::local_default(port));
-    let admin = AdminState::new(Arc::new(sessions), state.projects.clone(), &public_origin);
+    let admin = AdminState::new(Arc::new(sessions), (state.projects.clone(), state.contact.clone()), &public_origin);
     Ok(Api { state, admin, outbox, store })
 }
 

@@ -210,6 +210,22 @@ pub struct ContactMessage {
     /// When the owner marked the message read; unread messages count against the inbox's cap.
     pub read_at: Option<Timestamp>,
     pub delivery: Delivery,
+    /// When the owner marked it handled (answered, or nothing more to do); handled is read too.
+    pub handled_at: Option<Timestamp>,
+}
+
+/// What the owner does to one message in the inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxChange {
+    /// Marks it read (a message read already keeps its time).
+    Read,
+    /// Marks it handled, and read if it was not.
+    Handled,
+    /// Sends its notification again now: a failed one goes back to pending, a pending one is
+    /// due at once. A notification already sent is left alone.
+    Retry,
+    /// Deletes it.
+    Delete,
 }
 
 /// The notification's state, attempts so far, and what happened last.
@@ -262,6 +278,7 @@ impl NewContactMessage {
                 last_error: None,
                 sent_at: None,
             },
+            handled_at: None,
         }
     }
 }

@@ -11,8 +11,8 @@ pub mod timestamp;
 
 pub use client::ClientIp;
 pub use contact::{
-    Channel, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress, MessageText,
-    NewContactMessage, SenderName, Subject, Submission,
+    Channel, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress, InboxChange,
+    MessageText, NewContactMessage, SenderName, Subject, Submission,
 };
 pub use fields::{FieldErrors, Invalid};
 pub use project::{

@@ -9,7 +9,8 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 use crate::domain::{
-    ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject, Project, ProjectPatch, Timestamp,
+    ContactMessage, DeliveryOutcome, DeliveryState, InboxChange, NewContactMessage, NewProject, Project, ProjectPatch,
+    Timestamp,
 };
 
 pub use error::StoreError;
@@ -118,6 +119,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// The newest `limit` contact messages, newest first, with their delivery state.
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError>;
+
+    /// Applies the owner's change to one message at `at`; `false` when no such message exists
+    /// (or, for [`InboxChange::Retry`], when its notification was sent already).
+    async fn change_contact_message(&self, id: Uuid, change: InboxChange, at: Timestamp) -> Result<bool, StoreError>;
 
     /// Stores a new admin session.
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError>;

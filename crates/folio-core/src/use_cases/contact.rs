@@ -11,7 +11,7 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 use super::Unavailable;
-use crate::domain::{Channel, ClientIp, ContactForm, ContactMessage, FieldErrors, Submission};
+use crate::domain::{Channel, ClientIp, ContactForm, ContactMessage, FieldErrors, InboxChange, Submission, Timestamp};
 use crate::rate_limit::{Budget, RateLimiter};
 use crate::store::{Store, StoreError};
 
@@ -90,6 +90,35 @@ impl ContactService {
         Ok(marked)
     }
 
+    /// The owner's inbox: of the newest `limit` messages, the unread ones first, each part
+    /// newest first.
+    pub async fn inbox(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
+        let mut messages = self.store.list_contact_messages(limit).await?;
+        // A stable sort keeps the store's newest-first order within each part.
+        messages.sort_by_key(|message| message.read_at.is_some());
+        Ok(messages)
+    }
+
+    /// Applies the owner's change to one message; `false` when there is no such message (or,
+    /// to a retry, when its notification was sent already). A retry wakes the outbox.
+    pub async fn change(&self, id: Uuid, change: InboxChange) -> Result<bool, StoreError> {
+        let changed = self.store.change_contact_message(id, change, Timestamp::now()).await?;
+        if changed {
+            tracing::info!(%id, ?change, "contact message changed by the owner");
+            if change == InboxChange::Retry
+                && let Some(outbox) = &self.outbox
+            {
+                outbox.notify_one();
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Whether accepted messages are e-mailed to the owner (a mail server is configured).
+    pub fn emails_the_owner(&self) -> bool {
+        self.outbox.is_some()
+    }
+
     /// `why`, logged when it starts a run of refusals.
     fn refuse(&self, why: ContactError) -> ContactError {
         if !self.refusing.swap(true, Ordering::Relaxed) {
@@ -113,7 +142,7 @@ impl Contact for ContactService {
         channel: Channel,
         ClientIp(client): ClientIp,
     ) -> Result<Notified, ContactError> {
-        let notified = if self.outbox.is_some() { Notified::Email } else { Notified::Inbox };
+        let notified = if self.emails_the_owner() { Notified::Email } else { Notified::Inbox };
         let submission = form.parse(channel).map_err(ContactError::Invalid)?;
         self.limits.per_client.check(client).map_err(ContactError::RateLimited)?;
         let message = match submission {

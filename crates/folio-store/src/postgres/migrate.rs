@@ -16,6 +16,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     3 => "0003_create_contact_messages",
     4 => "0004_contact_messages_read_at",
     5 => "0005_admin_sessions",
+    6 => "0006_contact_messages_handled_at",
 );
 
 /// An arbitrary constant naming Folio's migration lock among the database's advisory locks.

@@ -16,8 +16,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType};
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject,
-    OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
+    NewProject, OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use tokio_postgres::Row;
@@ -332,6 +332,15 @@ impl Store for PgStore {
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         let limit = i64::from(limit);
         Ok(self.read(contact::LIST, &[&limit]).await?.iter().map(contact::message).collect())
+    }
+
+    async fn change_contact_message(&self, id: Uuid, change: InboxChange, at: Timestamp) -> Result<bool, StoreError> {
+        let at = at.as_datetime();
+        let changed = match change {
+            InboxChange::Delete => self.execute(contact::DELETE, &[&id]).await?,
+            _ => self.execute(contact::change(change), &[&id, &at]).await?,
+        };
+        Ok(changed > 0)
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {

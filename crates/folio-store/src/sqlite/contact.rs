@@ -1,6 +1,6 @@
 //! The SQL for contact messages and their outbox on SQLite, and the mapping of rows.
 
-use crate::columns::contact_columns;
+use crate::columns::{contact_columns, contact_read_columns};
 use folio_core::{ContactMessage, Delivery, DeliveryState, Timestamp};
 use rusqlite::Row;
 use uuid::Uuid;
@@ -17,14 +17,33 @@ pub(crate) const INSERT: &str = concat!(
 );
 /// Marks one message read (if it was not already).
 pub(crate) const MARK_READ: &str = "UPDATE contact_messages SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL";
+/// The owner's changes to one message ([`folio_core::InboxChange`]): `?1` the id, `?2` the time.
+pub(crate) const MARK_ONE_READ: &str = "UPDATE contact_messages SET read_at = coalesce(read_at, ?2) WHERE id = ?1";
+pub(crate) const MARK_HANDLED: &str = "UPDATE contact_messages SET handled_at = coalesce(handled_at, ?2), \
+     read_at = coalesce(read_at, ?2) WHERE id = ?1";
+pub(crate) const RETRY: &str = "UPDATE contact_messages SET delivery_state = 'pending', next_attempt_at = ?2 \
+     WHERE id = ?1 AND delivery_state <> 'sent'";
+/// Takes the id alone.
+pub(crate) const DELETE: &str = "DELETE FROM contact_messages WHERE id = ?1";
+
+/// The statement for one change.
+pub(crate) fn change(change: folio_core::InboxChange) -> &'static str {
+    match change {
+        folio_core::InboxChange::Read => MARK_ONE_READ,
+        folio_core::InboxChange::Handled => MARK_HANDLED,
+        folio_core::InboxChange::Retry => RETRY,
+        folio_core::InboxChange::Delete => DELETE,
+    }
+}
+
 pub(crate) const LIST: &str =
-    concat!("SELECT ", contact_columns!(), " FROM contact_messages ORDER BY created_at DESC, id LIMIT ?1");
+    concat!("SELECT ", contact_read_columns!(), " FROM contact_messages ORDER BY created_at DESC, id LIMIT ?1");
 /// One statement, so SQLite's write lock makes the claim atomic.
 pub(crate) const CLAIM_DUE: &str = concat!(
     "UPDATE contact_messages SET next_attempt_at = ?3 WHERE id IN (",
     "SELECT id FROM contact_messages WHERE delivery_state = 'pending' AND next_attempt_at <= ?1 ",
     "ORDER BY next_attempt_at, created_at LIMIT ?2) RETURNING ",
-    contact_columns!()
+    contact_read_columns!()
 );
 pub(crate) const RECORD_SENT: &str = "UPDATE contact_messages SET delivery_state = 'sent', attempts = attempts + 1, \
      sent_at = ?2, next_attempt_at = NULL, last_error = NULL WHERE id = ?1";
@@ -51,6 +70,7 @@ pub(crate) fn message(row: &Row<'_>) -> rusqlite::Result<ContactMessage> {
             last_error: row.get(10)?,
             sent_at: parse_optional(row, 11, Timestamp::parse)?,
         },
+        handled_at: parse_optional(row, 12, Timestamp::parse)?,
     })
 }
 

@@ -16,6 +16,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     2 => "0002_create_contact_messages",
     3 => "0003_contact_messages_read_at",
     4 => "0004_admin_sessions",
+    5 => "0005_contact_messages_handled_at",
 );
 
 /// Why a migration run failed.

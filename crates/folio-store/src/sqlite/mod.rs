@@ -15,8 +15,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, PoolError, Runtime, TimeoutType};
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, MigrationReport, NewContactMessage, NewProject,
-    OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
+    NewProject, OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
@@ -291,6 +291,18 @@ impl Store for SqliteStore {
     async fn list_contact_messages(&self, limit: u32) -> Result<Vec<ContactMessage>, StoreError> {
         self.with_conn(PoolName::Requests, move |c| {
             c.prepare_cached(contact::LIST)?.query_map([limit], contact::message)?.collect()
+        })
+        .await
+    }
+
+    async fn change_contact_message(&self, id: Uuid, change: InboxChange, at: Timestamp) -> Result<bool, StoreError> {
+        self.with_conn(PoolName::Requests, move |c| {
+            let mut statement = c.prepare_cached(contact::change(change))?;
+            let changed = match change {
+                InboxChange::Delete => statement.execute([id.to_string()])?,
+                _ => statement.execute(params![id.to_string(), at.to_rfc3339()])?,
+            };
+            Ok(changed > 0)
         })
         .await
     }

@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use folio_core::{
-    AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, NewContactMessage, NewProject,
-    OutboxCounts, ProjectDescription, ProjectPatch, ProjectTitle, Store, Submission, Technologies, Timestamp, WebUrl,
+    AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, InboxChange, NewContactMessage,
+    NewProject, OutboxCounts, ProjectDescription, ProjectPatch, ProjectTitle, Store, Submission, Technologies,
+    Timestamp, WebUrl,
 };
 use futures::future::join_all;
 use uuid::Uuid;
@@ -296,6 +297,36 @@ async fn past_the_unread_cap_nothing_is_stored_until_some_are_read(store: &dyn S
     assert_eq!(store.insert_contact_message(contact("four"), 2).await.expect("insert"), None);
 }
 
+async fn the_owner_reads_handles_retries_and_deletes_one_message(store: &dyn Store) {
+    let message = stored(store, "for the inbox").await;
+    let at = Timestamp::now();
+    let find = || async {
+        let listed = store.list_contact_messages(10).await.expect("list");
+        listed.into_iter().find(|m| m.id == message.id)
+    };
+    assert!(store.change_contact_message(message.id, InboxChange::Read, at).await.expect("read"));
+    let later = in_ms(60_000);
+    assert!(store.change_contact_message(message.id, InboxChange::Handled, later).await.expect("handled"));
+    let handled = find().await.expect("kept");
+    assert_eq!((handled.read_at, handled.handled_at), (Some(at), Some(later)), "read keeps its first time");
+
+    // A failed notification goes back to pending, due now; a sent one is left alone.
+    let give_up = DeliveryOutcome::Failed { error: "550 no such mailbox".into(), retry_at: None };
+    store.record_delivery(message.id, give_up).await.expect("record");
+    assert!(store.change_contact_message(message.id, InboxChange::Retry, later).await.expect("retry"));
+    let retried = find().await.expect("kept").delivery;
+    assert_eq!((retried.state, retried.next_attempt_at, retried.attempts), (DeliveryState::Pending, Some(later), 1));
+    store.record_delivery(message.id, DeliveryOutcome::Sent { at: later }).await.expect("record");
+    assert!(!store.change_contact_message(message.id, InboxChange::Retry, later).await.expect("retry"), "sent");
+    assert_eq!(find().await.expect("kept").delivery.state, DeliveryState::Sent);
+
+    assert!(store.change_contact_message(message.id, InboxChange::Delete, at).await.expect("delete"));
+    assert_eq!(find().await, None);
+    for change in [InboxChange::Read, InboxChange::Handled, InboxChange::Retry, InboxChange::Delete] {
+        assert!(!store.change_contact_message(message.id, change, at).await.expect("change"), "{change:?}: gone");
+    }
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -337,6 +368,7 @@ contract!(
     concurrent_claims_never_hand_out_a_message_twice,
     outbox_counts_follow_each_state_and_the_oldest_pending_message,
     past_the_unread_cap_nothing_is_stored_until_some_are_read,
+    the_owner_reads_handles_retries_and_deletes_one_message,
     a_session_reads_back_as_stored_and_sign_out_deletes_it_once,
     touching_a_session_moves_last_seen_forward_only,
     expired_and_idle_sessions_are_deleted_and_live_ones_kept,

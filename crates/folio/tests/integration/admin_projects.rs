@@ -11,14 +11,14 @@ use crate::admin::{client, own_origin, sign_in};
 use crate::common::{self, DatabaseKind, TestApp};
 
 /// A signed-in browser: its cookie, and the forgery token its pages carry.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
     cookie: String,
     csrf: String,
 }
 
 impl<'a> Browser<'a> {
-    async fn sign_in(app: &'a TestApp) -> Self {
+    pub(crate) async fn sign_in(app: &'a TestApp) -> Self {
         let cookie = format!("folio_admin={}", sign_in(app, &[]).await);
         let mut browser = Self { app, cookie, csrf: String::new() };
         let page = browser.page("/admin/projects", 200).await;
@@ -27,19 +27,19 @@ impl<'a> Browser<'a> {
         browser
     }
 
-    async fn get(&self, path: &str) -> Response {
+    pub(crate) async fn get(&self, path: &str) -> Response {
         client().get(self.app.url(path)).header(header::COOKIE, &self.cookie).send().await.expect("get")
     }
 
     /// The page at `path`, which must answer `status`.
-    async fn page(&self, path: &str, status: u16) -> String {
+    pub(crate) async fn page(&self, path: &str, status: u16) -> String {
         let response = self.get(path).await;
         assert_eq!(response.status().as_u16(), status, "{path}");
         response.text().await.expect("page")
     }
 
     /// Posts a form from this admin's own pages, with the forgery token.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> Response {
         let mut form = vec![("csrf", self.csrf.as_str())];
         form.extend_from_slice(fields);
         client()
@@ -52,12 +52,22 @@ impl<'a> Browser<'a> {
             .expect("post")
     }
 
-    /// Posts, and requires the redirect to the list with `done`.
+    /// Posts, and requires the redirect to the project list with `done`.
     async fn done(&self, path: &str, fields: &[(&str, &str)], done: &str) {
+        self.done_at(path, fields, &format!("/admin/projects?done={done}")).await;
+    }
+
+    /// Posts, and requires the redirect to `location`.
+    pub(crate) async fn done_at(&self, path: &str, fields: &[(&str, &str)], location: &str) {
         let response = self.post(path, fields).await;
-        let location = response.headers().get(header::LOCATION).cloned();
+        let got = response.headers().get(header::LOCATION).cloned();
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}: {:?}", response.text().await);
-        assert_eq!(location, Some(HeaderValue::from_str(&format!("/admin/projects?done={done}")).expect("value")));
+        assert_eq!(got, Some(HeaderValue::from_str(location).expect("value")), "{path}");
+    }
+
+    /// A read of the API with the admin token (the API's own way in, beside the session).
+    pub(crate) async fn api_get(&self, path: &str) -> Response {
+        client().get(self.app.url(path)).bearer_auth(common::ADMIN_TOKEN).send().await.expect("get")
     }
 }
 

@@ -6,6 +6,7 @@
 mod common;
 
 mod admin;
+mod admin_inbox;
 mod admin_projects;
 mod api;
 mod contact;

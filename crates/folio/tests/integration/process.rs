@@ -155,7 +155,7 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
     let events: Vec<serde_json::Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     let versions: Vec<&serde_json::Value> =
         events.iter().filter(|e| e["message"] == "migration applied").map(|e| &e["version"]).collect();
-    assert_eq!(versions, [1, 2, 3, 4], "{stdout}");
+    assert_eq!(versions, [1, 2, 3, 4, 5], "{stdout}");
     let summary = events.iter().find(|e| e["message"] == "applied migrations").expect("a summary event");
     assert_eq!(summary["count"], 4, "{summary}");
     assert!(!stdout.contains("\"[") && !stdout.contains("Some("), "a Debug-printed field: {stdout}");
