@@ -54,9 +54,11 @@ locals {
     })
   }
 
-  # Out of the task's memory; the agent's resident set stays near 30 MB for Folio's few hundred
-  # series, and Prometheus 3 sets its Go memory limit from this.
-  metrics_agent_memory = 128
+  # A hard limit out of the task's memory (the task's size and price stay the same), small so
+  # that Folio keeps room above the FolioMemoryGrowth alert's 384 MiB in a 512 MiB task. A few
+  # hundred series need little: infra/tests/metrics_agent.py prints the agents' resident sets,
+  # and Prometheus 3 sets its Go memory limit from this one.
+  metrics_agent_memory = 64
 
   metrics_agents = {
     for role, config in(var.metrics_to_amp ? local.metrics_agent_configs : {}) : role => {
@@ -67,4 +69,24 @@ locals {
       workspace_arn = aws_prometheus_workspace.this[0].arn
     }
   }
+}
+
+# What a Grafana (or anyone querying) needs on the workspace, to attach to its role or user;
+# nothing in the environment uses it.
+data "aws_iam_policy_document" "metrics_reader" {
+  count = var.metrics_to_amp ? 1 : 0
+
+  statement {
+    sid       = "QueryMetrics"
+    actions   = ["aps:QueryMetrics", "aps:GetSeries", "aps:GetLabels", "aps:GetMetricMetadata"]
+    resources = [aws_prometheus_workspace.this[0].arn]
+  }
+}
+
+resource "aws_iam_policy" "metrics_reader" {
+  count = var.metrics_to_amp ? 1 : 0
+
+  name        = "${local.name}-metrics-reader"
+  description = "Query the ${local.name} metrics workspace (for Grafana)."
+  policy      = data.aws_iam_policy_document.metrics_reader[0].json
 }
