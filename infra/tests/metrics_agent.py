@@ -87,7 +87,7 @@ class Agent:
         def replace(what, old, new, text, why):
             if text.count(old) != 1:
                 die(f"{task.name}: the agent's {what} should name {old} once:\n{text}")
-            replaced.append(f"{old} -> {new} ({why})")
+            replaced.append(f"{old.strip()} -> {new.strip()} ({why})")
             return text.replace(old, new)
 
         config = env["AGENT_CONFIG"]
@@ -188,7 +188,7 @@ def check(ctx, services):
     if not expect(len(agents) == len(tasks), f"one metrics agent beside each of the {len(tasks)} tasks ({len(agents)})"):
         return
     expect(all(not a.container["essential"] for a in agents)
-           and all(a.container["name"] not in json.dumps(t.container.get("dependsOn", [])) for t in tasks),
+           and all(AGENT_CONTAINER not in json.dumps(t.container.get("dependsOn", [])) for t in tasks),
            "the agents are not essential and no Folio container depends on one (a dead agent loses metrics, not the site)")
     expect(all(a.remote_write_url == workspace["prometheus_endpoint"] + "api/v1/remote_write" for a in agents),
            "every agent writes to the workspace's own remote-write URL")

@@ -36,7 +36,7 @@ locals {
   # The job is "folio", as locally (observability/prometheus/prometheus.yml), so the dashboards'
   # job variable finds it; environment and role say which task wrote a series.
   metrics_agent_configs = {
-    for role, spec in local.roles : role => yamlencode({
+    for role, spec in(var.metrics_to_amp ? local.roles : {}) : role => yamlencode({
       global = {
         scrape_interval = "${var.metrics_scrape_interval_seconds}s"
         external_labels = { environment = var.environment, role = role }
@@ -61,7 +61,7 @@ locals {
   metrics_agent_memory = 64
 
   metrics_agents = {
-    for role, config in(var.metrics_to_amp ? local.metrics_agent_configs : {}) : role => {
+    for role, config in local.metrics_agent_configs : role => {
       image         = var.metrics_agent_image
       config        = config
       command       = local.metrics_agent_command
