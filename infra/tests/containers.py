@@ -18,7 +18,8 @@ addresses, that the edge keeps pages and the project list within the bound and n
 writes, the admin's reads or the forms, that an owner's write shows within the bound, and
 signs in to the admin (/admin is routed to the API) and is refused from another origin; then
 it rolls out a new task-definition revision registered by infra/deploy/deploy.py and rolls it
-back, under load, counting failures.
+back, under load, counting failures. With metrics_to_amp, each task's metrics agent runs beside
+it and writes to a local stand-in for AMP (metrics_agent.py); without, no task has one.
 
 Only what names the AWS environment itself is replaced, and each replacement is printed:
   - the RDS address and port -> a TLS-only PostgreSQL 15 cluster on 127.0.0.1 (it refuses
@@ -962,10 +963,6 @@ def main(argv):
             services[service.name] = service
             service.start_tasks(service.task_definition, service.desired, "t")
         check_through_the_edge(args, ctx, lb, services)
-        if ctx.receiver:
-            metrics_agent.check(ctx, services)
-        else:
-            metrics_agent.no_agents(state)
         edge_caching(ctx, lb, services)
         contact_mail(ctx, lb, services)
         database_outage(ctx, lb, services)
@@ -977,6 +974,12 @@ def main(argv):
         rotate_master_password(args, ctx, lb, services)
         rollout(args, ctx, lb, services, previous, f"rollback to {previous}")
         freshness.finish()
+        # Last, since it waits for scrapes (the edge's copies would go stale meanwhile), and so on
+        # the tasks of the revision deploy.py registered and rolled back to.
+        if ctx.receiver:
+            metrics_agent.check(ctx, services)
+        else:
+            metrics_agent.no_agents(state)
         harness.say(f"{args.label}: stopping every task")
         for service in services.values():
             for task in list(service.tasks):

@@ -110,8 +110,8 @@ class Agent:
             ctx.shown.add(container["name"])
             print(f"  {container['name']} beside {task.container['name']}: Debian's prometheus for the image's; "
                   "dummy AWS credentials for SigV4; replaced: " + "; ".join(replaced))
-        # The task's bind volume at the container's working directory.
-        self.dir = ctx.work / f"{task.family}-{task.revision}-{task.name.rsplit('#', 1)[1]}-metrics"
+        # The task's bind volume at the container's working directory (an address is one task's).
+        self.dir = ctx.work / f"metrics-{task.address}"
         self.dir.mkdir()
         self.log_path = self.dir / "agent.log"
         self.log = open(self.log_path, "w")
