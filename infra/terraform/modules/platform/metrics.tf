@@ -6,7 +6,7 @@
 #
 # Prometheus in agent mode rather than the ADOT collector: the same program as the local and
 # test Prometheus (one configuration language, checked by promtool, run for real by the
-# containers test), about 30 MB resident, and it keeps a write-ahead log across AMP outages.
+# containers test; about 40 MiB resident there), and it keeps a write-ahead log across AMP outages.
 resource "aws_prometheus_workspace" "this" {
   count = var.metrics_to_amp ? 1 : 0
 
@@ -14,7 +14,7 @@ resource "aws_prometheus_workspace" "this" {
   # The environment's key, or the AWS-owned one where the profile uses AWS-managed keys.
   kms_key_arn = local.kms_key_arn
 
-  # What the cost script multiplies AMP's ingestion price by (infra/costs/observability.py).
+  # What the cost script multiplies AMP's ingestion price by (infra/costs/metrics_service.py).
   tags = {
     ScrapeIntervalSeconds = tostring(var.metrics_scrape_interval_seconds)
   }
@@ -25,7 +25,7 @@ locals {
   metrics_agent_listen = "127.0.0.1:9090"
 
   # Prometheus reads its configuration from a file only, so the image's shell writes it from
-  # AGENT_CONFIG, with the task's hostname (its private DNS name) as the instance label: every
+  # AGENT_CONFIG, with the task's own hostname in the instance label: every
   # agent scrapes localhost, and the dashboards tell tasks apart by instance.
   metrics_agent_command = join(" ", [
     "printf '%s' \"$AGENT_CONFIG\" | sed \"s/@HOSTNAME@/$(hostname)/\" > agent.yml",
