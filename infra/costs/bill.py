@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import compute  # noqa: F401
 import database  # noqa: F401
 import edge  # noqa: F401
+import metrics_service  # noqa: F401
 import observability  # noqa: F401
 import stores  # noqa: F401
 from context import Context

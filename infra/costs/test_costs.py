@@ -174,6 +174,24 @@ class Pricing(unittest.TestCase):
         )
         self.assertEqual(self.price(paused).lines, [])
 
+    def test_amp_ingests_every_running_tasks_samples_at_the_workspaces_scrape_interval(self):
+        workspace = resource("aws_prometheus_workspace.this", {"alias": "folio", "tags": {"ScrapeIntervalSeconds": "30"}})
+        running = plan_document(workspace, service("site"), task_definition("site"), service("api", desired=1),
+                                task_definition("api"))
+        paused = plan_document(workspace, service("site", desired=0), task_definition("site"))
+        samples = 730 * 3600 / 30 * 400 * 3
+        items = self.items(self.price(running))
+        self.assertEqual(items["AMP samples ingested"], round(samples / 1e7 * 0.90, 2))
+        self.assertEqual(items["AMP metric storage"], round(samples * 150 / (730 / 24) * 2 / 1e9 * 0.03, 2))
+        self.assertEqual(items["AMP query samples processed"], round(2 * 0.10, 2))
+        self.assertEqual(self.price(paused).lines, [])
+
+    def test_a_workspace_without_its_scrape_interval_cannot_be_priced(self):
+        with self.assertRaises(PricingError) as raised:
+            self.price(plan_document(resource("aws_prometheus_workspace.this", {"alias": "folio"}), service("site"),
+                                     task_definition("site")))
+        self.assertIn("ScrapeIntervalSeconds", str(raised.exception))
+
     def test_multi_az_doubles_the_instance_and_storage(self):
         items = self.items(self.price(plan_document(database(multi_az=True, instance_class="db.t4g.small"))))
         self.assertEqual(items["RDS PostgreSQL db.t4g.small, Multi-AZ"], round(0.064 * 730, 2))

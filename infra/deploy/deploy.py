@@ -4,7 +4,7 @@
 Terraform owns the shape of each task definition and the pipeline owns which image
 it runs. This script records the tag in SSM (Terraform reads it back and renders the
 same image), registers a new revision of each service's task definition family that
-differs from the newest one only in the image, and points the service at it. The
+differs from the newest one only in Folio's image, and points the service at it. The
 permissions it needs are exactly those of the deploy role in
 infra/terraform/modules/deploy_role.
 
@@ -75,12 +75,20 @@ def with_tag(image: str, tag: str) -> str:
     return f"{name}:{tag}"
 
 
+def from_private_ecr(image: str) -> bool:
+    """Whether an image is in an account's ECR registry, where the pipeline pushes Folio's.
+    Any other (the metrics agent's public Prometheus image) keeps the tag Terraform pinned."""
+    registry = image.split("/", 1)[0]
+    return ".dkr.ecr." in registry and registry.endswith(".amazonaws.com")
+
+
 def next_revision(described: dict, tag: str) -> dict:
     """Arguments for RegisterTaskDefinition: the same definition with the new tag."""
     definition = described["taskDefinition"]
     request = {key: definition[key] for key in REGISTRABLE_FIELDS if definition.get(key)}
     for container in request["containerDefinitions"]:
-        container["image"] = with_tag(container["image"], tag)
+        if from_private_ecr(container["image"]):
+            container["image"] = with_tag(container["image"], tag)
     # Terraform manages these tags on the family; a revision without them would show
     # up as a change in the next plan.
     if described.get("tags"):

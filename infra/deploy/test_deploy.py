@@ -15,6 +15,8 @@ import deploy
 CLUSTER = "folio-test"
 PARAMETER = "/folio/test/image-tag"
 REPOSITORY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/folio"
+# The metrics agent beside Folio (metrics_to_amp): a public image the pipeline never retags.
+AGENT = {"name": "metrics", "image": "quay.io/prometheus/prometheus:v3.5.0", "essential": False}
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def aws():
                 requiresCompatibilities=["FARGATE"],
                 cpu="256",
                 memory="512",
-                containerDefinitions=[{"name": role, "image": f"{REPOSITORY}:old", "essential": True}],
+                containerDefinitions=[{"name": role, "image": f"{REPOSITORY}:old", "essential": True}, AGENT],
                 tags=[{"key": "Project", "value": "folio"}],
             )
             ecs.create_service(
@@ -57,6 +59,12 @@ def test_with_tag_replaces_only_the_tag():
     assert deploy.with_tag("registry:5000/folio:old", "new") == "registry:5000/folio:new"
 
 
+def test_only_images_in_an_ecr_registry_are_the_pipelines():
+    assert deploy.from_private_ecr(f"{REPOSITORY}:old")
+    assert not deploy.from_private_ecr(AGENT["image"])
+    assert not deploy.from_private_ecr("prom/prometheus:v3.5.0")
+
+
 def test_a_deploy_registers_revisions_that_differ_only_in_the_image_and_records_the_tag(aws):
     ecs, ssm = aws
     before = {role: newest(ecs, role) for role in ("site", "api")}
@@ -71,6 +79,7 @@ def test_a_deploy_registers_revisions_that_differ_only_in_the_image_and_records_
         old_container = before[role]["taskDefinition"]["containerDefinitions"][0]
         new_container = after["taskDefinition"]["containerDefinitions"][0]
         assert new_container == {**old_container, "image": f"{REPOSITORY}:new"}
+        assert after["taskDefinition"]["containerDefinitions"][1] == before[role]["taskDefinition"]["containerDefinitions"][1]
     running = ecs.describe_services(cluster=CLUSTER, services=services())["services"]
     assert {s["taskDefinition"] for s in running} == {r.revision for r in rollouts}
 

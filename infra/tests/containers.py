@@ -18,7 +18,8 @@ addresses, that the edge keeps pages and the project list within the bound and n
 writes, the admin's reads or the forms, that an owner's write shows within the bound, and
 signs in to the admin (/admin is routed to the API) and is refused from another origin; then
 it rolls out a new task-definition revision registered by infra/deploy/deploy.py and rolls it
-back, under load, counting failures.
+back, under load, counting failures. With metrics_to_amp, each task's metrics agent runs beside
+it and writes to a local stand-in for AMP (metrics_agent.py); without, no task has one.
 
 Only what names the AWS environment itself is replaced, and each replacement is printed:
   - the RDS address and port -> a TLS-only PostgreSQL 15 cluster on 127.0.0.1 (it refuses
@@ -62,6 +63,7 @@ sys.path.insert(0, str(REPO / "infra" / "deploy"))
 import boto3  # noqa: E402
 import deploy  # noqa: E402
 import harness  # noqa: E402
+import metrics_agent  # noqa: E402
 from imageroot import ImageRoot  # noqa: E402
 from outcome import FAILURES, Failure, die, expect  # noqa: E402
 from standins import CACHE_POLICIES, LoadBalancer, glob_regex  # noqa: E402
@@ -179,6 +181,7 @@ class Task:
         self.argv = ctx.image.argv(container.get("entryPoint"), container.get("command"))
         self.proc = ctx.image.run(self.argv, self.env, stdout=self.log)
         self.health = "UNKNOWN"
+        self.agents = []
 
     def log_tail(self, lines=15):
         if not self.log.closed:  # a task run to completion has closed it
@@ -237,6 +240,8 @@ class Task:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+        for agent in self.agents:
+            agent.stop()
         return self.proc.returncode
 
     def run_to_completion(self, timeout=120):
@@ -334,6 +339,7 @@ class Context:
         self.vpc_cidr = state.one("aws_vpc")["cidr_block"]
         self.shown = set()
         self.smtp, self.smtp_file = None, self.work / "smtp.jsonl"
+        self.receiver = metrics_agent.Receiver(self.work) if state.of_type("aws_prometheus_workspace") else None
 
     def start_smtp_sink(self, url):
         """A local SMTP server where a loopback SMTP_URL points (the test's own mail server)."""
@@ -428,8 +434,13 @@ class Service:
             die(f"{self.name}: the origin sends to port {self.container_port}; the container maps {ports}")
         self.stop_timeout = container.get("stopTimeout", 30)
         tasks = [Task(self.ctx, family, revision, container, f"{label}{n}") for n in range(count)]
+        agents = metrics_agent.agents_of(containers, container) if self.ctx.receiver else []
+        for task in tasks:
+            task.agents = [metrics_agent.Agent(self.ctx, task, agent) for agent in agents]
         for task in tasks:
             detail = task.wait_healthy()
+            for agent in task.agents:
+                agent.check_config()
             answer = self.lb.register(self.target, task, self.container_port)
             print(f"  {task.name} on {task.address}: container health check passed ({detail}); {answer}")
         self.tasks.extend(tasks)
@@ -963,6 +974,12 @@ def main(argv):
         rotate_master_password(args, ctx, lb, services)
         rollout(args, ctx, lb, services, previous, f"rollback to {previous}")
         freshness.finish()
+        # Last, since it waits for scrapes (the edge's copies would go stale meanwhile), and so on
+        # the tasks of the revision deploy.py registered and rolled back to.
+        if ctx.receiver:
+            metrics_agent.check(ctx, services)
+        else:
+            metrics_agent.no_agents(state)
         harness.say(f"{args.label}: stopping every task")
         for service in services.values():
             for task in list(service.tasks):
@@ -974,7 +991,9 @@ def main(argv):
             for task in service.tasks:
                 if task.exited() is None:
                     task.proc.kill()
-        for part in (lb, dns):
+                for agent in task.agents:
+                    agent.stop(timeout=0)
+        for part in (lb, dns, ctx and ctx.receiver):
             if part:
                 part.close()
         if ctx and ctx.smtp:

@@ -95,7 +95,7 @@ for env in "${instances[@]}"; do
 done
 
 # --- The configuration under test, one copy per instance ----------------------------
-services="acm apigatewayv2 applicationautoscaling cloudfront cloudwatch ec2 ecr ecs elbv2 iam kms logs rds route53 s3 secretsmanager servicediscovery sns ssm sts"
+services="acm amp apigatewayv2 applicationautoscaling cloudfront cloudwatch ec2 ecr ecs elbv2 iam kms logs rds route53 s3 secretsmanager servicediscovery sns ssm sts"
 # Attributes moto accepts but does not return, so every plan would show them as changes
 # although AWS keeps them. Each is ignored in the emulator copy only, is listed in the
 # summary, and was confirmed against moto 5.2.5 by hand (set it, read it back, it is
@@ -162,6 +162,8 @@ prepare_copy() {
     "Performance Insights settings are not stored"
   moto_gap "$tree" database aws_db_parameter_group.this "parameter" \
     "DescribeDBParameters returns no Source field, so the provider sees no user-set parameters"
+  moto_gap "$tree" platform aws_prometheus_workspace.this "kms_key_arn" \
+    "DescribeWorkspace returns no kmsKeyArn (the workspace model keeps no key)"
   local behaviours="default_cache_behavior[0].forwarded_values"
   for n in 0 1 2 3 4 5 6 7; do behaviours+=", ordered_cache_behavior[$n].forwarded_values"; done
   moto_gap "$tree" cdn aws_cloudfront_distribution.this "$behaviours, viewer_certificate[0].ssl_support_method, viewer_certificate[0].cloudfront_default_certificate" \
@@ -179,7 +181,10 @@ done
 smtp_url="smtp://127.0.0.61:587"
 # Personal with mail on: its one task sends it from a public subnet, without NAT.
 printf 'mail_enabled = true\n' >"$work/personal/terraform/environments/personal/emulator.auto.tfvars"
-printf 'mail_enabled = true\norigin       = "alb"\n' >"$work/personal-alb/terraform/environments/personal/emulator.auto.tfvars"
+# Metrics out of AWS (an AMP workspace, an agent beside each task) in prod and personal-alb, so
+# all three roles run with their agents; dev and personal keep it off, as their examples do.
+printf 'mail_enabled   = true\norigin         = "alb"\nmetrics_to_amp = true\n' \
+  >"$work/personal-alb/terraform/environments/personal/emulator.auto.tfvars"
 
 # Prod with every option: what it refers to must exist in its account first.
 say "prod's prerequisites in its emulator: hosted zone, ALB certificate, OIDC provider, monitoring group"
@@ -210,7 +215,8 @@ route53_zone_id                   = "{zone.split('/')[-1]}"
 alb_certificate_arn               = "{certificate}"
 origin_domain_name                = "origin.folio.example.com"
 existing_github_oidc_provider_arn = "{oidc}"
-monitoring_security_group_id      = "{monitoring}"''')
+monitoring_security_group_id      = "{monitoring}"
+metrics_to_amp                    = true''')
 PY
 
 with_mail() { [ "$1" != dev ]; }

@@ -52,3 +52,8 @@ output "alarm_topic_arn" {
   description = "SNS topic of all alarms."
   value       = module.platform.alarm_topic_arn
 }
+
+output "metrics_workspace" {
+  description = "With metrics_to_amp: the Amazon Managed Service for Prometheus workspace's ARN, the query URL to point Grafana at, and the IAM policy that lets Grafana query it."
+  value       = module.platform.metrics_workspace
+}

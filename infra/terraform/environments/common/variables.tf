@@ -133,3 +133,9 @@ variable "monitoring_security_group_id" {
   type        = string
   default     = null
 }
+
+variable "metrics_to_amp" {
+  description = "Send every task's metrics to Amazon Managed Service for Prometheus through an agent beside each task (docs/deploy.md, \"Metrics in AWS\"); /api/metrics stays closed at the origin."
+  type        = bool
+  default     = false
+}

@@ -80,4 +80,5 @@ module "platform" {
   origin_domain_name                = var.origin_domain_name
   monitoring_cidr                   = var.monitoring_cidr
   monitoring_security_group_id      = var.monitoring_security_group_id
+  metrics_to_amp                    = var.metrics_to_amp
 }

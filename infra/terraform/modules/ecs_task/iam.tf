@@ -77,7 +77,8 @@ resource "aws_iam_role_policy" "execution" {
 }
 
 # The application's own identity. Folio calls no AWS API at run time, so the role
-# has no permissions; it exists so a future need is one policy away and the deploy
+# has no permissions but the metrics agent's remote write, when there is one
+# (metrics_agent.tf); it exists so a future need is one policy away and the deploy
 # role can be limited to passing exactly these roles.
 resource "aws_iam_role" "task" {
   name               = "${var.name}-task"

@@ -22,9 +22,9 @@ locals {
     image     = var.image
     essential = true
     command   = var.command
-    # The task's whole memory: one container per task. Stated rather than left implied, so
-    # ECS (and the emulator's RunTask) see the container's limit.
-    memory                 = var.memory
+    # The task's whole memory, less the metrics agent's when there is one. Stated rather than
+    # left implied, so ECS (and the emulator's RunTask) see the container's limit.
+    memory                 = var.memory - (var.metrics_agent == null ? 0 : var.metrics_agent.memory)
     readonlyRootFilesystem = true
     stopTimeout            = var.stop_timeout_seconds
 
@@ -69,7 +69,15 @@ resource "aws_ecs_task_definition" "this" {
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
   track_latest             = true
-  container_definitions    = jsonencode([local.container])
+  container_definitions    = jsonencode(concat([local.container], local.metrics_agent))
+
+  dynamic "volume" {
+    for_each = var.metrics_agent == null ? [] : [local.metrics_agent_volume]
+
+    content {
+      name = volume.value
+    }
+  }
 
   runtime_platform {
     operating_system_family = "LINUX"

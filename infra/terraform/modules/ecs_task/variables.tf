@@ -85,3 +85,15 @@ variable "registered" {
   type        = bool
   default     = true
 }
+
+variable "metrics_agent" {
+  description = "A Prometheus agent beside the container that scrapes it on localhost and remote-writes to Amazon Managed Service for Prometheus (platform/metrics.tf renders it); null for none."
+  type = object({
+    image         = string
+    config        = string
+    command       = string
+    memory        = number
+    workspace_arn = string
+  })
+  default = null
+}

@@ -87,6 +87,8 @@ module "task" {
   memory               = each.value.memory
   cpu_architecture     = var.cpu_architecture
   log_retention_days   = var.log_retention_days
+  # Only the serving roles: the migration task is gone before a scrape would find it.
+  metrics_agent = lookup(local.metrics_agents, each.key, null)
   # Paused: no database, so nothing to run; the roles and the logs stay.
   registered = !var.paused
 }

@@ -52,3 +52,12 @@ output "database_restore_point" {
   description = "The snapshot the database starts from when the environment resumes (the final snapshot its last instance left)."
   value       = module.database.restore_point
 }
+
+output "metrics_workspace" {
+  description = "The Amazon Managed Service for Prometheus workspace the tasks write to (metrics_to_amp): its ARN, the query URL Grafana reads and the policy that lets it; null when off."
+  value = var.metrics_to_amp ? {
+    arn               = aws_prometheus_workspace.this[0].arn
+    query_url         = aws_prometheus_workspace.this[0].prometheus_endpoint
+    reader_policy_arn = aws_iam_policy.metrics_reader[0].arn
+  } : null
+}

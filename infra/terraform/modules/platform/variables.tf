@@ -270,6 +270,24 @@ variable "monitoring_security_group_id" {
   default     = null
 }
 
+variable "metrics_to_amp" {
+  description = "Send every task's metrics to Amazon Managed Service for Prometheus: a workspace and a Prometheus agent beside each serving task (docs/deploy.md, \"Metrics in AWS\"). /api/metrics stays closed at the origin."
+  type        = bool
+  default     = false
+}
+
+variable "metrics_scrape_interval_seconds" {
+  description = "How often each task's agent scrapes it; AMP bills every sample it ingests, so this sets most of the path's price."
+  type        = number
+  default     = 30
+}
+
+variable "metrics_agent_image" {
+  description = "The Prometheus image of the agent beside each task (agent mode, remote write with SigV4). Pinned: a new one is a reviewed change."
+  type        = string
+  default     = "quay.io/prometheus/prometheus:v3.5.0"
+}
+
 variable "github_repository" {
   description = "owner/name of the repository whose workflows may deploy."
   type        = string
