@@ -5,14 +5,14 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use folio_core::{ContactMessage, InboxChange};
 use uuid::Uuid;
 
 use crate::AdminState;
-use crate::pages::{Button, Done, bad_button, forged, message, notice, page, unavailable};
+use crate::pages::{Button, Done, bad_button, changed, forged, message, notice, page, unavailable};
 use crate::session::Owner;
-use crate::templates::{DeleteMessage, Inbox, InboxRow};
+use crate::templates::{ConfirmDelete, Inbox, InboxRow};
 
 /// The most messages the page lists (the inbox refuses new ones past `CONTACT_MAX_UNREAD`
 /// unread, 100 by default, so the unread ones are all here).
@@ -55,24 +55,31 @@ pub(crate) async fn change(
         _ => return bad_button(),
     };
     let Ok(id) = Uuid::try_parse(&id) else { return gone() };
-    match state.contact.change(id, change).await {
-        Ok(true) => Redirect::to(&format!("/admin/inbox?done={done}")).into_response(),
-        Ok(false) if change == InboxChange::Retry => message(
-            StatusCode::CONFLICT,
-            "Nothing to send again",
-            "This message's notification was sent already (or the message was deleted).",
-        ),
-        Ok(false) => gone(),
-        Err(error) => unavailable(&error),
-    }
+    let gone = if change == InboxChange::Retry { sent_already } else { gone };
+    changed(state.contact.change(id, change).await, &format!("/admin/inbox?done={done}"), gone)
 }
 
 /// `GET /admin/inbox/{id}/delete`: asks first.
 pub(crate) async fn confirm_delete(State(state): State<AdminState>, owner: Owner, Path(id): Path<String>) -> Response {
     let Ok(id) = Uuid::try_parse(&id) else { return gone() };
+    // Found among the messages the inbox lists (the store reads messages as a list only): the
+    // inbox links to these, and a message past them could not have been chosen there.
     match state.contact.inbox(SHOWN).await {
         Ok(messages) => match messages.iter().find(|m| m.id == id) {
-            Some(found) => page(StatusCode::OK, &DeleteMessage { csrf: &owner.session.csrf, message: found }),
+            Some(found) => page(
+                StatusCode::OK,
+                &ConfirmDelete {
+                    csrf: &owner.session.csrf,
+                    title: "Delete a message",
+                    name: &found.subject,
+                    consequence: &format!(
+                        "The message from {} is removed from the database. This cannot be undone.",
+                        found.name
+                    ),
+                    action: &format!("/admin/inbox/{id}/delete"),
+                    cancel: "/admin/inbox",
+                },
+            ),
             None => gone(),
         },
         Err(error) => unavailable(&error),
@@ -90,15 +97,20 @@ pub(crate) async fn delete(
         return forged();
     }
     let Ok(id) = Uuid::try_parse(&id) else { return gone() };
-    match state.contact.change(id, InboxChange::Delete).await {
-        Ok(true) => Redirect::to("/admin/inbox?done=deleted").into_response(),
-        Ok(false) => gone(),
-        Err(error) => unavailable(&error),
-    }
+    changed(state.contact.change(id, InboxChange::Delete).await, "/admin/inbox?done=deleted", gone)
 }
 
 fn gone() -> Response {
     message(StatusCode::NOT_FOUND, "No such message", "This message does not exist (it may have been deleted).")
+}
+
+/// 409 for a retry that finds nothing to send.
+fn sent_already() -> Response {
+    message(
+        StatusCode::CONFLICT,
+        "Nothing to send again",
+        "This message's notification was sent already (or the message was deleted).",
+    )
 }
 
 impl<'a> InboxRow<'a> {

@@ -55,6 +55,16 @@ pub(crate) fn notice(notices: &[(&str, &'static str)], done: Done) -> Option<&'s
     notices.iter().find(|(key, _)| *key == done).map(|(_, text)| *text)
 }
 
+/// The answer to a change of one stored thing: the list with its notice (`redirect`) when it
+/// was made, `gone` when there was no such thing, 503 when the database failed.
+pub(crate) fn changed(result: Result<bool, StoreError>, redirect: &str, gone: fn() -> Response) -> Response {
+    match result {
+        Ok(true) => Redirect::to(redirect).into_response(),
+        Ok(false) => gone(),
+        Err(error) => unavailable(&error),
+    }
+}
+
 /// 400 for a button whose value is not one the page offers.
 pub(crate) fn bad_button() -> Response {
     message(StatusCode::BAD_REQUEST, "Not understood", "This button's form could not be read: reload the page.")

@@ -13,9 +13,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AdminState;
-use crate::pages::{Button, Done, bad_button, forged, message, notice, page, unavailable};
+use crate::pages::{Button, Done, bad_button, changed, forged, message, notice, page, unavailable};
 use crate::session::Owner;
-use crate::templates::{DeleteProject, EditProject, ProjectErrors, ProjectList, ProjectRow};
+use crate::templates::{ConfirmDelete, EditProject, ProjectErrors, ProjectList, ProjectRow};
 
 /// The create and edit forms: the project's fields, the forgery token, and which button was
 /// pressed.
@@ -104,11 +104,8 @@ pub(crate) async fn save(
         Ok(new) => new,
         Err(answer) => return *answer,
     };
-    match state.projects.update(project.id, new.into_patch()).await {
-        Ok(Some(_)) => Redirect::to("/admin/projects?done=saved").into_response(),
-        Ok(None) => gone(),
-        Err(error) => unavailable(&error),
-    }
+    let saved = state.projects.update(project.id, new.into_patch()).await.map(|p| p.is_some());
+    changed(saved, "/admin/projects?done=saved", gone)
 }
 
 /// `POST /admin/projects/{id}/visibility` with `value` `show` or `hide`.
@@ -128,11 +125,8 @@ pub(crate) async fn visibility(
     };
     let Some(id) = parse_id(&id) else { return gone() };
     let patch = ProjectPatch { is_active: Some(shown), ..ProjectPatch::default() };
-    match state.projects.update(id, patch).await {
-        Ok(Some(_)) => Redirect::to(&format!("/admin/projects?done={done}")).into_response(),
-        Ok(None) => gone(),
-        Err(error) => unavailable(&error),
-    }
+    let updated = state.projects.update(id, patch).await.map(|p| p.is_some());
+    changed(updated, &format!("/admin/projects?done={done}"), gone)
 }
 
 /// `POST /admin/projects/{id}/move` with `value` `up` or `down`.
@@ -151,17 +145,24 @@ pub(crate) async fn shift(
         _ => return bad_button(),
     };
     let Some(id) = parse_id(&id) else { return gone() };
-    match state.projects.shift(id, shift).await {
-        Ok(true) => Redirect::to("/admin/projects?done=moved").into_response(),
-        Ok(false) => gone(),
-        Err(error) => unavailable(&error),
-    }
+    changed(state.projects.shift(id, shift).await, "/admin/projects?done=moved", gone)
 }
 
 /// `GET /admin/projects/{id}/delete`: asks first.
 pub(crate) async fn confirm_delete(State(state): State<AdminState>, owner: Owner, Path(id): Path<String>) -> Response {
     match stored(&state, &id).await {
-        Ok(project) => page(StatusCode::OK, &DeleteProject { csrf: &owner.session.csrf, project: &project }),
+        Ok(project) => page(
+            StatusCode::OK,
+            &ConfirmDelete {
+                csrf: &owner.session.csrf,
+                title: "Delete a project",
+                name: &project.title,
+                consequence: "The project is removed from the site and from the database. This cannot be undone: \
+                     to keep it out of sight instead, hide it.",
+                action: &format!("/admin/projects/{}/delete", project.id),
+                cancel: "/admin/projects",
+            },
+        ),
         Err(answer) => *answer,
     }
 }
@@ -177,11 +178,7 @@ pub(crate) async fn delete(
         return forged();
     }
     let Some(id) = parse_id(&id) else { return gone() };
-    match state.projects.delete(id).await {
-        Ok(true) => Redirect::to("/admin/projects?done=deleted").into_response(),
-        Ok(false) => gone(),
-        Err(error) => unavailable(&error),
-    }
+    changed(state.projects.delete(id).await, "/admin/projects?done=deleted", gone)
 }
 
 /// The form's project, or the answer that stops here: the form again with the errors (400),

@@ -87,12 +87,20 @@ pub(crate) struct EditProject<'a> {
     pub(crate) preview: Option<&'a str>,
 }
 
-/// The question before a project is deleted.
+/// The question before something is deleted: a project, a message.
 #[derive(Template)]
-#[template(path = "delete_project.html")]
-pub(crate) struct DeleteProject<'a> {
+#[template(path = "confirm_delete.html")]
+pub(crate) struct ConfirmDelete<'a> {
     pub(crate) csrf: &'a str,
-    pub(crate) project: &'a Project,
+    /// The page's title ("Delete a project").
+    pub(crate) title: &'a str,
+    /// What is deleted, as the owner knows it (its title, its subject).
+    pub(crate) name: &'a str,
+    /// What deleting it does.
+    pub(crate) consequence: &'a str,
+    /// Where the confirmation posts, and where "Cancel" leads.
+    pub(crate) action: &'a str,
+    pub(crate) cancel: &'a str,
 }
 
 /// One message of the inbox, with what the page says about its notification.
@@ -116,12 +124,4 @@ pub(crate) struct Inbox<'a> {
     /// Whether messages are e-mailed to the owner.
     pub(crate) emails: bool,
     pub(crate) notice: Option<&'a str>,
-}
-
-/// The question before a message is deleted.
-#[derive(Template)]
-#[template(path = "delete_message.html")]
-pub(crate) struct DeleteMessage<'a> {
-    pub(crate) csrf: &'a str,
-    pub(crate) message: &'a ContactMessage,
 }

@@ -73,9 +73,7 @@ impl<'a> Browser<'a> {
 
 /// Every project the API knows (hidden ones too, with the token), in order: (title, isActive).
 async fn stored(app: &TestApp) -> Vec<(String, bool)> {
-    let all = client().get(app.url("/api/projects?include=hidden")).bearer_auth(common::ADMIN_TOKEN);
-    let list = common::json_with_status(all.send().await.expect("list"), 200).await;
-    let list = list.as_array().expect("a list").clone();
+    let list = ids(app).await;
     list.iter().map(|p| (p["title"].as_str().expect("title").to_owned(), p["isActive"] == true)).collect()
 }
 
@@ -91,11 +89,12 @@ async fn on_the_site(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-fn id_of(app_list: &[Value], title: &str) -> String {
-    let project = app_list.iter().find(|p| p["title"] == title).unwrap_or_else(|| panic!("{title} in {app_list:?}"));
+fn id_of(projects: &[Value], title: &str) -> String {
+    let project = projects.iter().find(|p| p["title"] == title).unwrap_or_else(|| panic!("{title} in {projects:?}"));
     project["id"].as_str().expect("id").to_owned()
 }
 
+/// Every project the API knows, hidden ones too, as the API returns them.
 async fn ids(app: &TestApp) -> Vec<Value> {
     let all = client().get(app.url("/api/projects?include=hidden")).bearer_auth(common::ADMIN_TOKEN);
     common::json_with_status(all.send().await.expect("list"), 200).await.as_array().expect("list").clone()

@@ -29,7 +29,7 @@ async fn pages_and_the_project_list_may_be_kept_by_the_edge_for_thirty_seconds()
     let app = serve(&[]).await;
     let project = app.create_project(TestApp::project("Edge")).await;
     let detail = format!("/projects/{}", project["id"].as_str().expect("id"));
-    for path in ["/", "/about", "/projects", detail.as_str(), "/sitemap.xml", "/api/projects"] {
+    for path in ["/", "/about", "/projects", detail.as_str(), "/sitemap.xml", "/feed.xml", "/api/projects"] {
         for method in [Method::GET, Method::HEAD] {
             assert_eq!(
                 cache_control(&app, method.clone(), path, false).await,
