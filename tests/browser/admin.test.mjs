@@ -1,7 +1,7 @@
 // Folio's admin in a real browser (Debian's Chromium, driven by Playwright): JavaScript on and
 // off, desktop and phone. Signs in with the admin token, sees the first page, signs out, and is
 // refused with a wrong token; manages projects (a field in error, the preview, create, see it on
-// /projects, edit, reorder, hide, delete after the confirmation); audits every admin page with
+// /projects, edit (its address too), reorder, hide, delete after the confirmation); audits every admin page with
 // axe-core; saves screenshots to $SCREENSHOT_DIR (scripts/browser-test sets
 // artifacts/screenshots/).
 //
@@ -150,15 +150,22 @@ for (const device of Object.keys(DEVICES)) {
       assert.match(await page.getByRole('status').textContent(), /The project was created/);
       assert.ok((await onTheSite(context)).includes(title), 'the new project is on /projects');
 
-      // Edit it.
+      // Edit it, its address too (made from the title when it was created).
       await page.getByRole('link', { name: `Edit ${title}` }).click();
       assert.equal(await page.getByLabel('Technologies').inputValue(), 'Rust\nC, C++');
+      const slug = title.toLowerCase().replaceAll(' ', '-');
+      assert.equal(await page.getByLabel('Address', { exact: true }).inputValue(), slug);
       await page.getByLabel('Title').fill(`${title} A`);
+      await page.getByLabel('Address', { exact: true }).fill(`${slug}-a`);
       await press(page, 'Save');
       await page.waitForURL(BASE + '/admin/projects?done=saved');
       const a = `${title} A`;
       const b = `${title} B`;
       assert.ok((await onTheSite(context)).includes(a), 'the edit is on /projects');
+      const opened = await context.newPage();
+      assert.equal((await opened.goto(`${BASE}/projects/${slug}-a`)).status(), 200);
+      assert.equal((await opened.locator('h1').textContent()).trim(), a);
+      await opened.close();
 
       // A second one, newest first; move it down below the first.
       await page.getByRole('link', { name: 'New project' }).click();

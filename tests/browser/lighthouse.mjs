@@ -2,7 +2,7 @@
 // accessibility, best-practices and SEO scores, page weight and largest contentful paint, for
 // the simulated phone (Lighthouse's default) and for desktop. Exits 1 if any score is below 100.
 //
-// Needs: BASE_URL, ADMIN_TOKEN (to create a project so /projects/{id} exists), CHROME_PATH.
+// Needs: BASE_URL, ADMIN_TOKEN (to create a project so /projects/{slug} exists), CHROME_PATH.
 
 import lighthouse from 'lighthouse';
 import desktopConfig from 'lighthouse/core/config/desktop-config.js';
@@ -23,7 +23,7 @@ const created = await fetch(`${BASE}/api/projects`, {
   }),
 }).then((r) => r.json());
 
-const pages = ['/', '/about', '/projects', `/projects/${created.id}`, '/contact'];
+const pages = ['/', '/about', '/projects', `/projects/${created.slug}`, '/contact'];
 const categories = ['performance', 'accessibility', 'best-practices', 'seo'];
 const chrome = await chromeLauncher.launch({
   chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
@@ -41,7 +41,7 @@ try {
       const score = (c) => Math.round((lhr.categories[c].score ?? 0) * 100);
       rows.push({
         device,
-        page: path.startsWith('/projects/') ? '/projects/{id}' : path,
+        page: path.startsWith('/projects/') ? '/projects/{slug}' : path,
         performance: score('performance'),
         accessibility: score('accessibility'),
         'best-practices': score('best-practices'),

@@ -98,11 +98,11 @@ test('a project created through the API appears on /projects and opens', async (
   await page.goto(BASE + '/projects');
   const link = page.getByRole('link', { name: created.title });
   await link.click();
-  await page.waitForURL(`${BASE}/projects/${created.id}`);
+  await page.waitForURL(`${BASE}/projects/${created.slug}`);
   assert.equal(await page.locator('h1').textContent(), created.title);
   const seeded = (await api('GET', '/api/projects')).find((p) => p.title === 'Browser-tested project');
   const detail = await open(DESKTOP);
-  await detail.page.goto(`${BASE}/projects/${seeded.id}`);
+  await detail.page.goto(`${BASE}/projects/${seeded.slug}`);
   await detail.page.screenshot({ path: join(SHOTS, 'project-detail-desktop.png'), fullPage: true });
   assert.deepEqual([...problems, ...detail.problems], []);
   await detail.context.close();

@@ -8,7 +8,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use folio_core::{FieldErrors, NewProject, Project, ProjectForm, ProjectPatch, Shift};
+use folio_core::{FieldErrors, NewProject, Project, ProjectForm, ProjectPatch, Shift, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -72,6 +72,7 @@ pub(crate) async fn create(State(state): State<AdminState>, owner: Owner, Form(s
     };
     match state.projects.create(new).await {
         Ok(_) => Redirect::to("/admin/projects?done=created").into_response(),
+        Err(StoreError::Conflict(why)) => taken(&owner, None, &sent, why),
         Err(error) => unavailable(&error),
     }
 }
@@ -104,7 +105,10 @@ pub(crate) async fn save(
         Ok(new) => new,
         Err(answer) => return *answer,
     };
-    let saved = state.projects.update(project.id, new.into_patch()).await.map(|p| p.is_some());
+    let saved = match state.projects.update(project.id, new.into_patch()).await {
+        Err(StoreError::Conflict(why)) => return taken(&owner, Some(&project), &sent, why),
+        saved => saved.map(|p| p.is_some()),
+    };
     changed(saved, "/admin/projects?done=saved", gone)
 }
 
@@ -196,6 +200,12 @@ fn checked(owner: &Owner, project: Option<&Project>, sent: &Submitted) -> Result
     })
 }
 
+/// The form again (409) with the address another project has marked next to its field.
+fn taken(owner: &Owner, project: Option<&Project>, sent: &Submitted, why: String) -> Response {
+    let errors = ProjectErrors::from(&FieldErrors::from(vec![why]));
+    form(owner, project, &sent.fields.bounded(), &errors, None, StatusCode::CONFLICT)
+}
+
 fn form(
     owner: &Owner,
     project: Option<&Project>,
@@ -235,6 +245,7 @@ impl From<&FieldErrors> for ProjectErrors {
             let field = text.split([' ', ':']).next().unwrap_or_default();
             let slot = match field {
                 "title" => &mut fields.title,
+                "slug" => &mut fields.slug,
                 "description" => &mut fields.description,
                 "imageUrl" => &mut fields.image_url,
                 "projectUrl" => &mut fields.project_url,
@@ -259,6 +270,7 @@ fn labelled(text: &str, field: &str) -> String {
 /// The form's labels for the API's field names.
 const LABELS: &[(&str, &str)] = &[
     ("title", "Title"),
+    ("slug", "Address"),
     ("description", "Description"),
     ("imageUrl", "Image address"),
     ("projectUrl", "Web address"),

@@ -50,6 +50,7 @@ pub(crate) struct ProjectList<'a> {
 #[derive(Debug, Default)]
 pub(crate) struct ProjectErrors {
     pub(crate) title: Option<String>,
+    pub(crate) slug: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) image_url: Option<String>,
     pub(crate) project_url: Option<String>,
@@ -63,6 +64,7 @@ impl ProjectErrors {
     pub(crate) fn any(&self) -> bool {
         let fields = [
             &self.title,
+            &self.slug,
             &self.description,
             &self.image_url,
             &self.project_url,

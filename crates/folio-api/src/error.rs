@@ -95,9 +95,12 @@ impl ApiError {
     }
 
     /// Maps a storage failure: transient ones are 503 with `Retry-After`, a full or read-only
-    /// database 507, anything else 500. The cause goes to the log, and to the client only in
-    /// development.
+    /// database 507, a taken unique value 409 (saying which), anything else 500. The cause goes
+    /// to the log, and to the client only in development.
     pub fn from_store(error: &StoreError) -> Self {
+        if let StoreError::Conflict(what) = error {
+            return Self::new(StatusCode::CONFLICT, "conflict", what.clone());
+        }
         let (status, message, retry_after) = match error {
             StoreError::Unavailable(_) | StoreError::Timeout(_) | StoreError::Credentials(_) => {
                 (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly", Some(5))

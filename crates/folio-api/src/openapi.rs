@@ -20,6 +20,7 @@ use folio_core::domain::project::{
 use folio_core::domain::rules::{
     CONTROL_PATTERN, NOT_BLANK_PATTERN, NUL_PATTERN, URL_FORBIDDEN_PATTERN, URL_START_PATTERN,
 };
+use folio_core::domain::slug::SLUG_MAX_CHARS;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -119,6 +120,11 @@ fn line(max: usize) -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": NOT_BLANK_PATTERN, "not": {"type": "string", "pattern": CONTROL_PATTERN}})
 }
 
+/// Lowercase words of letters and digits joined by single hyphens, as `Slug::parse` takes.
+const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+/// The UUID texts a slug must not be (a path segment that parses as one is a project id).
+const UUID_TEXT_PATTERN: &str = "^([0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$";
+
 fn url() -> Value {
     json!({
         "type": ["string", "null"],
@@ -134,6 +140,13 @@ fn request_schemas() -> [(&'static str, Value); 4] {
     let ignored = json!({"description": "Read-only; accepted and ignored, so a client may send back what it read."});
     let project_properties = json!({
         "title": text(TITLE_MAX_CHARS, 1),
+        "slug": {
+            "type": "string",
+            "maxLength": SLUG_MAX_CHARS,
+            "pattern": SLUG_PATTERN,
+            "not": {"pattern": UUID_TEXT_PATTERN},
+            "description": "The page's address, /projects/{slug}; unique. Left out when creating: made from the title.",
+        },
         "description": text(DESCRIPTION_MAX_CHARS, 1),
         "imageUrl": url(),
         "projectUrl": url(),
@@ -225,7 +238,10 @@ mod tests {
         assert_eq!(ops("/api/projects", "get"), ["200", "400", "401", "403", "429", "503"]);
         let include = &doc["paths"]["/api/projects"]["get"]["parameters"][0];
         assert_eq!((include["name"].as_str(), include["in"].as_str()), (Some("include"), Some("query")));
-        assert_eq!(ops("/api/projects", "post"), ["201", "400", "401", "403", "413", "415", "429", "503", "507"]);
+        assert_eq!(
+            ops("/api/projects", "post"),
+            ["201", "400", "401", "403", "409", "413", "415", "429", "503", "507"]
+        );
         assert_eq!(ops("/api/projects/{id}", "delete"), ["204", "400", "401", "403", "404", "429", "503"]);
         assert_eq!(ops("/api/contact", "post"), ["201", "400", "413", "415", "429", "503", "507"]);
         assert_eq!(

@@ -10,8 +10,8 @@ pub mod use_cases;
 pub use domain::{
     Channel, ClientIp, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress,
     FieldErrors, InboxChange, Invalid, MessageText, NewContactMessage, NewProject, Project, ProjectDescription,
-    ProjectForm, ProjectPatch, ProjectTitle, SenderName, Subject, Submission, TagsInvalid, Technologies, Technology,
-    Timestamp, WebUrl,
+    ProjectForm, ProjectPatch, ProjectTitle, SenderName, Slug, Subject, Submission, TagsInvalid, Technologies,
+    Technology, Timestamp, WebUrl,
 };
 pub use rate_limit::{Budget, Networks, RateLimiter};
 pub use store::{AdminSession, DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};

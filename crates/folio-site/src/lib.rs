@@ -105,7 +105,7 @@ pub fn router(state: SiteState) -> Router {
         .route("/", get(pages::home))
         .route("/about", get(pages::about))
         .route("/projects", get(projects::list))
-        .route("/projects/{id}", get(projects::detail))
+        .route("/projects/{slug}", get(projects::detail))
         // The API's limit: one answer for an oversized message, whichever role serves the form.
         .route(
             "/contact",

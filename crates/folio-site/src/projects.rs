@@ -1,9 +1,10 @@
-//! `/projects` and `/projects/{id}`, rendered per request from the cached list.
+//! `/projects` and `/projects/{slug}`, rendered per request from the cached list; a project's
+//! earlier address, `/projects/{uuid}`, answers 301 to its slug's.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
 use crate::SiteState;
@@ -16,6 +17,12 @@ const SUMMARY_CHARS: usize = 155;
 
 /// How long to tell clients to wait when the list cannot be loaded.
 const RETRY_AFTER_SECONDS: u32 = 30;
+
+/// 301 to a project's page at its slug, kept by browsers and search engines.
+fn moved(path: &str) -> Response {
+    let location = HeaderValue::from_str(path).expect("a slug is a valid header value");
+    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response()
+}
 
 pub async fn list(State(state): State<SiteState>, headers: HeaderMap) -> Response {
     let projects = state.projects.projects().await;
@@ -39,18 +46,23 @@ pub async fn list(State(state): State<SiteState>, headers: HeaderMap) -> Respons
     }
 }
 
-pub async fn detail(State(state): State<SiteState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    let Ok(id) = Uuid::try_parse(&id) else {
-        return crate::pages::not_found_page(&state, &format!("/projects/{id}"), &headers);
-    };
+pub async fn detail(State(state): State<SiteState>, Path(key): Path<String>, headers: HeaderMap) -> Response {
     let projects = match state.projects.projects().await {
         Ok(projects) => projects,
         Err(_) => return list(State(state), headers).await,
     };
-    let Some(project) = projects.iter().find(|p| p.id == id) else {
-        return crate::pages::not_found_page(&state, &format!("/projects/{id}"), &headers);
+    let id = Uuid::try_parse(&key).ok();
+    let found = projects.iter().find(|p| match id {
+        Some(id) => p.id == id,
+        None => p.slug == key,
+    });
+    let Some(project) = found else {
+        return crate::pages::not_found_page(&state, &format!("/projects/{key}"), &headers);
     };
-    let path = format!("/projects/{id}");
+    let path = project.page_path();
+    if id.is_some() && !project.slug.is_empty() {
+        return moved(&path);
+    }
     let description = folio_markdown::excerpt(&project.description, SUMMARY_CHARS);
     let page = templates::ProjectDetail {
         layout: state.frame().layout(&path, "/projects", Some(&project.title), Some(&description)),

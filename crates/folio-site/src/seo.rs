@@ -25,7 +25,8 @@ struct Sitemap<'a> {
 }
 
 struct SitemapProject {
-    id: uuid::Uuid,
+    /// `/projects/{slug}`.
+    path: String,
     /// The day of the last change (`YYYY-MM-DD`).
     lastmod: String,
 }
@@ -35,7 +36,7 @@ pub async fn sitemap(State(state): State<SiteState>) -> Response {
     let projects = match state.projects.projects().await {
         Ok(projects) => projects
             .iter()
-            .map(|p| SitemapProject { id: p.id, lastmod: p.updated_at.to_rfc3339()[..10].to_owned() })
+            .map(|p| SitemapProject { path: p.page_path(), lastmod: p.updated_at.to_rfc3339()[..10].to_owned() })
             .collect(),
         Err(_) => Vec::new(),
     };
@@ -101,12 +102,10 @@ mod tests {
 
     #[test]
     fn the_sitemap_escapes_what_it_writes() {
-        let id = uuid::Uuid::nil();
-        let xml = render_sitemap("https://a&b.example", vec![SitemapProject { id, lastmod: "2026-01-02".into() }]);
+        let project = SitemapProject { path: "/projects/a-b".into(), lastmod: "2026-01-02".into() };
+        let xml = render_sitemap("https://a&b.example", vec![project]);
         assert!(xml.contains("<loc>https://a&#38;b.example/about</loc>"), "{xml}");
-        assert!(
-            xml.contains(&format!("<loc>https://a&#38;b.example/projects/{id}</loc><lastmod>2026-01-02</lastmod>"))
-        );
+        assert!(xml.contains("<loc>https://a&#38;b.example/projects/a-b</loc><lastmod>2026-01-02</lastmod>"));
         assert!(!xml.contains("a&b"), "{xml}");
     }
 }

@@ -4,7 +4,7 @@
 /// The columns of `projects`, in the order rows are read and written.
 macro_rules! project_columns {
     () => {
-        r#"id, title, description, "imageUrl", "projectUrl", "githubUrl", technologies, "isActive", "sortOrder", "createdAt", "updatedAt""#
+        r#"id, title, description, "imageUrl", "projectUrl", "githubUrl", technologies, "isActive", "sortOrder", "createdAt", "updatedAt", slug"#
     };
 }
 
@@ -24,6 +24,29 @@ macro_rules! contact_read_columns {
 }
 
 pub(crate) use {contact_columns, contact_read_columns, project_columns};
+
+/// Rows a release before slugs wrote, oldest first: the ones each start gives a slug.
+pub(crate) const PROJECTS_WITHOUT_SLUG: &str =
+    r#"SELECT id, title FROM projects WHERE slug IS NULL ORDER BY "createdAt", id"#;
+/// Every slug in use.
+pub(crate) const PROJECT_SLUGS: &str = "SELECT slug FROM projects WHERE slug IS NOT NULL";
+
+/// The slugs to give rows stored without one (`unnamed`, id and title, oldest first), each
+/// its title's, numbered past those `taken` and those given before it: the same answer for
+/// the same rows, whichever replica computes it.
+pub(crate) fn slugs_for(
+    unnamed: Vec<(uuid::Uuid, String)>,
+    mut taken: std::collections::HashSet<String>,
+) -> Vec<(uuid::Uuid, String)> {
+    unnamed
+        .into_iter()
+        .map(|(id, title)| {
+            let slug = folio_core::Slug::first_free(&folio_core::Slug::from_title(&title), |s| taken.contains(s));
+            taken.insert(slug.as_str().to_owned());
+            (id, slug.into_inner())
+        })
+        .collect()
+}
 
 /// The active projects in the site's order; no placeholders, so one text serves both backends.
 pub(crate) const LIST_ACTIVE_PROJECTS: &str = concat!(

@@ -26,7 +26,7 @@ pub const EDGE_POLICY: &str = "public, max-age=0, s-maxage=30, stale-while-reval
 
 /// Route templates whose answers are the same for every visitor.
 pub const CACHEABLE_ROUTES: [&str; 7] =
-    ["/", "/about", "/projects", "/projects/{id}", "/sitemap.xml", "/feed.xml", "/api/projects"];
+    ["/", "/about", "/projects", "/projects/{slug}", "/sitemap.xml", "/feed.xml", "/api/projects"];
 
 /// Sets [`EDGE_POLICY`] on successful anonymous reads of [`CACHEABLE_ROUTES`].
 pub async fn policy(request: Request, next: Next) -> Response {

@@ -2,7 +2,7 @@
 //! [`NewProject`] and [`ProjectPatch`].
 
 use folio_core::{
-    FieldErrors, NewProject, ProjectDescription, ProjectPatch, ProjectTitle, TagsInvalid, Technologies, WebUrl,
+    FieldErrors, NewProject, ProjectDescription, ProjectPatch, ProjectTitle, Slug, TagsInvalid, Technologies, WebUrl,
 };
 use serde_json::Value;
 
@@ -10,7 +10,7 @@ use super::{JsonObject, Nullable};
 
 /// Fields a client may write.
 const WRITABLE: &[&str] =
-    &["title", "description", "imageUrl", "projectUrl", "githubUrl", "technologies", "isActive", "sortOrder"];
+    &["title", "slug", "description", "imageUrl", "projectUrl", "githubUrl", "technologies", "isActive", "sortOrder"];
 /// Read-only fields a client may send back unchanged after a GET; they are ignored.
 const READ_ONLY: &[&str] = &["id", "createdAt", "updatedAt"];
 
@@ -27,6 +27,7 @@ pub fn new_project(body: &Value) -> Result<NewProject, FieldErrors> {
         project_url: fields.project_url.flatten(),
         github_url: fields.github_url.flatten(),
         technologies: fields.technologies.unwrap_or_default(),
+        slug: fields.slug,
         is_active: fields.is_active.unwrap_or(defaults.is_active),
         sort_order: fields.sort_order.unwrap_or(defaults.sort_order),
         ..defaults
@@ -44,6 +45,8 @@ fn read(body: &Value, creating: bool) -> Result<ProjectPatch, FieldErrors> {
     let mut obj = JsonObject::new(body)?;
     let title = if creating { obj.required_string("title") } else { obj.string("title") };
     let title = obj.parse("title", title, ProjectTitle::parse);
+    let slug = obj.string("slug");
+    let slug = obj.parse("slug", slug, Slug::parse);
     let description = if creating { obj.required_string("description") } else { obj.string("description") };
     let description = obj.parse("description", description, ProjectDescription::parse);
     let image_url = url(&mut obj, "imageUrl");
@@ -54,7 +57,17 @@ fn read(body: &Value, creating: bool) -> Result<ProjectPatch, FieldErrors> {
     let sort_order = obj.i32("sortOrder");
     obj.reject_unknown(WRITABLE, READ_ONLY);
     obj.finish()?;
-    Ok(ProjectPatch { title, description, image_url, project_url, github_url, technologies, is_active, sort_order })
+    Ok(ProjectPatch {
+        title,
+        slug,
+        description,
+        image_url,
+        project_url,
+        github_url,
+        technologies,
+        is_active,
+        sort_order,
+    })
 }
 
 /// An optional URL: absent (unchanged), `null` (cleared) or a valid URL.

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod project;
 pub mod project_form;
 pub mod rules;
+pub mod slug;
 pub mod timestamp;
 
 pub use client::ClientIp;
@@ -19,4 +20,5 @@ pub use project::{
     NewProject, Project, ProjectDescription, ProjectPatch, ProjectTitle, TagsInvalid, Technologies, Technology, WebUrl,
 };
 pub use project_form::ProjectForm;
+pub use slug::Slug;
 pub use timestamp::Timestamp;

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::fields::Invalid;
 use super::rules;
+use super::slug::Slug;
 use super::timestamp::Timestamp;
 
 /// Longest title, as in the earlier platform's `varchar(200)`.
@@ -29,6 +30,10 @@ pub const TECHNOLOGY_MAX_CHARS: usize = 100;
 pub struct Project {
     pub id: Uuid,
     pub title: String,
+    /// The readable address, `/projects/{slug}`: unique, made from the title unless written.
+    /// Empty only when read from an API older than slugs (during a rolling update).
+    #[serde(default)]
+    pub slug: String,
     pub description: String,
     pub image_url: Option<String>,
     pub project_url: Option<String>,
@@ -146,6 +151,8 @@ fn bounded(text: &str, max: usize) -> Result<(), Invalid> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewProject {
     pub title: ProjectTitle,
+    /// `None`: made from the title (numbered when another project has it).
+    pub slug: Option<Slug>,
     pub description: ProjectDescription,
     pub image_url: Option<WebUrl>,
     pub project_url: Option<WebUrl>,
@@ -160,6 +167,7 @@ pub struct NewProject {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProjectPatch {
     pub title: Option<ProjectTitle>,
+    pub slug: Option<Slug>,
     pub description: Option<ProjectDescription>,
     pub image_url: Option<Option<WebUrl>>,
     pub project_url: Option<Option<WebUrl>>,
@@ -175,6 +183,7 @@ impl NewProject {
     pub fn new(title: ProjectTitle, description: ProjectDescription) -> Self {
         Self {
             title,
+            slug: None,
             description,
             image_url: None,
             project_url: None,
@@ -187,8 +196,10 @@ impl NewProject {
 
     /// The project this request creates, with a fresh id and both timestamps set to `now`.
     pub fn into_project(self, id: Uuid, now: Timestamp) -> Project {
+        let slug = self.slug.unwrap_or_else(|| Slug::from_title(self.title.as_str()));
         Project {
             id,
+            slug: slug.into_inner(),
             title: self.title.into_inner(),
             description: self.description.into_inner(),
             image_url: self.image_url.map(WebUrl::into_inner),
@@ -204,11 +215,18 @@ impl NewProject {
 }
 
 impl Project {
+    /// The site's page for this project, `/projects/{slug}` (by id when it has no slug: read
+    /// from an API older than slugs).
+    pub fn page_path(&self) -> String {
+        if self.slug.is_empty() { format!("/projects/{}", self.id) } else { format!("/projects/{}", self.slug) }
+    }
+
     /// Applies a patch; `updated_at` moves to `now` only when something changed.
     pub fn apply(&mut self, patch: ProjectPatch, now: Timestamp) {
         let before = self.clone();
         let url = |u: Option<WebUrl>| u.map(WebUrl::into_inner);
         set(&mut self.title, patch.title.map(ProjectTitle::into_inner));
+        set(&mut self.slug, patch.slug.map(Slug::into_inner));
         set(&mut self.description, patch.description.map(ProjectDescription::into_inner));
         set(&mut self.image_url, patch.image_url.map(url));
         set(&mut self.project_url, patch.project_url.map(url));
@@ -280,6 +298,7 @@ mod tests {
         let mut expected = vec![
             "id",
             "title",
+            "slug",
             "description",
             "imageUrl",
             "projectUrl",

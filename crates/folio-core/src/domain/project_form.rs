@@ -8,6 +8,7 @@ use super::project::{
     DESCRIPTION_MAX_CHARS, NewProject, Project, ProjectDescription, ProjectPatch, ProjectTitle, TITLE_MAX_CHARS,
     TagsInvalid, Technologies, URL_MAX_CHARS, WebUrl,
 };
+use super::slug::{SLUG_MAX_CHARS, Slug};
 
 /// The form's fields, named as the API names them, so an error reads the same in both
 /// ("imageUrl must be an absolute http or https URL").
@@ -15,6 +16,8 @@ use super::project::{
 #[serde(rename_all = "camelCase", default)]
 pub struct ProjectForm {
     pub title: String,
+    /// The address: empty means made from the title (for a new project) or left as it is.
+    pub slug: String,
     /// Markdown, kept as typed.
     pub description: String,
     pub image_url: String,
@@ -34,6 +37,7 @@ impl ProjectForm {
         let url = |u: &Option<String>| u.clone().unwrap_or_default();
         Self {
             title: project.title.clone(),
+            slug: project.slug.clone(),
             description: project.description.clone(),
             image_url: url(&project.image_url),
             project_url: url(&project.project_url),
@@ -49,15 +53,17 @@ impl ProjectForm {
     pub fn parse(&self) -> Result<NewProject, FieldErrors> {
         let mut errors = FieldErrors::default();
         let title = errors.check("title", ProjectTitle::parse(self.title.trim()));
+        let slug = errors.check("slug", optional(&self.slug, Slug::parse));
         let description = errors.check("description", ProjectDescription::parse(&self.description));
         let image_url = errors.check("imageUrl", optional_url(&self.image_url));
         let project_url = errors.check("projectUrl", optional_url(&self.project_url));
         let github_url = errors.check("githubUrl", optional_url(&self.github_url));
         let technologies = self.tags(&mut errors);
         let sort_order = errors.check("sortOrder", whole_number(&self.sort_order));
-        match (title, description, image_url, project_url, github_url, technologies, sort_order) {
+        match (title, slug, description, image_url, project_url, github_url, technologies, sort_order) {
             (
                 Some(title),
+                Some(slug),
                 Some(description),
                 Some(image_url),
                 Some(project_url),
@@ -66,6 +72,7 @@ impl ProjectForm {
                 Some(order),
             ) if errors.is_empty() => Ok(NewProject {
                 title,
+                slug,
                 description,
                 image_url,
                 project_url,
@@ -85,6 +92,7 @@ impl ProjectForm {
         let tags = super::project::TECHNOLOGIES_MAX_ITEMS * (super::project::TECHNOLOGY_MAX_CHARS + 1);
         Self {
             title: cut(&self.title, TITLE_MAX_CHARS),
+            slug: cut(&self.slug, SLUG_MAX_CHARS),
             description: cut(&self.description, DESCRIPTION_MAX_CHARS),
             image_url: cut(&self.image_url, URL_MAX_CHARS),
             project_url: cut(&self.project_url, URL_MAX_CHARS),
@@ -114,10 +122,11 @@ impl ProjectForm {
 
 impl NewProject {
     /// The update that makes a stored project exactly this (every field replaced, the URLs
-    /// left empty cleared).
+    /// left empty cleared), except that no slug keeps the stored one.
     pub fn into_patch(self) -> ProjectPatch {
         ProjectPatch {
             title: Some(self.title),
+            slug: self.slug,
             description: Some(self.description),
             image_url: Some(self.image_url),
             project_url: Some(self.project_url),
@@ -131,8 +140,13 @@ impl NewProject {
 
 /// An empty field is no URL; anything else must be a valid one.
 fn optional_url(text: &str) -> Result<Option<WebUrl>, Invalid> {
+    optional(text, WebUrl::parse)
+}
+
+/// An empty (or blank) single-line field is no value; anything else, trimmed, must parse.
+fn optional<T>(text: &str, parse: fn(&str) -> Result<T, Invalid>) -> Result<Option<T>, Invalid> {
     let text = text.trim();
-    if text.is_empty() { Ok(None) } else { WebUrl::parse(text).map(Some) }
+    if text.is_empty() { Ok(None) } else { parse(text).map(Some) }
 }
 
 fn whole_number(text: &str) -> Result<i32, Invalid> {
@@ -163,6 +177,7 @@ mod tests {
     #[test]
     fn every_problem_is_reported_and_names_its_field() {
         let bad = ProjectForm {
+            slug: "Not A Slug".into(),
             image_url: "javascript:alert(1)".into(),
             technologies: format!("Rust\n\n{}", "x".repeat(101)),
             sort_order: "first".into(),
@@ -172,6 +187,7 @@ mod tests {
             bad.parse().expect_err("invalid").into_messages(),
             [
                 "title must not be empty",
+                "slug must be lowercase letters a-z, digits and single hyphens between them, and not a UUID",
                 "description must not be empty",
                 "imageUrl must be an absolute http or https URL",
                 "technologies: the tag on line 2 must be at most 100 characters, got 101",
@@ -187,6 +203,7 @@ mod tests {
         new.project_url = Some(WebUrl::parse("https://example.org").expect("valid"));
         new.is_active = true;
         new.sort_order = -3;
+        new.slug = Some(crate::domain::Slug::parse("folio").expect("valid"));
         let project = new.clone().into_project(uuid::Uuid::nil(), Timestamp::now());
         assert_eq!(ProjectForm::of(&project).parse().expect("valid"), new);
     }

@@ -5,7 +5,7 @@ use std::error::Error as StdError;
 type Source = Box<dyn StdError + Send + Sync>;
 
 /// A storage failure. The API turns `Unavailable` and `Timeout` into 503 (try again later),
-/// `Storage` into 507, and the rest into 500.
+/// `Storage` into 507, `Conflict` into 409, and the rest into 500.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No connection could be had: the database is down, unreachable or the pool is exhausted.
@@ -27,6 +27,9 @@ pub enum StoreError {
     /// The schema is not what this binary expects.
     #[error("database migration failed: {0}")]
     Migration(String),
+    /// A value that must be unique is taken already (a project's slug); the message names it.
+    #[error("{0}")]
+    Conflict(String),
     /// Anything else, such as a query the database rejected.
     #[error("database query failed")]
     Query(#[source] Source),
@@ -42,6 +45,7 @@ impl StoreError {
             StoreError::Credentials(_) => "credentials",
             StoreError::Storage(_) => "storage",
             StoreError::Migration(_) => "migration",
+            StoreError::Conflict(_) => "conflict",
             StoreError::Query(_) => "query",
         }
     }
@@ -59,6 +63,7 @@ impl StoreError {
             StoreError::Credentials(m) => StoreError::Credentials(m.clone()),
             StoreError::Storage(m) => StoreError::Storage(m.clone()),
             StoreError::Migration(m) => StoreError::Migration(m.clone()),
+            StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
             StoreError::Unavailable(_) => StoreError::Unavailable(Box::new(Shared(shared))),
             StoreError::Timeout(_) => StoreError::Timeout(Box::new(Shared(shared))),
             StoreError::Query(_) => StoreError::Query(Box::new(Shared(shared))),

@@ -6,6 +6,7 @@ use tokio_postgres::Client;
 use folio_core::MigrationReport;
 use folio_core::StoreError;
 
+use crate::columns::{PROJECT_SLUGS, PROJECTS_WITHOUT_SLUG, slugs_for};
 use crate::migrations::{self, Migration, TABLE};
 
 /// The migrations for PostgreSQL, in order.
@@ -17,6 +18,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     4 => "0004_contact_messages_read_at",
     5 => "0005_admin_sessions",
     6 => "0006_contact_messages_handled_at",
+    7 => "0007_projects_slug",
 );
 
 /// An arbitrary constant naming Folio's migration lock among the database's advisory locks.
@@ -66,5 +68,21 @@ async fn apply_pending(client: &mut Client) -> Result<MigrationReport, StoreErro
         tx.commit().await.map_err(|e| failed(&what, e))?;
         report.applied.push(migration.version);
     }
+    name_unnamed_projects(client).await.map_err(|e| failed("cannot give projects their slugs", e))?;
     Ok(report)
+}
+
+/// Gives each project stored without a slug (by a release before slugs) its title's.
+async fn name_unnamed_projects(client: &mut Client) -> Result<(), tokio_postgres::Error> {
+    let unnamed: Vec<(uuid::Uuid, String)> =
+        client.query(PROJECTS_WITHOUT_SLUG, &[]).await?.iter().map(|row| (row.get(0), row.get(1))).collect();
+    if unnamed.is_empty() {
+        return Ok(());
+    }
+    let taken = client.query(PROJECT_SLUGS, &[]).await?.iter().map(|row| row.get(0)).collect();
+    let tx = client.transaction().await?;
+    for (id, slug) in slugs_for(unnamed, taken) {
+        tx.execute("UPDATE projects SET slug = $2 WHERE id = $1", &[&id, &slug]).await?;
+    }
+    tx.commit().await
 }

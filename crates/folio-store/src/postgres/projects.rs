@@ -2,7 +2,7 @@
 
 use crate::columns::project_columns;
 use chrono::{DateTime, Utc};
-use folio_core::Project;
+use folio_core::{Project, Slug};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
@@ -10,18 +10,23 @@ pub(crate) use crate::columns::{LIST_ACTIVE_PROJECTS as LIST_ACTIVE, LIST_ALL_PR
 pub(crate) const GET: &str = concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1");
 pub(crate) const GET_FOR_UPDATE: &str =
     concat!("SELECT ", project_columns!(), " FROM projects WHERE id = $1 FOR UPDATE");
-pub(crate) const INSERT: &str =
-    concat!("INSERT INTO projects (", project_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)");
+pub(crate) const INSERT: &str = concat!(
+    "INSERT INTO projects (",
+    project_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+);
 pub(crate) const UPDATE: &str = r#"UPDATE projects SET title = $2, description = $3, "imageUrl" = $4, "projectUrl" = $5,
-    "githubUrl" = $6, technologies = $7, "isActive" = $8, "sortOrder" = $9, "createdAt" = $10, "updatedAt" = $11
-    WHERE id = $1"#;
+    "githubUrl" = $6, technologies = $7, "isActive" = $8, "sortOrder" = $9, "createdAt" = $10, "updatedAt" = $11,
+    slug = $12 WHERE id = $1"#;
 pub(crate) const DELETE: &str = "DELETE FROM projects WHERE id = $1";
 
 /// A row selected with the project columns, in order.
 pub(crate) fn project(row: &Row) -> Project {
+    let id = row.get(0);
     Project {
-        id: row.get(0),
+        id,
         title: row.get(1),
+        slug: row.get::<_, Option<String>>(11).unwrap_or_else(|| Slug::for_unnamed(id)),
         description: row.get(2),
         image_url: row.get(3),
         project_url: row.get(4),
@@ -40,7 +45,7 @@ pub(crate) fn timestamps(p: &Project) -> [DateTime<Utc>; 2] {
 }
 
 /// A project's values in column order, for INSERT and UPDATE alike.
-pub(crate) fn values<'a>(p: &'a Project, at: &'a [DateTime<Utc>; 2]) -> [&'a (dyn ToSql + Sync); 11] {
+pub(crate) fn values<'a>(p: &'a Project, at: &'a [DateTime<Utc>; 2]) -> [&'a (dyn ToSql + Sync); 12] {
     [
         &p.id,
         &p.title,
@@ -53,5 +58,6 @@ pub(crate) fn values<'a>(p: &'a Project, at: &'a [DateTime<Utc>; 2]) -> [&'a (dy
         &p.sort_order,
         &at[0],
         &at[1],
+        &p.slug,
     ]
 }

@@ -7,6 +7,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use folio_core::MigrationReport;
 use folio_core::StoreError;
 
+use crate::columns::{PROJECT_SLUGS, PROJECTS_WITHOUT_SLUG, slugs_for};
 use crate::migrations::{self, Migration, TABLE};
 
 /// The migrations for SQLite, in order.
@@ -17,6 +18,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     3 => "0003_contact_messages_read_at",
     4 => "0004_admin_sessions",
     5 => "0005_contact_messages_handled_at",
+    6 => "0006_projects_slug",
 );
 
 /// Why a migration run failed.
@@ -29,6 +31,21 @@ impl From<rusqlite::Error> for Failure {
     fn from(e: rusqlite::Error) -> Self {
         Failure::Sqlite(e)
     }
+}
+
+/// Gives each project stored without a slug (by a release before slugs) its title's.
+fn name_unnamed_projects(tx: &rusqlite::Transaction<'_>) -> rusqlite::Result<()> {
+    let unnamed: Vec<(String, String)> = tx
+        .prepare(PROJECTS_WITHOUT_SLUG)?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let unnamed =
+        unnamed.into_iter().filter_map(|(id, title)| Some((uuid::Uuid::try_parse(&id).ok()?, title))).collect();
+    let taken = tx.prepare(PROJECT_SLUGS)?.query_map([], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    for (id, slug) in slugs_for(unnamed, taken) {
+        tx.execute("UPDATE projects SET slug = ?2 WHERE id = ?1", (id.to_string(), slug))?;
+    }
+    Ok(())
 }
 
 /// Applies what is pending, all or nothing.
@@ -52,6 +69,7 @@ pub(crate) fn run(conn: &mut Connection) -> Result<MigrationReport, Failure> {
         )?;
         report.applied.push(migration.version);
     }
+    name_unnamed_projects(&tx)?;
     tx.commit()?;
     Ok(report)
 }

@@ -150,6 +150,10 @@ fn is_busy(error: &rusqlite::Error) -> bool {
     matches!(error.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
+fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+}
+
 /// Sorts SQLite failures: a full disk or a read-only file is the operator's to fix, a locked
 /// file is worth a retry, the rest are query errors.
 fn classify(error: rusqlite::Error, path: &std::path::Path) -> StoreError {
@@ -161,6 +165,7 @@ fn classify(error: rusqlite::Error, path: &std::path::Path) -> StoreError {
             "cannot open {shown} (is its directory writable, and the file system not read-only?): {error}"
         )),
         Some(ErrorCode::SystemIoFailure) => StoreError::Storage(format!("I/O error on {shown}: {error}")),
+        Some(ErrorCode::ConstraintViolation) if is_unique_violation(&error) => StoreError::Conflict(error.to_string()),
         _ if is_busy(&error) => StoreError::Timeout(Box::new(error)),
         _ => StoreError::Query(Box::new(error)),
     }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use folio_core::{
     AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, InboxChange, NewContactMessage,
-    NewProject, OutboxCounts, ProjectDescription, ProjectPatch, ProjectTitle, Store, Submission, Technologies,
-    Timestamp, WebUrl,
+    NewProject, OutboxCounts, ProjectDescription, ProjectPatch, ProjectTitle, Slug, Store, StoreError, Submission,
+    Technologies, Timestamp, WebUrl,
 };
 use futures::future::join_all;
 use uuid::Uuid;
@@ -124,6 +124,22 @@ async fn concurrent_updates_to_different_fields_both_survive(store: &dyn Store) 
     let last = store.get_project(created.id).await.expect("get").expect("found");
     assert!(last.title.starts_with("title "), "title lost: {last:?}");
     assert!(last.sort_order >= 100, "sortOrder lost: {last:?}");
+}
+
+async fn a_slug_is_unique_across_projects_on_create_and_update(store: &dyn Store) {
+    let slug = |text: &str| Some(Slug::parse(text).expect("valid slug"));
+    let first = store.create_project(NewProject { slug: slug("one"), ..new_project("One", 0, true) }).await;
+    assert_eq!(first.expect("create").slug, "one");
+    let again = store.create_project(NewProject { slug: slug("one"), ..new_project("Other", 0, true) }).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert_eq!(store.list_all_projects().await.expect("list").len(), 1, "nothing stored");
+    let other = store.create_project(new_project("Two", 0, false)).await.expect("create");
+    assert_eq!(other.slug, "two", "made from the title when none is given");
+    let taken = store.update_project(other.id, ProjectPatch { slug: slug("one"), ..ProjectPatch::default() }).await;
+    assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
+    let renamed = ProjectPatch { title: Some(title("Renamed")), ..ProjectPatch::default() };
+    let kept = store.update_project(other.id, renamed).await.expect("update").expect("found");
+    assert_eq!((kept.title.as_str(), kept.slug.as_str()), ("Renamed", "two"), "a new title keeps the address");
 }
 
 async fn a_deleted_project_is_gone(store: &dyn Store) {
@@ -361,6 +377,7 @@ contract!(
     null_clears_an_optional_url,
     concurrent_updates_to_different_fields_both_survive,
     a_deleted_project_is_gone,
+    a_slug_is_unique_across_projects_on_create_and_update,
     ping_answers,
     contact_messages_are_stored_pending_and_listed_newest_first,
     a_due_notification_is_claimed_once_until_its_lease_passes,

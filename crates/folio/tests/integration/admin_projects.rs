@@ -53,7 +53,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Posts, and requires the redirect to the project list with `done`.
-    async fn done(&self, path: &str, fields: &[(&str, &str)], done: &str) {
+    pub(crate) async fn done(&self, path: &str, fields: &[(&str, &str)], done: &str) {
         self.done_at(path, fields, &format!("/admin/projects?done={done}")).await;
     }
 
@@ -124,7 +124,7 @@ async fn the_owner_manages_projects_from_the_forms(kind: DatabaseKind) {
     assert_eq!(on_the_site(&app).await, ["Beta", "Alpha"]);
     let admin_list = owner.page("/admin/projects?done=created", 200).await;
     assert!(admin_list.contains("The project was created.") && admin_list.contains("Hidden (draft)"));
-    let project_page = app.get(&format!("/projects/{}", id_of(&list, "Alpha"))).await.text().await.expect("page");
+    let project_page = app.get("/projects/alpha").await.text().await.expect("page");
     assert!(project_page.contains("<strong>Bold</strong> words"), "Markdown rendered on the site");
 
     // Reorder: Alpha up to the top, in two moves; the draft keeps its place among them.

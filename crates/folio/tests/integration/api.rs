@@ -352,7 +352,8 @@ async fn metrics_use_the_dashboard_names_and_route_templates(database: DatabaseK
         "http_request_errors_total{error_type=\"not_found\",method=\"GET\",route=\"/api/projects/{id}\",status_code=\"404\"} 1",
         "http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/health\",status_code=\"200\",le=\"0.001\"}",
         "db_queries_total{query_type=\"insert\",table=\"projects\"} 1",
-        "db_queries_total{query_type=\"select\",table=\"projects\"} 2",
+        // The create reads the slugs in use once; then the two GETs.
+        "db_queries_total{query_type=\"select\",table=\"projects\"} 3",
         "db_query_duration_seconds_count{query_type=\"ping\",table=\"none\"} 1",
         "process_resident_memory_bytes ",
         "process_open_fds ",

@@ -16,4 +16,5 @@ mod hostile;
 mod markdown;
 mod process;
 mod site;
+mod slugs;
 mod verify;

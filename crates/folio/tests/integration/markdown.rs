@@ -15,10 +15,10 @@ const HOSTILE: &str = "Some **bold** and a [site](https://example.com).\n\n\
 async fn hostile_markdown_is_rendered_inert_and_the_api_keeps_the_text_as_written() {
     let app = serve(DatabaseKind::Sqlite, &[]).await;
     let created = app.create_project(json!({"title": "Hostile", "description": HOSTILE})).await;
-    let id = created["id"].as_str().expect("id");
+    let slug = created["slug"].as_str().expect("slug");
     assert_eq!(created["description"], HOSTILE, "the API keeps the text as written");
 
-    let page = app.get(&format!("/projects/{id}")).await.text().await.expect("page");
+    let page = app.get(&format!("/projects/{slug}")).await.text().await.expect("page");
     let body = &page[page.find("<article>").expect("the article")..];
     assert!(body.contains("<strong>bold</strong>"), "{body}");
     assert!(body.contains(r#"<a href="https://example.com" rel="noopener noreferrer nofollow">site</a>"#), "{body}");

@@ -90,13 +90,14 @@ async fn hostile_project_text_is_escaped_everywhere() {
             "projectUrl": "https://example.com/?a=1&b=\"2\"",
         }))
         .await;
-    let id = hostile["id"].as_str().expect("id");
-    for path in ["/projects".to_owned(), format!("/projects/{id}"), "/sitemap.xml".to_owned()] {
+    let slug = hostile["slug"].as_str().expect("slug");
+    assert_eq!(slug, "script-alert-t-script", "letters and digits only");
+    for path in ["/projects".to_owned(), format!("/projects/{slug}"), "/sitemap.xml".to_owned()] {
         let body = text(&app, &path, 200).await;
         assert!(!body.contains("<script>"), "{path} has a raw script tag");
         assert!(!body.contains("<img src=x"), "{path} has a raw img tag");
     }
-    let detail = text(&app, &format!("/projects/{id}"), 200).await;
+    let detail = text(&app, &format!("/projects/{slug}"), 200).await;
     assert!(detail.contains("<h1>&#60;script&#62;alert(&#39;t&#39;)&#60;/script&#62;</h1>"), "{detail}");
     assert!(detail.contains("<p>\"&gt;&lt;img src=x onerror=alert(1)&gt;</p>"), "{detail}");
     assert!(detail.contains("<p>Second paragraph &amp; more</p>"), "{detail}");
@@ -114,10 +115,11 @@ async fn a_project_created_through_the_api_appears_at_once_and_hidden_ones_do_no
     let list = text(&app, "/projects", 200).await;
     assert!(list.contains("Fresh project") && list.contains("<li>Rust</li>"), "{list}");
     assert!(!list.contains("Hidden project"));
-    text(&app, &format!("/projects/{}", shown["id"].as_str().expect("id")), 200).await;
+    text(&app, &format!("/projects/{}", shown["slug"].as_str().expect("slug")), 200).await;
+    text(&app, &format!("/projects/{}", hidden["slug"].as_str().expect("slug")), 404).await;
     text(&app, &format!("/projects/{}", hidden["id"].as_str().expect("id")), 404).await;
     let sitemap = text(&app, "/sitemap.xml", 200).await;
-    assert!(sitemap.contains(shown["id"].as_str().expect("id")));
+    assert!(sitemap.contains("/projects/fresh-project</loc>"), "{sitemap}");
 }
 
 async fn contact_messages(app: &TestApp) -> Value {
@@ -183,7 +185,7 @@ async fn the_atom_feed_lists_the_shown_projects_and_every_page_links_to_it() {
     let link = entry.children().find(|c| c.has_tag_name("link")).and_then(|l| l.attribute("href"));
     assert_eq!(
         link.map(str::to_owned),
-        Some(format!("https://folio.example/projects/{}", shown["id"].as_str().expect("id")))
+        Some(format!("https://folio.example/projects/{}", shown["slug"].as_str().expect("slug")))
     );
     for path in ["/", "/about", "/projects", "/contact"] {
         let page = text(&app, path, 200).await;
@@ -338,10 +340,10 @@ async fn page_views_are_counted_by_route_and_serve_carries_both_services() {
     text(&app, "/", 200).await;
     text(&app, "/", 200).await;
     let created = app.create_project(TestApp::project("counted")).await;
-    text(&app, &format!("/projects/{}", created["id"].as_str().expect("id")), 200).await;
+    text(&app, &format!("/projects/{}", created["slug"].as_str().expect("slug")), 200).await;
     let metrics = text(&app, "/api/metrics", 200).await;
     assert!(metrics.contains("frontend_page_views_total{method=\"GET\",page=\"/\"} 2"), "{metrics}");
-    assert!(metrics.contains("frontend_page_views_total{method=\"GET\",page=\"/projects/{id}\"} 1"));
+    assert!(metrics.contains("frontend_page_views_total{method=\"GET\",page=\"/projects/{slug}\"} 1"));
     assert!(metrics.contains("frontend_uptime_seconds") && metrics.contains("backend_uptime_seconds"));
 }
 
