@@ -203,6 +203,13 @@ def seed_projects(port, count=20):
     return ids
 
 
+def page_of(port, project_id):
+    """The site's page of a project: /projects/ and the slug the API gives it."""
+    status, body = request(port, "GET", f"/api/projects/{project_id}")
+    assert status == 200, body
+    return "/projects/" + json.loads(body)["slug"]
+
+
 def start_load(rate, seconds, targets, token=None, timeline=False, timeout=10):
     """Starts the load generator in the background; `finish_load` collects its results."""
     args = [tool("load"), "--rate", str(rate), "--seconds", str(seconds), "--timeout", str(timeout)]
