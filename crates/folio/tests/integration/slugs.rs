@@ -132,3 +132,51 @@ async fn the_site_reading_the_api_serves_and_redirects_by_slug() {
     web.stop().await;
     api.stop().await;
 }
+
+/// During a rolling update the site may be newer than the API: projects without a slug are
+/// linked and served by id (no redirect to an address that does not exist).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_reading_an_api_older_than_slugs_links_and_serves_by_id() {
+    let id = "6f9619ff-8b86-4011-b42d-00c04fc964ff";
+    let project = json!({
+        "id": id, "title": "From an older API", "description": "d", "imageUrl": null, "projectUrl": null,
+        "githubUrl": null, "technologies": [], "isActive": true, "sortOrder": 0,
+        "createdAt": "2025-01-01T00:00:00.000Z", "updatedAt": "2025-01-01T00:00:00.000Z",
+    });
+    let older_api = answer_every_request_with(json!([project]).to_string()).await;
+    let web = spawn_with(Role::Site, vec![("API_URL".into(), older_api)], Box::new(()), &[]).await;
+    let (_, list) = status_and_body(&web, "/projects").await;
+    assert!(list.contains(&format!(r#"<a href="/projects/{id}">"#)), "{list}");
+    let (status, page) = status_and_body(&web, &format!("/projects/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<h1>From an older API</h1>"), "{page}");
+    web.stop().await;
+}
+
+/// A stand-in for an older API on 127.0.0.1: every request gets `body` as JSON.
+async fn answer_every_request_with(body: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut chunk = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(format!("{head}{body}").as_bytes()).await;
+            });
+        }
+    });
+    url
+}
