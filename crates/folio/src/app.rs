@@ -16,12 +16,11 @@ use folio_api::{ApiError, ApiState};
 use folio_metrics::Metrics;
 use folio_site::SiteState;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::{Config, Cors};
 use crate::middleware::{self, Observer, REQUEST_ID};
-use crate::{edge_cache, origin};
+use crate::{compressed, edge_cache, origin};
 
 /// The whole application for one process: the API comes with the admin (both need the
 /// database).
@@ -49,7 +48,7 @@ pub fn router(
     };
     router
         .layer(axum::middleware::from_fn(middleware::require_host))
-        .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(Arc::new(compressed::Memo::default()), compressed::compress))
         .layer(axum::middleware::from_fn(edge_cache::policy))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(from_fn_with_state(config.http.origin_secrets.clone(), origin::guard))

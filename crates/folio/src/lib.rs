@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod compressed;
 pub mod config;
 pub mod edge_cache;
 pub mod healthcheck;

@@ -9,6 +9,7 @@ mod admin;
 mod admin_inbox;
 mod admin_projects;
 mod api;
+mod compression;
 mod contact;
 mod database_faults;
 mod edge;
