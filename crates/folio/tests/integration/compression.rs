@@ -49,9 +49,10 @@ async fn every_public_read_says_the_same_plain_gzipped_and_in_brotli_compressed_
     let app = crate::common::serve(DatabaseKind::Sqlite, &[]).await;
     let project = app.create_project(TestApp::project("Squeezed")).await;
     let id = project["id"].as_str().expect("id");
+    let slug = project["slug"].as_str().expect("slug");
     let home = fetch(&app, "/", "identity").await.text().await.expect("body");
     let css = home.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|s| s.split('"').next()).expect("stylesheet");
-    let paths = ["/", "/about", "/projects", &format!("/projects/{id}"), "/contact", "/sitemap.xml", "/feed.xml"];
+    let paths = ["/", "/about", "/projects", &format!("/projects/{slug}"), "/contact", "/sitemap.xml", "/feed.xml"];
     let api = ["/api/projects".to_owned(), format!("/api/projects/{id}"), css.to_owned()];
     for path in paths.iter().copied().chain(api.iter().map(String::as_str)) {
         let plain = fetch(&app, path, "identity").await;
@@ -87,7 +88,8 @@ async fn every_public_read_says_the_same_plain_gzipped_and_in_brotli_compressed_
 async fn a_write_shows_in_every_encoding_at_once(app: &TestApp, paths: &[&str]) {
     let project = app.create_project(TestApp::project("Before the write")).await;
     let id = project["id"].as_str().expect("id");
-    let paths: Vec<String> = paths.iter().map(|p| p.replace("{id}", id)).collect();
+    let slug = project["slug"].as_str().expect("slug");
+    let paths: Vec<String> = paths.iter().map(|p| p.replace("{id}", id).replace("{slug}", slug)).collect();
     for path in &paths {
         for encoding in ENCODINGS {
             let (status, body) = read(app, path, encoding).await;
@@ -118,7 +120,7 @@ async fn a_write_shows_in_every_encoding_at_once(app: &TestApp, paths: &[&str]) 
         for encoding in ENCODINGS {
             let (status, body) = read(app, path, encoding).await;
             assert!(!body.contains("After the write") || status == 404, "{path} {encoding}: {status} {body}");
-            if path.ends_with(id) {
+            if path.ends_with(id) || path.ends_with(slug) {
                 assert_eq!(status, 404, "{path} {encoding}");
             }
         }
@@ -130,7 +132,7 @@ async fn in_serve_a_write_shows_in_compressed_pages_and_api_answers_at_once() {
     let app = crate::common::serve(DatabaseKind::Sqlite, &[]).await;
     a_write_shows_in_every_encoding_at_once(
         &app,
-        &["/projects", "/projects/{id}", "/api/projects", "/api/projects/{id}"],
+        &["/projects", "/projects/{slug}", "/api/projects", "/api/projects/{id}"],
     )
     .await;
 }
