@@ -16,7 +16,9 @@ that it runs `folio verify`, checks that the owner's content is what the site sh
 tasks' network admits the origin only and reaches AWS without NAT when they have public
 addresses, that the edge keeps pages and the project list within the bound and never keeps
 writes, the admin's reads or the forms, that an owner's write shows within the bound, and
-signs in to the admin (/admin is routed to the API) and is refused from another origin; then
+signs in to the admin (/admin is routed to the API) and is refused from another origin, then
+manages a project from the admin's forms (created at its own address, seen on the site there,
+hidden, deleted), opens the inbox and signs out, the old cookie refused by every API task; then
 it rolls out a new task-definition revision registered by infra/deploy/deploy.py and rolls it
 back, under load, counting failures. With metrics_to_amp, each task's metrics agent runs beside
 it and writes to a local stand-in for AMP (metrics_agent.py); without, no task has one.
@@ -595,17 +597,12 @@ def check_through_the_edge(args, ctx, lb, services):
     status, _, body = get(f"http://{api.tasks[0].address}:{api.container_port}/api/metrics")
     expect(status == 200 and "http_requests_total" in body, "a task's own /api/metrics answers (Prometheus scrapes tasks directly)")
     admin_through_the_edge(lb, api, token)
+    owner_manages_through_the_edge(lb, api, token)
     title = f"Deployed {ctx.work.name}"
     status, body = post(lb.cdn_url + "/api/projects", json.dumps({"title": title, "description": "Through the edge"}),
                         {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
     expect(status == 201, f"a project written through the edge with the emulator's ADMIN_TOKEN is stored (got {status}: {body[:200]})")
-    # Read where a miss of the edge goes (the edge may hold /projects for its bound; see edge_caching).
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        status, _, body = get(lb.origin_url + "/projects", headers=origin_headers(lb), context=lb.client_tls())
-        if title in body:
-            break
-        time.sleep(0.5)
+    status, body = at_the_origin(lb, "/projects", lambda status, body: title in body)
     reader = "the site (folio site) shows it on /projects, read from the API at its Cloud Map name"
     if len(services) == 1:
         reader = "the site shows it on /projects (folio serve reads the API in-process)"
@@ -715,6 +712,63 @@ def admin_through_the_edge(lb, api, token):
     status, headers, body = get(lb.cdn_url + "/admin", {"Cookie": cookie})
     expect(status == 200 and "You are signed in" in body and headers.get("Cache-Control") == "no-store",
            f"the cookie reaches the API through CloudFront and the ALB: the admin opens (got {status})")
+
+
+def at_the_origin(lb, path, done, seconds=15):
+    """Reads `path` where a miss of the edge goes (the edge may hold a page for its bound; see
+    edge_caching) until `done(status, body)` or `seconds` pass (the site's cache of the API's
+    list in the split deployment); (status, body) of the last read."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status, _, body = get(lb.origin_url + path, headers=origin_headers(lb), context=lb.client_tls())
+        if done(status, body) or time.monotonic() > deadline:
+            return status, body
+        time.sleep(0.5)
+
+
+def owner_manages_through_the_edge(lb, api, token):
+    """What an owner does from a phone, through the generated CloudFront and load balancer: signs
+    in, creates a project from the admin's form with its own address, sees it on the site there,
+    hides it, deletes it, opens the inbox, signs out; a signed-out cookie then opens nothing, on
+    whichever API task the balancer picks."""
+    origin = {"Origin": api.tasks[0].env["PUBLIC_BASE_URL"]}
+    _, headers = post_form(lb.cdn_url + "/admin/login", {"token": token}, origin)
+    session = {"Cookie": (headers.get("Set-Cookie") or "").split(";")[0]}
+    status, headers, body = get(lb.cdn_url + "/admin/projects", session)
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', body)
+    if not expect(status == 200 and csrf and headers.get("Cache-Control") == "no-store",
+                  f"the admin's project list opens through the edge, uncacheable (got {status})"):
+        return
+    csrf = {"csrf": csrf.group(1)}
+    title, slug = "Made at the edge", "made-at-the-edge"
+    form = {**csrf, "title": title, "slug": slug, "description": "From the *admin's* form", "visible": "on"}
+    status, headers = post_form(lb.cdn_url + "/admin/projects", form, {**session, **origin})
+    expect(status == 303 and headers.get("Location") == "/admin/projects?done=created",
+           f"a project created from the admin's form through the edge is stored (got {status})")
+    status, body = at_the_origin(lb, f"/projects/{slug}", lambda status, body: status == 200)
+    expect(status == 200 and f"<h1>{title}</h1>" in body and "<em>admin's</em>" in body,
+           f"the site shows it at /projects/{slug}, its Markdown rendered (got {status})")
+    _, _, listing = get(lb.cdn_url + "/admin/projects", session)
+    found = re.search(r'href="/admin/projects/([0-9a-f-]{36})" aria-label="Edit ' + re.escape(title) + '"', listing)
+    if not expect(found, "the admin's list links to the new project's form"):
+        return
+    project = f"/admin/projects/{found.group(1)}"
+    status, headers = post_form(lb.cdn_url + project + "/visibility", {**csrf, "value": "hide"}, {**session, **origin})
+    expect(status == 303 and headers.get("Location") == "/admin/projects?done=hidden", f"hiding it answers 303 (got {status})")
+    status, _ = at_the_origin(lb, f"/projects/{slug}", lambda status, body: status == 404)
+    expect(status == 404, f"a hidden project's page is gone from the site (got {status})")
+    status, headers = post_form(lb.cdn_url + project + "/delete", csrf, {**session, **origin})
+    expect(status == 303 and headers.get("Location") == "/admin/projects?done=deleted", f"deleting it answers 303 (got {status})")
+    status, headers, body = get(lb.cdn_url + "/admin/inbox", session)
+    expect(status == 200 and "<h1>Inbox</h1>" in body and headers.get("Cache-Control") == "no-store",
+           f"the inbox opens through the edge, uncacheable (got {status})")
+    status, headers = post_form(lb.cdn_url + "/admin/logout", csrf, {**session, **origin})
+    expect(status == 303 and headers.get("Location") == "/admin/login?signed_out=1", f"signing out answers 303 (got {status})")
+    refused = [post_form(lb.cdn_url + "/admin/projects", form, {**session, **origin}) for _ in range(4)]
+    answers = [(status, headers.get("Location")) for status, headers in refused]
+    _, _, stored = get(lb.cdn_url + "/api/projects?include=hidden", {"Authorization": f"Bearer {token}"})
+    expect(all(answer == (303, "/admin/login") for answer in answers) and title not in stored,
+           f"the signed-out cookie creates nothing on any API task: sent to sign in each time (got {answers})")
 
 
 def rollout(args, ctx, lb, services, tag, what):
