@@ -3,7 +3,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use folio_core::{ContactService, DatabaseHealth, ProjectService, RateLimiter};
+use axum::body::Bytes;
+use folio_core::{ContactService, DatabaseHealth, Project, ProjectService, RateLimiter};
+use folio_http::PerRead;
 
 use crate::AdminAuth;
 
@@ -16,6 +18,8 @@ pub struct ApiState {
     pub auth: Arc<AdminAuth>,
     pub info: Arc<ServiceInfo>,
     pub(crate) admin_limiter: Arc<RateLimiter>,
+    /// The JSON of the last public list read, for every request that shares that read.
+    pub(crate) list_json: Arc<PerRead<Vec<Project>, Bytes>>,
 }
 
 impl ApiState {
@@ -34,6 +38,7 @@ impl ApiState {
             auth: Arc::new(auth),
             info: Arc::new(info),
             admin_limiter: Arc::new(admin_limiter),
+            list_json: Arc::default(),
         }
     }
 }

@@ -3,8 +3,10 @@
 //! The rules themselves live in `folio-core`.
 
 mod health;
+mod per_read;
 
 pub use health::ServiceHealth;
+pub use per_read::PerRead;
 
 /// The largest request body any part of Folio reads, in bytes: the API's JSON and the site's
 /// contact form alike.

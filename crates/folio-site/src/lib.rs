@@ -57,6 +57,8 @@ pub struct SiteState {
     contact: Arc<dyn Contact>,
     metrics: Arc<Metrics>,
     pages: Arc<Prerendered>,
+    /// `/projects` as rendered from the last list read, for every request holding that read.
+    projects_page: Arc<folio_http::PerRead<Vec<folio_core::Project>, html::Page>>,
     base_url: Arc<str>,
     version: &'static str,
     environment: Arc<str>,
@@ -82,6 +84,7 @@ impl SiteState {
             contact,
             metrics,
             pages: Arc::new(pages),
+            projects_page: Arc::default(),
             base_url: base_url.into(),
             version: config.version,
             environment: config.environment.into(),

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use folio_core::Project;
 use uuid::Uuid;
 
 use crate::SiteState;
@@ -24,26 +25,33 @@ fn moved(path: &str) -> Response {
     (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response()
 }
 
+/// `/projects`: rendered once per read of the list (every request holding the same read gets
+/// the same page, see [`folio_http::PerRead`]), or the notice that it cannot be read.
 pub async fn list(State(state): State<SiteState>, headers: HeaderMap) -> Response {
-    let projects = state.projects.projects().await;
+    match state.projects.projects().await {
+        Ok(projects) => {
+            let page = state.projects_page.get(&projects, |list| render_list(&state, Some(list)));
+            page.respond(StatusCode::OK, &headers)
+        }
+        Err(_) => {
+            let mut response = render_list(&state, None).respond(StatusCode::SERVICE_UNAVAILABLE, &headers);
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+            response
+        }
+    }
+}
+
+fn render_list(state: &SiteState, projects: Option<&[Project]>) -> Page {
     let description = format!("Projects by {}.", state.content.owner.name);
     let page = templates::Projects {
         layout: state.frame().layout("/projects", "/projects", Some("Projects"), Some(&description)),
-        projects: projects.as_ref().ok().map(|list| {
+        projects: projects.map(|list| {
             list.iter()
                 .map(|project| Card { project, excerpt: folio_markdown::excerpt(&project.description, CARD_CHARS) })
                 .collect()
         }),
     };
-    let html = Page::new(page.render().expect("render projects.html"));
-    match projects {
-        Ok(_) => html.respond(StatusCode::OK, &headers),
-        Err(_) => {
-            let mut response = html.respond(StatusCode::SERVICE_UNAVAILABLE, &headers);
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
-            response
-        }
-    }
+    Page::new(page.render().expect("render projects.html"))
 }
 
 pub async fn detail(State(state): State<SiteState>, Path(key): Path<String>, headers: HeaderMap) -> Response {
