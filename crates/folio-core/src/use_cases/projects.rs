@@ -65,40 +65,41 @@ impl ProjectService {
 
     /// Stores a new project and returns it as stored. Without a slug it gets its title's,
     /// numbered when another project has that one; a slug the owner wrote that another
-    /// project has is a [`StoreError::Conflict`].
-    pub async fn create(&self, mut new: NewProject) -> Result<Project, StoreError> {
-        let written = new.slug.clone();
-        // The database's unique index settles a race with a concurrent create; a made-up slug
-        // is then made again from the projects as they are now.
-        let mut attempts = 0;
-        let project = loop {
-            let projects = self.store.list_all_projects().await?;
-            let slug = match &written {
-                Some(slug) => free_or_conflict(slug, &projects, None)?,
-                None => Slug::first_free(&Slug::from_title(new.title.as_str()), |s| in_use(&projects, s, None)),
-            };
-            new.slug = Some(slug.clone());
-            match self.store.create_project(new.clone()).await {
-                Err(StoreError::Conflict(_)) if written.is_none() && attempts < MADE_UP_SLUG_ATTEMPTS => attempts += 1,
-                Err(StoreError::Conflict(_)) => return Err(taken(&slug)),
-                other => break other?,
-            }
+    /// project has is a [`StoreError::Conflict`] (the database's unique index decides).
+    pub async fn create(&self, new: NewProject) -> Result<Project, StoreError> {
+        let project = match new.slug.clone() {
+            Some(slug) => self.store.create_project(new).await.map_err(|e| conflict_names(e, &slug))?,
+            None => self.create_with_a_slug_of_its_title(new).await?,
         };
         self.changed();
         tracing::info!(id = %project.id, "project created");
         Ok(project)
     }
 
+    /// A slug made up from the projects as they are now; when a concurrent create takes it
+    /// first (the unique index says so), it is made again.
+    async fn create_with_a_slug_of_its_title(&self, mut new: NewProject) -> Result<Project, StoreError> {
+        let mut attempts = 0;
+        loop {
+            let projects = self.store.list_all_projects().await?;
+            let slug =
+                Slug::first_free(&Slug::from_title(new.title.as_str()), |s| projects.iter().any(|p| p.slug == s));
+            new.slug = Some(slug.clone());
+            match self.store.create_project(new.clone()).await {
+                Err(StoreError::Conflict(_)) if attempts < MADE_UP_SLUG_ATTEMPTS => attempts += 1,
+                other => return other.map_err(|e| conflict_names(e, &slug)),
+            }
+        }
+    }
+
     /// Applies a partial update; `None` when no such project exists. A slug another project has
     /// is a [`StoreError::Conflict`]; a new title leaves the slug as it is.
     pub async fn update(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
-        if let Some(slug) = &patch.slug {
-            free_or_conflict(slug, &self.store.list_all_projects().await?, Some(id))?;
-        }
-        let updated = match self.store.update_project(id, patch.clone()).await {
-            Err(StoreError::Conflict(why)) => return Err(patch.slug.as_ref().map_or(StoreError::Conflict(why), taken)),
-            other => other?,
-        };
+        let slug = patch.slug.clone();
+        let updated = self.store.update_project(id, patch).await.map_err(|e| match &slug {
+            Some(slug) => conflict_names(e, slug),
+            None => e,
+        })?;
         if updated.is_some() {
             self.changed();
             tracing::info!(%id, "project updated");
@@ -151,17 +152,14 @@ impl ProjectService {
 /// How often a create retries a slug it made up after losing a race for it.
 const MADE_UP_SLUG_ATTEMPTS: u32 = 3;
 
-/// Whether a project other than `except` has `slug`.
-fn in_use(projects: &[Project], slug: &str, except: Option<Uuid>) -> bool {
-    projects.iter().any(|p| p.slug == slug && Some(p.id) != except)
-}
-
-fn free_or_conflict(slug: &Slug, projects: &[Project], except: Option<Uuid>) -> Result<Slug, StoreError> {
-    if in_use(projects, slug.as_str(), except) { Err(taken(slug)) } else { Ok(slug.clone()) }
-}
-
-fn taken(slug: &Slug) -> StoreError {
-    StoreError::Conflict(format!("slug {} is already used by another project", slug.as_str()))
+/// A conflict (the only unique value a project has is its slug) as the owner reads it.
+fn conflict_names(error: StoreError, slug: &Slug) -> StoreError {
+    match error {
+        StoreError::Conflict(_) => {
+            StoreError::Conflict(format!("slug {} is already used by another project", slug.as_str()))
+        }
+        other => other,
+    }
 }
 
 #[async_trait]

@@ -73,15 +73,7 @@ async fn the_address_comes_from_the_title_and_survives_a_rename(kind: DatabaseKi
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_sqlite_the_address_comes_from_the_title_and_survives_a_rename() {
-    the_address_comes_from_the_title_and_survives_a_rename(DatabaseKind::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_postgres_the_address_comes_from_the_title_and_survives_a_rename() {
-    the_address_comes_from_the_title_and_survives_a_rename(DatabaseKind::Postgres).await;
-}
+crate::on_both_databases!(the_address_comes_from_the_title_and_survives_a_rename);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_writes_an_address_in_the_form_and_a_taken_one_is_marked_next_to_it() {
