@@ -12,6 +12,7 @@ mod inbox;
 mod pages;
 mod projects;
 mod session;
+mod site;
 mod templates;
 
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post};
-use folio_core::{ContactService, ProjectService, Sessions};
+use folio_core::{ContactService, ProjectService, Sessions, SiteContentService};
 
 /// What the admin's handlers reach; cheap to clone.
 #[derive(Debug, Clone)]
@@ -28,6 +29,7 @@ pub struct AdminState {
     /// The same use cases the API writes through, so the site in this process (`serve`) sees a
     /// change at once.
     projects: Arc<ProjectService>,
+    site: Arc<SiteContentService>,
     contact: Arc<ContactService>,
     /// The site's public origin (`PUBLIC_BASE_URL`): behind CloudFront the `Host` the API sees
     /// is the load balancer's, so a form posted from the public address is recognised by this.
@@ -38,12 +40,13 @@ impl AdminState {
     /// The admin over these use cases, reached by the public at `public_origin`.
     pub fn new(
         sessions: Arc<Sessions>,
-        (projects, contact): (Arc<ProjectService>, Arc<ContactService>),
+        (projects, site, contact): (Arc<ProjectService>, Arc<SiteContentService>, Arc<ContactService>),
         public_origin: &str,
     ) -> Self {
         Self {
             sessions,
             projects,
+            site,
             contact,
             public_origin: Arc::from(public_origin.trim_end_matches('/').to_ascii_lowercase()),
         }
@@ -62,6 +65,7 @@ pub fn router(state: AdminState) -> Router {
         .route("/admin/projects/{id}/visibility", post(projects::visibility))
         .route("/admin/projects/{id}/move", post(projects::shift))
         .route("/admin/projects/{id}/delete", get(projects::confirm_delete).post(projects::delete))
+        .route("/admin/site", get(site::edit_form).post(site::save))
         .route("/admin/inbox", get(inbox::list))
         .route("/admin/inbox/{id}", post(inbox::change))
         .route("/admin/inbox/{id}/delete", get(inbox::confirm_delete).post(inbox::delete))

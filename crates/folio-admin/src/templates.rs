@@ -1,7 +1,8 @@
 //! The admin's templates (`templates/`), checked at compile time and escaping by default.
 
 use askama::Template;
-use folio_core::{ContactMessage, Project, ProjectForm};
+use folio_core::domain::site_form::FormProblem;
+use folio_core::{ContactMessage, Project, ProjectForm, SiteForm};
 
 /// The sign-in form.
 #[derive(Template)]
@@ -125,5 +126,40 @@ pub(crate) struct Inbox<'a> {
     pub(crate) unread: usize,
     /// Whether messages are e-mailed to the owner.
     pub(crate) emails: bool,
+    pub(crate) notice: Option<&'a str>,
+}
+
+/// The messages next to the site content form's fields, by field name.
+#[derive(Debug, Default)]
+pub(crate) struct SiteErrors(Vec<FormProblem>);
+
+impl From<&[FormProblem]> for SiteErrors {
+    fn from(problems: &[FormProblem]) -> Self {
+        Self(problems.to_vec())
+    }
+}
+
+impl SiteErrors {
+    /// Whether any field is in error (the page then says so above the form).
+    pub(crate) fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+
+    /// Every message for `field`, one sentence after another; `None` when it is fine.
+    pub(crate) fn of(&self, field: &str) -> Option<String> {
+        let messages: Vec<&str> = self.0.iter().filter(|p| p.field == field).map(|p| p.message.as_str()).collect();
+        (!messages.is_empty()).then(|| messages.join(" "))
+    }
+}
+
+/// The site content's form.
+#[derive(Template)]
+#[template(path = "site_form.html")]
+pub(crate) struct EditSite<'a> {
+    pub(crate) csrf: &'a str,
+    pub(crate) fields: &'a SiteForm,
+    pub(crate) errors: &'a SiteErrors,
+    /// The biography rendered (safe HTML from the site's renderer), when asked for.
+    pub(crate) preview: Option<&'a str>,
     pub(crate) notice: Option<&'a str>,
 }

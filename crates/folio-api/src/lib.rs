@@ -1,4 +1,5 @@
-//! Folio's HTTP API, everything under `/api`: health, projects and contact messages.
+//! Folio's HTTP API, everything under `/api`: health, projects, site content and contact
+//! messages.
 //! (`/api/metrics` is mounted by the binary for every role.)
 //!
 //! An adapter: each route reads its request into the core's values (`input/`), calls a use case
@@ -34,6 +35,7 @@ pub fn router(state: ApiState) -> Router {
             "/api/projects/{id}",
             get(routes::projects::get).put(routes::projects::update).delete(routes::projects::delete),
         )
+        .route("/api/site", get(routes::site::get).put(routes::site::put))
         .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/api/contact", post(routes::contact::submit))
         .route("/api/contact-messages", get(routes::contact::list))

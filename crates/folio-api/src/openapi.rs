@@ -20,6 +20,7 @@ use folio_core::domain::project::{
 use folio_core::domain::rules::{
     CONTROL_PATTERN, NOT_BLANK_PATTERN, NUL_PATTERN, URL_FORBIDDEN_PATTERN, URL_START_PATTERN,
 };
+use folio_core::domain::site_content::{BIOGRAPHY_MAX_CHARS, LANGUAGE, LINE_MAX_CHARS, LIST_MAX_ITEMS, TEXT_MAX_CHARS};
 use folio_core::domain::slug::SLUG_MAX_CHARS;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -42,16 +43,19 @@ use crate::routes;
         routes::projects::create,
         routes::projects::update,
         routes::projects::delete,
+        routes::site::get,
+        routes::site::put,
         routes::contact::submit,
         routes::contact::list,
         routes::contact::mark_read,
         openapi_json,
     ),
-    components(schemas(ProjectInputBody, ProjectPatchBody, ContactInputBody, MarkReadBody)),
+    components(schemas(ProjectInputBody, ProjectPatchBody, SiteContentBody, ContactInputBody, MarkReadBody)),
     modifiers(&BearerToken),
     tags(
         (name = "health", description = "Service health and metrics"),
         (name = "projects", description = "Portfolio projects"),
+        (name = "site", description = "The owner's site content: who they are, what they do, their links"),
         (name = "contact", description = "Messages from the contact form"),
     )
 )]
@@ -61,6 +65,8 @@ struct ApiDoc;
 pub struct ProjectInputBody;
 /// The body of `PUT /api/projects/{id}`.
 pub struct ProjectPatchBody;
+/// The body of `PUT /api/site`.
+pub struct SiteContentBody;
 /// The body of `POST /api/contact`.
 pub struct ContactInputBody;
 /// The body of `POST /api/contact-messages/read`.
@@ -84,6 +90,7 @@ macro_rules! request_body_schema {
 request_body_schema!(
     ProjectInputBody => "ProjectInput",
     ProjectPatchBody => "ProjectPatch",
+    SiteContentBody => "SiteContentInput",
     ContactInputBody => "ContactInput",
     MarkReadBody => "MarkReadInput"
 );
@@ -136,7 +143,65 @@ fn url() -> Value {
     })
 }
 
-fn request_schemas() -> [(&'static str, Value); 4] {
+/// An absolute http(s) URL that must be given.
+fn required_url() -> Value {
+    json!({
+        "type": "string",
+        "maxLength": URL_MAX_CHARS,
+        "pattern": URL_START_PATTERN,
+        "not": {"type": "string", "pattern": URL_FORBIDDEN_PATTERN},
+    })
+}
+
+/// A list of at most [`LIST_MAX_ITEMS`] objects with these properties, all required.
+fn list_of(properties: Value) -> Value {
+    let required: Vec<&String> = properties.as_object().expect("properties are an object").keys().collect();
+    json!({
+        "type": "array",
+        "maxItems": LIST_MAX_ITEMS,
+        "items": {"type": "object", "required": required, "properties": properties, "additionalProperties": false},
+    })
+}
+
+/// `PUT /api/site`'s body: the whole document, as [`folio_core::SiteContent::problems`] checks it.
+fn site_content_schema() -> Value {
+    let paragraph = text(TEXT_MAX_CHARS, 1);
+    let object = |required: &[&str], properties: Value| json!({"type": "object", "required": required, "properties": properties, "additionalProperties": false});
+    object(
+        &["site", "owner", "home", "about"],
+        json!({
+            "site": object(&["title", "description"], json!({
+                "title": line(LINE_MAX_CHARS),
+                "description": paragraph,
+                "language": {"type": "string", "enum": [LANGUAGE], "description": "The pages' own words are in English only."},
+            })),
+            "owner": object(&["name", "headline", "intro", "location", "email"], json!({
+                "name": line(LINE_MAX_CHARS),
+                "headline": line(LINE_MAX_CHARS),
+                "intro": paragraph,
+                "location": line(LINE_MAX_CHARS),
+                "email": {"type": "string", "format": "email", "maxLength": EMAIL_MAX_CHARS},
+            })),
+            "links": list_of(json!({"label": line(LINE_MAX_CHARS), "url": required_url()})),
+            "competencies": list_of(json!({"title": line(LINE_MAX_CHARS), "description": paragraph})),
+            "home": object(&["ctaTitle", "ctaText", "ctaLabel"], json!({
+                "ctaTitle": line(LINE_MAX_CHARS),
+                "ctaText": paragraph,
+                "ctaLabel": line(LINE_MAX_CHARS),
+            })),
+            "about": object(&["biography"], json!({
+                "biography": text(BIOGRAPHY_MAX_CHARS, 1),
+                "expertise": list_of(json!({
+                    "area": line(LINE_MAX_CHARS),
+                    "items": {"type": "array", "minItems": 1, "maxItems": LIST_MAX_ITEMS, "items": line(LINE_MAX_CHARS)},
+                })),
+                "approach": list_of(json!({"title": line(LINE_MAX_CHARS), "text": paragraph})),
+            })),
+        }),
+    )
+}
+
+fn request_schemas() -> [(&'static str, Value); 5] {
     let ignored = json!({"description": "Read-only; accepted and ignored, so a client may send back what it read."});
     let project_properties = json!({
         "title": text(TITLE_MAX_CHARS, 1),
@@ -177,6 +242,7 @@ fn request_schemas() -> [(&'static str, Value); 4] {
                 "additionalProperties": false,
             }),
         ),
+        ("SiteContentInput", site_content_schema()),
         (
             "ContactInput",
             json!({
@@ -243,6 +309,8 @@ mod tests {
             ["201", "400", "401", "403", "409", "413", "415", "429", "503", "507"]
         );
         assert_eq!(ops("/api/projects/{id}", "delete"), ["204", "400", "401", "403", "404", "429", "503"]);
+        assert_eq!(ops("/api/site", "get"), ["200", "404", "503"]);
+        assert_eq!(ops("/api/site", "put"), ["200", "400", "401", "403", "413", "415", "429", "503", "507"]);
         assert_eq!(ops("/api/contact", "post"), ["201", "400", "413", "415", "429", "503", "507"]);
         assert_eq!(
             ops("/api/contact-messages/read", "post"),

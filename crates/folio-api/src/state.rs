@@ -4,15 +4,19 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use folio_core::{ContactService, DatabaseHealth, Project, ProjectService, RateLimiter};
+use folio_core::{ContactService, DatabaseHealth, Project, ProjectService, RateLimiter, SiteContentService};
 use folio_http::PerRead;
 
 use crate::AdminAuth;
+
+/// The use cases the API serves.
+pub type UseCases = (Arc<ProjectService>, Arc<SiteContentService>, Arc<ContactService>, Arc<DatabaseHealth>);
 
 /// Shared by all handlers; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct ApiState {
     pub projects: Arc<ProjectService>,
+    pub site: Arc<SiteContentService>,
     pub contact: Arc<ContactService>,
     pub health: Arc<DatabaseHealth>,
     pub auth: Arc<AdminAuth>,
@@ -26,13 +30,14 @@ impl ApiState {
     /// The state for one process: the use cases it serves, how writes are authorised, what
     /// health endpoints report, and the limit on admin requests.
     pub fn new(
-        (projects, contact, health): (Arc<ProjectService>, Arc<ContactService>, Arc<DatabaseHealth>),
+        (projects, site, contact, health): UseCases,
         auth: AdminAuth,
         info: ServiceInfo,
         admin_limiter: RateLimiter,
     ) -> Self {
         Self {
             projects,
+            site,
             contact,
             health,
             auth: Arc::new(auth),

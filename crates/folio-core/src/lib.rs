@@ -10,8 +10,8 @@ pub mod use_cases;
 pub use domain::{
     Channel, ClientIp, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress,
     FieldErrors, InboxChange, Invalid, MessageText, NewContactMessage, NewProject, Project, ProjectDescription,
-    ProjectForm, ProjectPatch, ProjectTitle, SenderName, Slug, Subject, Submission, TagsInvalid, Technologies,
-    Technology, Timestamp, WebUrl,
+    ProjectForm, ProjectPatch, ProjectTitle, SenderName, SiteContent, SiteForm, Slug, Subject, Submission, TagsInvalid,
+    Technologies, Technology, Timestamp, WebUrl,
 };
 pub use rate_limit::{Budget, Networks, RateLimiter};
 pub use store::{AdminSession, DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
@@ -20,3 +20,4 @@ pub use use_cases::admin::{ActiveSession, AdminToken, SessionLimits, Sessions, S
 pub use use_cases::contact::{Contact, ContactError, ContactLimits, ContactService, Notified};
 pub use use_cases::health::DatabaseHealth;
 pub use use_cases::projects::{ActiveProjects, ProjectService, Shift};
+pub use use_cases::site::{SiteContentError, SiteContentService, SiteContentSource};

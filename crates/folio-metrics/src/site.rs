@@ -39,15 +39,18 @@ pub enum ApiEndpoint {
     Projects,
     /// `POST /api/contact`.
     Contact,
+    /// `GET /api/site`.
+    Site,
 }
 
 impl ApiEndpoint {
-    const ALL: [ApiEndpoint; 2] = [ApiEndpoint::Projects, ApiEndpoint::Contact];
+    const ALL: [ApiEndpoint; 3] = [ApiEndpoint::Projects, ApiEndpoint::Contact, ApiEndpoint::Site];
 
     fn labels(self) -> [&'static str; 2] {
         match self {
             ApiEndpoint::Projects => ["GET", "/api/projects"],
             ApiEndpoint::Contact => ["POST", "/api/contact"],
+            ApiEndpoint::Site => ["GET", "/api/site"],
         }
     }
 }

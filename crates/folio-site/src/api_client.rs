@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use folio_core::{
-    ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, FieldErrors, Notified, Project, Unavailable,
+    ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, FieldErrors, Notified, Project, SiteContent,
+    SiteContentSource, Unavailable,
 };
 use folio_http::FORWARDED_FOR_IGNORED;
 use reqwest::StatusCode;
@@ -91,10 +92,10 @@ fn refused(what: &str, status: StatusCode) -> Unavailable {
     Unavailable::Remote { timed_out: false, why: format!("the API is unavailable: {what} answered {status}") }
 }
 
-#[async_trait]
-impl ActiveProjects for ApiClient {
-    async fn active(&self) -> Result<Arc<Vec<Project>>, Unavailable> {
-        let url = self.url("/api/projects");
+impl ApiClient {
+    /// `GET path`, read as JSON.
+    async fn read<T: serde::de::DeserializeOwned>(&self, path: &'static str) -> Result<T, Unavailable> {
+        let url = self.url(path);
         // A task of the API may have just gone away; one retry reaches another.
         let response = match self.client.get(url.clone()).send().await {
             Err(error) if error.is_connect() => self.client.get(url).send().await,
@@ -102,12 +103,26 @@ impl ActiveProjects for ApiClient {
         }
         .map_err(|e| self.failure(&e))?;
         if response.status() != StatusCode::OK {
-            return Err(refused("GET /api/projects", response.status()));
+            return Err(refused(&format!("GET {path}"), response.status()));
         }
-        response.json().await.map(Arc::new).map_err(|e| Unavailable::Remote {
+        response.json().await.map_err(|e| Unavailable::Remote {
             timed_out: false,
-            why: format!("the API is unavailable: GET /api/projects: {e}"),
+            why: format!("the API is unavailable: GET {path}: {e}"),
         })
+    }
+}
+
+#[async_trait]
+impl ActiveProjects for ApiClient {
+    async fn active(&self) -> Result<Arc<Vec<Project>>, Unavailable> {
+        self.read("/api/projects").await.map(Arc::new)
+    }
+}
+
+#[async_trait]
+impl SiteContentSource for ApiClient {
+    async fn site_content(&self) -> Result<Arc<SiteContent>, Unavailable> {
+        self.read("/api/site").await.map(Arc::new)
     }
 }
 

@@ -15,6 +15,7 @@ use folio_core::{Channel, ClientIp, ContactError, ContactForm, Notified};
 
 use crate::SiteState;
 use crate::html::Page;
+use crate::pages::Shown;
 use crate::templates::{self, FieldMessages};
 
 pub async fn submit(
@@ -23,11 +24,15 @@ pub async fn submit(
     headers: HeaderMap,
     form: Result<Form<ContactForm>, FormRejection>,
 ) -> Response {
+    let shown = match state.shown().await {
+        Ok(shown) => shown,
+        Err(unavailable) => return unavailable,
+    };
     // Browsers say where a form post comes from; refuse posts made from other sites.
     let site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     if site.is_some_and(|s| !matches!(s, "same-origin" | "none")) {
         return render(
-            &state,
+            &shown,
             &ContactForm::default(),
             FieldMessages::default(),
             Some(CROSS_SITE),
@@ -43,10 +48,10 @@ pub async fn submit(
             } else {
                 (UNREADABLE, StatusCode::BAD_REQUEST)
             };
-            return render(&state, &ContactForm::default(), FieldMessages::default(), Some(problem), status, &headers);
+            return render(&shown, &ContactForm::default(), FieldMessages::default(), Some(problem), status, &headers);
         }
     };
-    let shown = bounded(&fields);
+    let kept = bounded(&fields);
     match state.contact.submit(fields, Channel::Form, client).await {
         // The page says what happens next: an e-mail to the owner, or the inbox alone.
         Ok(Notified::Email) => Redirect::to("/contact/thanks").into_response(),
@@ -54,13 +59,13 @@ pub async fn submit(
         Err(ContactError::Invalid(messages)) => {
             let (errors, other) = by_field(messages.into_messages());
             let problem = other.map(|o| format!("Please check the form: {o}."));
-            render(&state, &shown, errors, problem.as_deref(), StatusCode::BAD_REQUEST, &headers)
+            render(&shown, &kept, errors, problem.as_deref(), StatusCode::BAD_REQUEST, &headers)
         }
         Err(ContactError::RateLimited(wait)) => {
             let problem = format!("You have sent several messages already. Please try again in {}.", wait_text(wait));
             let mut response = render(
-                &state,
                 &shown,
+                &kept,
                 FieldMessages::default(),
                 Some(&problem),
                 StatusCode::TOO_MANY_REQUESTS,
@@ -73,9 +78,9 @@ pub async fn submit(
             tracing::warn!(why = %unavailable(&refused), "contact form: message not accepted");
             let problem = format!(
                 "Your message could not be sent right now. Please try again shortly, or write to {}.",
-                state.content.owner.email
+                shown.content.owner.email
             );
-            render(&state, &shown, FieldMessages::default(), Some(&problem), StatusCode::SERVICE_UNAVAILABLE, &headers)
+            render(&shown, &kept, FieldMessages::default(), Some(&problem), StatusCode::SERVICE_UNAVAILABLE, &headers)
         }
     }
 }
@@ -109,16 +114,16 @@ const TOO_LARGE: &str = "The form was far longer than a message may be, so it wa
      Please write a shorter message.";
 
 fn render(
-    state: &SiteState,
+    shown: &Shown,
     form: &ContactForm,
     errors: FieldMessages,
     problem: Option<&str>,
     status: StatusCode,
     headers: &HeaderMap,
 ) -> Response {
-    let owner = &state.content.owner;
+    let owner = &shown.content.owner;
     let page = templates::Contact {
-        layout: state.frame().layout(
+        layout: shown.frame().layout(
             "/contact",
             "/contact",
             Some("Contact"),

@@ -1,110 +1,14 @@
-//! The owner's content: `site.toml` (who they are, what they do, links) and `about.md` (the
-//! biography), from `CONTENT_DIR` or, with nothing configured, the demo content built in.
+//! The owner's content files: `site.toml` (who they are, what they do, links) and `about.md`
+//! (the biography), from `CONTENT_DIR`, or the demo content built in. They seed the database
+//! on the first start; after that the database holds the content and the admin edits it.
 //! Problems stop the start with the file, the line and the reason.
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use folio_core::SiteContent;
+use folio_core::domain::site_content::{Problem, Step, StepPath, Unreadable};
 
-mod check;
-
-pub use check::LANGUAGE;
-
-/// Everything personal the pages show.
-#[derive(Debug, Clone)]
-pub struct Content {
-    pub site: SiteInfo,
-    pub owner: Owner,
-    pub links: Vec<Link>,
-    pub competencies: Vec<Competency>,
-    pub home: Home,
-    pub about: About,
-    /// The biography, rendered from Markdown to HTML (raw HTML in the source is escaped).
-    pub biography_html: String,
-    /// True when this is the demo content built into the binary (or a copy left unchanged).
-    demo: bool,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SiteInfo {
-    pub title: String,
-    pub description: String,
-    #[serde(default = "english")]
-    pub language: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Owner {
-    pub name: String,
-    pub headline: String,
-    pub intro: String,
-    pub location: String,
-    pub email: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Link {
-    pub label: String,
-    pub url: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Competency {
-    pub title: String,
-    pub description: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Home {
-    pub cta_title: String,
-    pub cta_text: String,
-    pub cta_label: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct About {
-    #[serde(default)]
-    pub expertise: Vec<Expertise>,
-    #[serde(default)]
-    pub approach: Vec<Principle>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Expertise {
-    pub area: String,
-    pub items: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Principle {
-    pub title: String,
-    pub text: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SiteToml {
-    site: SiteInfo,
-    owner: Owner,
-    #[serde(default)]
-    links: Vec<Link>,
-    #[serde(default)]
-    competencies: Vec<Competency>,
-    home: Home,
-    about: About,
-}
-
-fn english() -> String {
-    "en".to_owned()
-}
+mod lines;
 
 /// A content file that cannot be used, and where.
 #[derive(Debug, thiserror::Error)]
@@ -118,59 +22,77 @@ pub struct ContentError {
 const DEMO_SITE: &str = include_str!("../content/site.toml");
 const DEMO_ABOUT: &str = include_str!("../content/about.md");
 
-impl Content {
-    /// The demo content built into the binary.
-    pub fn demo() -> Self {
-        Self::parse(Path::new("<built-in>/site.toml"), DEMO_SITE, Path::new("<built-in>/about.md"), DEMO_ABOUT)
-            .expect("the built-in content is valid (tested)")
-    }
+/// The demo content built into the binary.
+pub fn demo() -> SiteContent {
+    parse(Path::new("<built-in>/site.toml"), DEMO_SITE, Path::new("<built-in>/about.md"), DEMO_ABOUT)
+        .expect("the built-in content is valid (tested)")
+}
 
-    /// Whether this is the built-in demo owner rather than the owner's own content.
-    pub fn is_demo(&self) -> bool {
-        self.demo
-    }
+/// Whether `content` is the built-in demo owner's rather than the owner's own.
+pub fn is_demo(content: &SiteContent) -> bool {
+    *content == demo()
+}
 
-    /// Reads `site.toml` and `about.md` from `dir`.
-    pub fn load(dir: &Path) -> Result<Self, ContentError> {
-        let read = |name: &str| {
-            let path = dir.join(name);
-            std::fs::read_to_string(&path).map(|text| (path.clone(), text)).map_err(|e| ContentError {
-                file: path,
-                line: None,
-                reason: format!("cannot be read: {e}"),
-            })
-        };
-        let (site_path, site) = read("site.toml")?;
-        let (about_path, about) = read("about.md")?;
-        Self::parse(&site_path, &site, &about_path, &about)
-    }
+/// Reads `site.toml` and `about.md` from `dir`.
+pub fn load(dir: &Path) -> Result<SiteContent, ContentError> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).map(|text| (path.clone(), text)).map_err(|e| ContentError {
+            file: path,
+            line: None,
+            reason: format!("cannot be read: {e}"),
+        })
+    };
+    let (site_path, site) = read("site.toml")?;
+    let (about_path, about) = read("about.md")?;
+    parse(&site_path, &site, &about_path, &about)
+}
 
-    fn parse(site_path: &Path, site: &str, about_path: &Path, about: &str) -> Result<Self, ContentError> {
-        let parsed: SiteToml = toml::from_str(site).map_err(|e| ContentError {
-            file: site_path.to_owned(),
-            line: e.span().map(|span| line_of(site, span.start)),
-            reason: e.message().to_owned(),
-        })?;
-        let content = Self {
-            site: parsed.site,
-            owner: parsed.owner,
-            links: parsed.links,
-            competencies: parsed.competencies,
-            home: parsed.home,
-            about: parsed.about,
-            biography_html: folio_markdown::to_html(about),
-            demo: site == DEMO_SITE && about == DEMO_ABOUT,
-        };
-        check::check(&content).map_err(|problem| ContentError {
-            file: site_path.to_owned(),
-            line: check::line(site, &problem.path),
-            reason: format!("{}: {}", check::Path(&problem.path), problem.reason),
-        })?;
-        if about.trim().is_empty() {
-            return Err(ContentError { file: about_path.to_owned(), line: None, reason: "is empty".to_owned() });
+fn parse(site_path: &Path, site: &str, about_path: &Path, about: &str) -> Result<SiteContent, ContentError> {
+    let at = |path: &[Step], reason: String| ContentError {
+        file: site_path.to_owned(),
+        line: lines::line(site, path),
+        reason: format!("{}: {reason}", StepPath(&snake_case(path))),
+    };
+    let syntax = |e: toml::de::Error| ContentError {
+        file: site_path.to_owned(),
+        line: e.span().map(|span| line_of(site, span.start)),
+        reason: e.message().to_owned(),
+    };
+    let mut content = match SiteContent::read(toml::de::Deserializer::parse(site).map_err(syntax)?) {
+        Ok(content) => content,
+        // A value of the wrong type: toml knows where it is, and says so in its own words.
+        Err(Unreadable::Shape { path, error }) if path.is_empty() || error.span().is_some() => {
+            return Err(syntax(error));
         }
-        Ok(content)
+        Err(Unreadable::Shape { path, error }) => return Err(at(&path, error.message().to_owned())),
+        Err(Unreadable::Unknown(problems)) => {
+            let Problem { path, reason } = &problems[0];
+            return Err(at(path, reason.clone()));
+        }
+    };
+    if about.trim().is_empty() {
+        return Err(ContentError { file: about_path.to_owned(), line: None, reason: "is empty".to_owned() });
     }
+    content.about.biography = about.to_owned();
+    match content.problems().into_iter().next() {
+        // The biography's rules are about.md's, whole.
+        Some(Problem { path, reason }) if path == [Step::Key("about".into()), Step::Key("biography".into())] => {
+            Err(ContentError { file: about_path.to_owned(), line: None, reason })
+        }
+        Some(Problem { path, reason }) => Err(at(&path, reason)),
+        None => Ok(content),
+    }
+}
+
+/// A path with its keys spelled as the content files spell them.
+fn snake_case(path: &[Step]) -> Vec<Step> {
+    path.iter()
+        .map(|step| match step {
+            Step::Key(key) => Step::Key(lines::snake_case(key)),
+            Step::Index(i) => Step::Index(*i),
+        })
+        .collect()
 }
 
 /// The 1-based line holding byte `offset`.
@@ -189,9 +111,9 @@ mod tests {
 
     #[test]
     fn the_demo_content_is_valid() {
-        let content = Content::demo();
+        let content = demo();
         assert_eq!(content.owner.name, "Jordan Avery");
-        assert!(content.biography_html.contains("<strong>infrastructure as code"));
+        assert!(content.about.biography.contains("**infrastructure as code"));
     }
 
     #[test]
@@ -199,7 +121,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let broken = DEMO_SITE.replacen("name = \"Jordan Avery\"", "name = \"Jordan Avery", 1);
         write(dir.path(), &broken, "bio");
-        let err = Content::load(dir.path()).expect_err("broken").to_string();
+        let err = load(dir.path()).expect_err("broken").to_string();
         let line = DEMO_SITE.lines().position(|l| l.starts_with("name = ")).expect("line") + 1;
         assert!(err.starts_with(&format!("{}:{line}: ", dir.path().join("site.toml").display())), "{err}");
     }
@@ -208,19 +130,20 @@ mod tests {
     fn a_missing_section_or_unknown_key_is_named() {
         let dir = tempfile::tempdir().expect("dir");
         write(dir.path(), "[site]\ntitle = \"t\"\ndescription = \"d\"\n", "bio");
-        let err = Content::load(dir.path()).expect_err("incomplete").to_string();
+        let err = load(dir.path()).expect_err("incomplete").to_string();
         assert!(err.contains("missing field `owner`"), "{err}");
         let extra = DEMO_SITE.replacen("[owner]\n", "[owner]\nnickname = \"J\"\n", 1);
         write(dir.path(), &extra, "bio");
-        let err = Content::load(dir.path()).expect_err("unknown key").to_string();
-        assert!(err.contains("unknown field `nickname`"), "{err}");
+        let err = load(dir.path()).expect_err("unknown key").to_string();
+        let line = DEMO_SITE.lines().position(|l| l == "[owner]").expect("line") + 2;
+        assert!(err.ends_with(&format!(":{line}: owner.nickname: is not a field of the site content")), "{err}");
     }
 
     #[test]
     fn a_bad_value_names_the_key_and_its_line() {
         let dir = tempfile::tempdir().expect("dir");
         write(dir.path(), &DEMO_SITE.replacen("hello@jordan-avery.example", "not an address", 1), "bio");
-        let err = Content::load(dir.path()).expect_err("bad email").to_string();
+        let err = load(dir.path()).expect_err("bad email").to_string();
         let line = DEMO_SITE.lines().position(|l| l.starts_with("email = ")).expect("line") + 1;
         assert!(err.ends_with(&format!(":{line}: owner.email: \"not an address\" is not an e-mail address")), "{err}");
     }
@@ -233,7 +156,7 @@ mod tests {
     fn error_for(site: &str) -> String {
         let dir = tempfile::tempdir().expect("dir");
         write(dir.path(), site, "bio");
-        let err = Content::load(dir.path()).expect_err("refused").to_string();
+        let err = load(dir.path()).expect_err("refused").to_string();
         err.split_once("site.toml").map(|(_, rest)| rest.to_owned()).unwrap_or(err)
     }
 
@@ -243,7 +166,9 @@ mod tests {
         let line = demo_line("url = ", 1);
         assert_eq!(
             error_for(&site),
-            format!(":{line}: links[1].url: \"linkedin\" is not an absolute http(s) or mailto URL")
+            format!(
+                ":{line}: links[1].url: \"linkedin\" is not an absolute http or https URL of at most 500 characters"
+            )
         );
     }
 
@@ -284,7 +209,7 @@ mod tests {
     fn a_missing_file_is_named() {
         let dir = tempfile::tempdir().expect("dir");
         std::fs::write(dir.path().join("site.toml"), DEMO_SITE).expect("write");
-        let err = Content::load(dir.path()).expect_err("no about.md").to_string();
+        let err = load(dir.path()).expect_err("no about.md").to_string();
         assert!(err.starts_with(&format!("{}: cannot be read", dir.path().join("about.md").display())), "{err}");
     }
 }

@@ -1,6 +1,7 @@
 //! What every page's frame needs: title, description, canonical URL, navigation.
 
-use crate::content::{Content, Link};
+use folio_core::SiteContent;
+use folio_core::domain::site_content::Link;
 
 /// One entry of the main navigation.
 #[derive(Debug, Clone)]
@@ -30,7 +31,7 @@ pub struct Layout<'a> {
 /// Where the frame's shared parts come from.
 #[derive(Debug, Clone, Copy)]
 pub struct Frame<'a> {
-    pub content: &'a Content,
+    pub content: &'a SiteContent,
     pub base_url: &'a str,
     pub stylesheet: &'a str,
     pub favicon: &'a str,

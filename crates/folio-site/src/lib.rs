@@ -1,15 +1,17 @@
 //! Folio's website: server-rendered pages, no JavaScript, fed by the API.
 //!
 //! An adapter around the core's use cases: pages that depend only on the owner's content
-//! (home, about, the empty contact form) are rendered once at start; project pages are rendered
-//! per request from a short-lived cache of the active projects ([`cache`]). The site calls the
-//! core's `ActiveProjects` and `Contact` use cases: the services themselves in `serve` mode,
-//! [`api_client::ApiClient`] over HTTP in `site` mode. It never talks to the database.
+//! (home, about, the empty contact form) are rendered once per change of it ([`shown`]);
+//! project pages are rendered per request from a short-lived cache of the active projects
+//! ([`cache`]). The site calls the core's `ActiveProjects`, `SiteContentSource` and `Contact`
+//! use cases: the services themselves in `serve` mode, [`api_client::ApiClient`] over HTTP in
+//! `site` mode. It never talks to the database.
 
 pub mod api_client;
 pub mod cache;
 pub mod content;
 pub mod metered;
+pub mod shown;
 
 mod assets;
 mod contact;
@@ -21,29 +23,34 @@ mod seo;
 mod templates;
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::Response;
 use axum::routing::get;
-use folio_core::Contact;
+use folio_core::{Contact, SiteContentSource};
 use folio_metrics::Metrics;
 
 use crate::assets::Assets;
 use crate::cache::ProjectCache;
-use crate::content::Content;
-use crate::pages::Prerendered;
+use crate::pages::{Renderer, Shown};
+use crate::shown::ShownContent;
 
 pub use html::CSP;
 
 /// What the site is built from.
 #[derive(Debug)]
 pub struct SiteConfig {
-    pub content: Content,
     /// The public address, for canonical links and the sitemap (no trailing slash).
     pub base_url: String,
+    /// How long the owner's content is kept before it is asked for again (writes through the
+    /// same process show at once).
+    pub content_ttl: Duration,
+    /// Shown while the content cannot be had and none was read yet (`site`: its image's files).
+    pub fallback_content: Option<folio_core::SiteContent>,
     pub version: &'static str,
     pub environment: String,
 }
@@ -51,14 +58,12 @@ pub struct SiteConfig {
 /// Shared by the site's handlers.
 #[derive(Debug, Clone)]
 pub struct SiteState {
-    content: Arc<Content>,
+    shown: Arc<ShownContent<Renderer>>,
     assets: Arc<Assets>,
     projects: Arc<ProjectCache>,
     contact: Arc<dyn Contact>,
     metrics: Arc<Metrics>,
-    pages: Arc<Prerendered>,
-    /// `/projects` as rendered from the last list read, for every request holding that read.
-    projects_page: Arc<folio_http::PerRead<Vec<folio_core::Project>, html::Page>>,
+    error_page: Arc<html::Page>,
     base_url: Arc<str>,
     version: &'static str,
     environment: Arc<str>,
@@ -66,41 +71,48 @@ pub struct SiteState {
 }
 
 impl SiteState {
-    /// Renders the fixed pages and assembles the state.
+    /// Assembles the state over the use cases the site calls.
     pub fn new(
         config: SiteConfig,
-        projects: Arc<ProjectCache>,
-        contact: Arc<dyn Contact>,
+        (content, projects, contact): (Arc<dyn SiteContentSource>, Arc<ProjectCache>, Arc<dyn Contact>),
         metrics: Arc<Metrics>,
     ) -> Self {
-        let assets = Assets::default();
-        let base_url = config.base_url.trim_end_matches('/').to_owned();
-        let pages = Prerendered::render(&config.content, &assets, &base_url);
+        let assets = Arc::new(Assets::default());
+        let base_url: Arc<str> = config.base_url.trim_end_matches('/').into();
+        let renderer = Renderer { assets: assets.clone(), base_url: base_url.clone() };
         metrics.site.serving();
         Self {
-            content: Arc::new(config.content),
-            assets: Arc::new(assets),
+            shown: Arc::new(ShownContent::new(
+                content,
+                renderer,
+                config.content_ttl,
+                config.fallback_content.map(Arc::new),
+            )),
+            assets,
             projects,
             contact,
             metrics,
-            pages: Arc::new(pages),
-            projects_page: Arc::default(),
-            base_url: base_url.into(),
+            error_page: Arc::new(pages::error_page()),
+            base_url,
             version: config.version,
             environment: config.environment.into(),
             started: Instant::now(),
         }
     }
 
-    fn frame(&self) -> layout::Frame<'_> {
-        layout::Frame {
-            content: &self.content,
-            base_url: &self.base_url,
-            stylesheet: &self.assets.stylesheet.path,
-            favicon: &self.assets.favicon.path,
-        }
+    /// The owner's content as shown now, or, when it was never had, the error page (503): no
+    /// page of the site can be drawn without the owner's name.
+    async fn shown(&self) -> Result<Arc<Shown>, Response> {
+        self.shown.current().await.map_err(|_| {
+            let mut response = self.error_page.respond(StatusCode::SERVICE_UNAVAILABLE, &axum::http::HeaderMap::new());
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+            response
+        })
     }
 }
+
+/// How long to tell clients to wait when what a page needs cannot be had.
+const RETRY_AFTER_SECONDS: u32 = 30;
 
 /// The site's routes. The caller adds the fallback ([`not_found`]) after merging with the API.
 pub fn router(state: SiteState) -> Router {

@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use folio_core::{
-    ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, Notified, Project, Unavailable,
+    ActiveProjects, Channel, ClientIp, Contact, ContactError, ContactForm, Notified, Project, SiteContent,
+    SiteContentSource, Unavailable,
 };
 use folio_metrics::{ApiEndpoint, ApiOutcome, SiteMetrics};
 
@@ -25,7 +26,7 @@ impl<T: ?Sized> Metered<T> {
     }
 }
 
-/// How a failed read of the projects is counted.
+/// How a failed read (of the projects, of the content) is counted.
 fn outcome(error: &Unavailable) -> ApiOutcome {
     match error {
         Unavailable::Remote { timed_out: true, .. } => ApiOutcome::Timeout,
@@ -40,6 +41,21 @@ impl<T: ActiveProjects + ?Sized> ActiveProjects for Metered<T> {
         let result = self.inner.active().await;
         let outcome = result.as_ref().map_or_else(outcome, |_| ApiOutcome::Ok);
         self.metrics.record_call(ApiEndpoint::Projects, outcome, started.elapsed());
+        result
+    }
+
+    fn version(&self) -> u64 {
+        self.inner.version()
+    }
+}
+
+#[async_trait]
+impl<T: SiteContentSource + ?Sized> SiteContentSource for Metered<T> {
+    async fn site_content(&self) -> Result<Arc<SiteContent>, Unavailable> {
+        let started = Instant::now();
+        let result = self.inner.site_content().await;
+        let outcome = result.as_ref().map_or_else(outcome, |_| ApiOutcome::Ok);
+        self.metrics.record_call(ApiEndpoint::Site, outcome, started.elapsed());
         result
     }
 

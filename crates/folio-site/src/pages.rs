@@ -1,5 +1,7 @@
-//! The pages that depend only on the owner's content, rendered once at start, plus the 404
-//! page, the stand-alone error page and `/health`.
+//! The pages that depend only on the owner's content, rendered once per change of it, plus the
+//! 404 page, the stand-alone error page and `/health`.
+
+use std::sync::Arc;
 
 use askama::Template;
 use axum::Json;
@@ -7,16 +9,16 @@ use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::Engine;
-use folio_core::ContactForm;
+use folio_core::{ContactForm, SiteContent};
 use folio_http::ServiceHealth;
 use folio_metrics::Service;
 use sha2::{Digest, Sha256};
 
 use crate::SiteState;
 use crate::assets::Assets;
-use crate::content::Content;
 use crate::html::Page;
 use crate::layout::Frame;
+use crate::shown::Render;
 use crate::templates::{self, FieldMessages};
 
 /// What visitors read after sending a message, when the owner is e-mailed about it.
@@ -25,20 +27,38 @@ pub const THANK_YOU: &str = "Thanks: your message is on its way. I will reply to
 /// stored, and read in the owner's inbox.
 pub const RECEIVED: &str = "Thanks: your message was received and waits in my inbox, where I will read it. I will reply to the address you gave.";
 
-/// Pages rendered at start.
+/// The owner's content at one version, with the pages that depend on it alone rendered once.
 #[derive(Debug)]
-pub struct Prerendered {
+pub struct Shown {
+    pub content: Arc<SiteContent>,
+    assets: Arc<Assets>,
+    base_url: Arc<str>,
     home: Page,
     about: Page,
     contact: Page,
     thanks: Page,
     received: Page,
-    error: Page,
+    /// `/projects` as rendered from the last list read, for every request holding that read.
+    pub projects_page: folio_http::PerRead<Vec<folio_core::Project>, Page>,
 }
 
-impl Prerendered {
-    pub fn render(content: &Content, assets: &Assets, base_url: &str) -> Self {
-        let frame = Frame { content, base_url, stylesheet: &assets.stylesheet.path, favicon: &assets.favicon.path };
+/// Renders [`Shown`] for each version of the content.
+#[derive(Debug)]
+pub struct Renderer {
+    pub assets: Arc<Assets>,
+    pub base_url: Arc<str>,
+}
+
+impl Render for Renderer {
+    type Shown = Shown;
+
+    fn render(&self, content: Arc<SiteContent>) -> Shown {
+        let frame = Frame {
+            content: &content,
+            base_url: &self.base_url,
+            stylesheet: &self.assets.stylesheet.path,
+            favicon: &self.assets.favicon.path,
+        };
         let owner = &content.owner;
         let home = templates::Home {
             layout: frame.layout("/", "/", None, None),
@@ -55,7 +75,7 @@ impl Prerendered {
             ),
             owner,
             about: &content.about,
-            biography: &content.biography_html,
+            biography: &folio_markdown::to_html(&content.about.biography),
         };
         let contact = templates::Contact {
             layout: frame.layout(
@@ -77,16 +97,45 @@ impl Prerendered {
             layout: frame.layout("/contact/received", "/contact", Some("Message received"), None),
             message: RECEIVED,
         };
-        let error = templates::ErrorPage.render().expect("render error.html");
-        Self {
-            home: Page::new(home.render().expect("render home.html")),
-            about: Page::new(about.render().expect("render about.html")),
-            contact: Page::new(contact.render().expect("render contact.html")),
-            thanks: Page::new(thanks.render().expect("render thanks.html")),
-            received: Page::new(received.render().expect("render thanks.html")),
-            error: Page::with_policy(error.clone(), inline_style_policy(&error)),
+        let [home, about, contact, thanks, received] = [
+            home.render().expect("render home.html"),
+            about.render().expect("render about.html"),
+            contact.render().expect("render contact.html"),
+            thanks.render().expect("render thanks.html"),
+            received.render().expect("render thanks.html"),
+        ]
+        .map(Page::new);
+        Shown {
+            content,
+            assets: self.assets.clone(),
+            base_url: self.base_url.clone(),
+            home,
+            about,
+            contact,
+            thanks,
+            received,
+            projects_page: folio_http::PerRead::default(),
         }
     }
+}
+
+impl Shown {
+    /// The frame every page of this content shares.
+    pub fn frame(&self) -> Frame<'_> {
+        Frame {
+            content: &self.content,
+            base_url: &self.base_url,
+            stylesheet: &self.assets.stylesheet.path,
+            favicon: &self.assets.favicon.path,
+        }
+    }
+}
+
+/// The stand-alone error page (it needs neither assets nor content), with its own policy.
+pub fn error_page() -> Page {
+    let error = templates::ErrorPage.render().expect("render error.html");
+    let policy = inline_style_policy(&error);
+    Page::with_policy(error, policy)
 }
 
 /// The error page carries its own styles (it must work with no assets): allow exactly those.
@@ -100,39 +149,35 @@ fn inline_style_policy(html: &str) -> HeaderValue {
     .expect("a valid header")
 }
 
-pub async fn home(State(state): State<SiteState>, headers: HeaderMap) -> Response {
-    state.pages.home.respond(StatusCode::OK, &headers)
+/// One of the pages [`Shown`] holds, answered as it is.
+macro_rules! shown_page {
+    ($($name:ident),*) => {$(
+        pub async fn $name(State(state): State<SiteState>, headers: HeaderMap) -> Response {
+            match state.shown().await {
+                Ok(shown) => shown.$name.respond(StatusCode::OK, &headers),
+                Err(unavailable) => unavailable,
+            }
+        }
+    )*};
 }
-
-pub async fn about(State(state): State<SiteState>, headers: HeaderMap) -> Response {
-    state.pages.about.respond(StatusCode::OK, &headers)
-}
-
-pub async fn contact(State(state): State<SiteState>, headers: HeaderMap) -> Response {
-    state.pages.contact.respond(StatusCode::OK, &headers)
-}
-
-pub async fn thanks(State(state): State<SiteState>, headers: HeaderMap) -> Response {
-    state.pages.thanks.respond(StatusCode::OK, &headers)
-}
-
-pub async fn received(State(state): State<SiteState>, headers: HeaderMap) -> Response {
-    state.pages.received.respond(StatusCode::OK, &headers)
-}
+shown_page!(home, about, contact, thanks, received);
 
 pub async fn error(State(state): State<SiteState>, headers: HeaderMap) -> Response {
-    state.pages.error.respond(StatusCode::OK, &headers)
+    state.error_page.respond(StatusCode::OK, &headers)
 }
 
 pub async fn not_found(State(state): State<SiteState>, OriginalUri(uri): OriginalUri, headers: HeaderMap) -> Response {
-    not_found_page(&state, uri.path(), &headers)
+    match state.shown().await {
+        Ok(shown) => not_found_page(&shown, uri.path(), &headers),
+        Err(unavailable) => unavailable,
+    }
 }
 
 /// The 404 page for `path`.
-pub fn not_found_page(state: &SiteState, path: &str, headers: &HeaderMap) -> Response {
+pub fn not_found_page(shown: &Shown, path: &str, headers: &HeaderMap) -> Response {
     let path: String = path.chars().take(200).collect();
     let page =
-        templates::NotFound { layout: state.frame().layout(&path, "", Some("Page not found"), None), path: &path };
+        templates::NotFound { layout: shown.frame().layout(&path, "", Some("Page not found"), None), path: &path };
     Page::new(page.render().expect("render not_found.html")).respond(StatusCode::NOT_FOUND, headers)
 }
 

@@ -10,14 +10,12 @@ use uuid::Uuid;
 
 use crate::SiteState;
 use crate::html::Page;
+use crate::pages::Shown;
 use crate::templates::{self, Card};
 
 /// Longest excerpt on a card, and in a page's description (what search results show).
 const CARD_CHARS: usize = 220;
 const SUMMARY_CHARS: usize = 155;
-
-/// How long to tell clients to wait when the list cannot be loaded.
-const RETRY_AFTER_SECONDS: u32 = 30;
 
 /// 301 to a project's page at its slug, kept by browsers and search engines.
 fn moved(path: &str) -> Response {
@@ -28,23 +26,27 @@ fn moved(path: &str) -> Response {
 /// `/projects`: rendered once per read of the list (every request holding the same read gets
 /// the same page, see [`folio_http::PerRead`]), or the notice that it cannot be read.
 pub async fn list(State(state): State<SiteState>, headers: HeaderMap) -> Response {
+    let shown = match state.shown().await {
+        Ok(shown) => shown,
+        Err(unavailable) => return unavailable,
+    };
     match state.projects.projects().await {
         Ok(projects) => {
-            let page = state.projects_page.get(&projects, |list| render_list(&state, Some(list)));
+            let page = shown.projects_page.get(&projects, |list| render_list(&shown, Some(list)));
             page.respond(StatusCode::OK, &headers)
         }
         Err(_) => {
-            let mut response = render_list(&state, None).respond(StatusCode::SERVICE_UNAVAILABLE, &headers);
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+            let mut response = render_list(&shown, None).respond(StatusCode::SERVICE_UNAVAILABLE, &headers);
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(crate::RETRY_AFTER_SECONDS));
             response
         }
     }
 }
 
-fn render_list(state: &SiteState, projects: Option<&[Project]>) -> Page {
-    let description = format!("Projects by {}.", state.content.owner.name);
+fn render_list(shown: &Shown, projects: Option<&[Project]>) -> Page {
+    let description = format!("Projects by {}.", shown.content.owner.name);
     let page = templates::Projects {
-        layout: state.frame().layout("/projects", "/projects", Some("Projects"), Some(&description)),
+        layout: shown.frame().layout("/projects", "/projects", Some("Projects"), Some(&description)),
         projects: projects.map(|list| {
             list.iter()
                 .map(|project| Card { project, excerpt: folio_markdown::excerpt(&project.description, CARD_CHARS) })
@@ -55,6 +57,10 @@ fn render_list(state: &SiteState, projects: Option<&[Project]>) -> Page {
 }
 
 pub async fn detail(State(state): State<SiteState>, Path(key): Path<String>, headers: HeaderMap) -> Response {
+    let shown = match state.shown().await {
+        Ok(shown) => shown,
+        Err(unavailable) => return unavailable,
+    };
     let projects = match state.projects.projects().await {
         Ok(projects) => projects,
         Err(_) => return list(State(state), headers).await,
@@ -65,7 +71,7 @@ pub async fn detail(State(state): State<SiteState>, Path(key): Path<String>, hea
         None => p.slug == key,
     });
     let Some(project) = found else {
-        return crate::pages::not_found_page(&state, &format!("/projects/{key}"), &headers);
+        return crate::pages::not_found_page(&shown, &format!("/projects/{key}"), &headers);
     };
     let path = project.page_path();
     if id.is_some() && !project.slug.is_empty() {
@@ -73,7 +79,7 @@ pub async fn detail(State(state): State<SiteState>, Path(key): Path<String>, hea
     }
     let description = folio_markdown::excerpt(&project.description, SUMMARY_CHARS);
     let page = templates::ProjectDetail {
-        layout: state.frame().layout(&path, "/projects", Some(&project.title), Some(&description)),
+        layout: shown.frame().layout(&path, "/projects", Some(&project.title), Some(&description)),
         project,
         description: folio_markdown::to_html(&project.description),
     };

@@ -68,12 +68,16 @@ struct FeedEntry<'a> {
 const SUMMARY_CHARS: usize = 300;
 
 pub async fn feed(State(state): State<SiteState>) -> Response {
+    let shown = match state.shown().await {
+        Ok(shown) => shown,
+        Err(unavailable) => return unavailable,
+    };
     let projects = match state.projects.projects().await {
         Ok(projects) => projects,
         // A feed reader retries later; an empty feed would read as every project deleted.
         Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "60")]).into_response(),
     };
-    let xml = render_feed(&state.base_url, &state.content.owner.name, &projects);
+    let xml = render_feed(&state.base_url, &shown.content.owner.name, &projects);
     ([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response()
 }
 

@@ -1,11 +1,10 @@
 //! The pages' templates (`templates/`), checked at compile time and escaping by default.
 
 use askama::Template;
-use folio_core::Project;
+use folio_core::domain::site_content::{self as content, Competency, Owner};
+use folio_core::{ContactForm, Project};
 
-use crate::content::{self, Competency, Owner};
 use crate::layout::Layout;
-use folio_core::ContactForm;
 
 #[derive(Template)]
 #[template(path = "home.html")]

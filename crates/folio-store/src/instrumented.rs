@@ -9,7 +9,7 @@ use std::time::Instant;
 use async_trait::async_trait;
 use folio_core::{
     AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
-    NewProject, OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
+    NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError, Timestamp,
 };
 use folio_metrics::DbMetrics;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use uuid::Uuid;
 const PROJECTS: &str = "projects";
 const CONTACT: &str = "contact_messages";
 const SESSIONS: &str = "admin_sessions";
+const SITE: &str = "site_content";
 
 /// A store whose every operation is measured.
 #[derive(Debug)]
@@ -105,6 +106,18 @@ impl Store for Instrumented {
     async fn change_contact_message(&self, id: Uuid, change: InboxChange, at: Timestamp) -> Result<bool, StoreError> {
         let operation = if change == InboxChange::Delete { "delete" } else { "update" };
         self.timed(operation, CONTACT, self.inner.change_contact_message(id, change, at)).await
+    }
+
+    async fn site_content(&self) -> Result<Option<SiteContent>, StoreError> {
+        self.timed("select", SITE, self.inner.site_content()).await
+    }
+
+    async fn seed_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<bool, StoreError> {
+        self.timed("insert", SITE, self.inner.seed_site_content(content, at)).await
+    }
+
+    async fn put_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<(), StoreError> {
+        self.timed("update", SITE, self.inner.put_site_content(content, at)).await
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {

@@ -14,6 +14,7 @@ mod migrations;
 mod pool_metrics;
 pub mod postgres;
 mod shared_reads;
+mod site_content;
 pub mod sqlite;
 
 use std::sync::Arc;

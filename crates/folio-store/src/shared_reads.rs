@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use folio_core::{
     AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
-    NewProject, OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
+    NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError, Timestamp,
 };
 use uuid::Uuid;
 
@@ -90,6 +90,18 @@ impl Store for SharedReads {
 
     async fn change_contact_message(&self, id: Uuid, change: InboxChange, at: Timestamp) -> Result<bool, StoreError> {
         self.inner.change_contact_message(id, change, at).await
+    }
+
+    async fn site_content(&self) -> Result<Option<SiteContent>, StoreError> {
+        self.inner.site_content().await
+    }
+
+    async fn seed_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<bool, StoreError> {
+        self.inner.seed_site_content(content, at).await
+    }
+
+    async fn put_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<(), StoreError> {
+        self.inner.put_site_content(content, at).await
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {

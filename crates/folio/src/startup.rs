@@ -13,7 +13,7 @@ use folio_admin::AdminState;
 use folio_api::{AdminAuth, ApiState, ServiceInfo};
 use folio_core::{
     ActiveProjects, AdminToken, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MigrationReport,
-    ProjectService, RateLimiter, SessionLimits, Sessions, Store, StoreError,
+    ProjectService, RateLimiter, SessionLimits, Sessions, SiteContentService, SiteContentSource, Store, StoreError,
 };
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
@@ -61,7 +61,8 @@ impl Application {
         let (api, site) = match &config.serving {
             Serving::Both { data, site } => {
                 let api = build_api(&config, data, port, &metrics).await?;
-                let in_process = (api.state.projects.clone() as _, api.state.contact.clone() as _);
+                let state = &api.state;
+                let in_process = (state.site.clone() as _, state.projects.clone() as _, state.contact.clone() as _);
                 let site = build_site(&config, site, in_process, port, &metrics);
                 (Some(api), Some(site))
             }
@@ -70,7 +71,8 @@ impl Application {
                 let client = Arc::new(ApiClient::new(api.url.clone(), api.timeout));
                 let checking = client.clone();
                 tokio::spawn(async move { checking.check_forwarding().await });
-                (None, Some(build_site(&config, site, (client.clone(), client), port, &metrics)))
+                let remote = (client.clone() as _, client.clone() as _, client as _);
+                (None, Some(build_site(&config, site, remote, port, &metrics)))
             }
         };
         let store = api.as_ref().map(|a| a.store.clone());
@@ -159,6 +161,8 @@ async fn build_api(config: &Config, data: &DataConfig, port: u16, metrics: &Arc<
     warn_about_weak_tls(data, config.is_development());
     let store = folio_store::connect(&data.database, metrics.db.clone()).await?;
     migrate(store.as_ref(), data.startup_timeout).await?;
+    let site = Arc::new(SiteContentService::new(store.clone()));
+    seed_content(&site, data).await?;
     let token = data.admin_token.clone().or_else(|| config.is_development().then(generated_token).flatten());
     if token.is_none() {
         tracing::warn!("ADMIN_TOKEN is not set: every write will be refused (403)");
@@ -178,6 +182,7 @@ async fn build_api(config: &Config, data: &DataConfig, port: u16, metrics: &Arc<
     };
     let use_cases = (
         Arc::new(ProjectService::new(store.clone())),
+        site,
         Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker))),
         Arc::new(DatabaseHealth::new(store.clone())),
     );
@@ -193,8 +198,38 @@ async fn build_api(config: &Config, data: &DataConfig, port: u16, metrics: &Arc<
     let signin_limiter = RateLimiter::new(data.signin_per_hour, Duration::from_secs(3600), data.networks);
     let sessions = Sessions::new(store.clone(), token, SessionLimits::DEFAULT, signin_limiter);
     let public_origin = config.http.public_base_url.clone().unwrap_or_else(|| public_url::local_default(port));
-    let admin = AdminState::new(Arc::new(sessions), (state.projects.clone(), state.contact.clone()), &public_origin);
+    let use_cases = (state.projects.clone(), state.site.clone(), state.contact.clone());
+    let admin = AdminState::new(Arc::new(sessions), use_cases, &public_origin);
     Ok(Api { state, admin, outbox, store })
+}
+
+/// Seeds an empty database with the owner's content (from `CONTENT_DIR`, or the demo; the
+/// owner's own also replaces a demo stored earlier), and refuses to go on when what the site
+/// would show is the demo owner's without leave. A refused seed is not stored.
+async fn seed_content(site: &SiteContentService, data: &DataConfig) -> anyhow::Result<()> {
+    let seed = &data.content;
+    let patience = data.startup_timeout;
+    let stored = retry_while_unreachable(patience, || site.get()).await?;
+    if stored.is_none()
+        && let Some(why) = seed.refusal(&seed.content, true)
+    {
+        bail!("{why}");
+    }
+    let (shown, seeded) =
+        retry_while_unreachable(patience, || site.seed(&seed.content, folio_site::content::is_demo)).await?;
+    match (seeded, &seed.dir) {
+        (true, Some(dir)) => tracing::info!(dir = %dir.display(), "site content stored from CONTENT_DIR"),
+        (true, None) => tracing::info!("site content: the built-in demo stored (edit it at /admin/site)"),
+        (false, Some(dir)) => tracing::info!(
+            dir = %dir.display(),
+            "site content: the database's (CONTENT_DIR seeds an empty database only; edit it at /admin/site)"
+        ),
+        (false, None) => tracing::info!("site content: the database's"),
+    }
+    match seed.refusal(&shown, seeded) {
+        Some(why) => bail!("{why}"),
+        None => Ok(()),
+    }
 }
 
 /// The site over the use cases it calls: the services themselves (`serve`) or the API client
@@ -202,24 +237,22 @@ async fn build_api(config: &Config, data: &DataConfig, port: u16, metrics: &Arc<
 fn build_site(
     config: &Config,
     settings: &SiteSettings,
-    (projects, contact): (Arc<dyn ActiveProjects>, Arc<dyn Contact>),
+    (content, projects, contact): (Arc<dyn SiteContentSource>, Arc<dyn ActiveProjects>, Arc<dyn Contact>),
     port: u16,
     metrics: &Arc<Metrics>,
 ) -> SiteState {
+    let content = Arc::new(Metered::new(content, metrics.site.clone()));
     let projects = Arc::new(Metered::new(projects, metrics.site.clone()));
     let contact = Arc::new(Metered::new(contact, metrics.site.clone()));
     let cache = Arc::new(ProjectCache::new(projects, settings.cache_ttl, metrics.site.clone()));
     let site = SiteConfig {
-        content: settings.content.clone(),
         base_url: settings.public_base_url.clone().unwrap_or_else(|| public_url::local_default(port)),
+        content_ttl: settings.cache_ttl,
+        fallback_content: settings.fallback.clone(),
         version: VERSION,
         environment: config.environment.clone(),
     };
-    match &settings.content_dir {
-        Some(dir) => tracing::info!(dir = %dir.display(), "site content loaded"),
-        None => tracing::info!("site content: the built-in demo (set CONTENT_DIR to use your own)"),
-    }
-    SiteState::new(site, cache, contact, metrics.clone())
+    SiteState::new(site, (content, cache, contact), metrics.clone())
 }
 
 /// The `migrate` command: with an application role configured, creates it (or sets its

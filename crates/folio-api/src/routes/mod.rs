@@ -4,6 +4,7 @@ pub mod contact;
 pub mod health;
 pub mod metrics;
 pub mod projects;
+pub mod site;
 
 use axum::extract::OriginalUri;
 use axum::http::{Method, StatusCode};

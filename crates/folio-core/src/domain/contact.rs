@@ -145,7 +145,7 @@ fn line(text: &str, min: usize, max: usize) -> Result<(), Invalid> {
 }
 
 /// Not blank, within `min..=max` characters, on one line when `single_line`, no NUL.
-fn checked(text: &str, min: usize, max: usize, single_line: bool) -> Result<(), Invalid> {
+pub(crate) fn checked(text: &str, min: usize, max: usize, single_line: bool) -> Result<(), Invalid> {
     let got = text.chars().count();
     if rules::is_blank(text) {
         Err(Invalid::Empty)

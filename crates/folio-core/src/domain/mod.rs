@@ -7,6 +7,8 @@ pub mod fields;
 pub mod project;
 pub mod project_form;
 pub mod rules;
+pub mod site_content;
+pub mod site_form;
 pub mod slug;
 pub mod timestamp;
 
@@ -20,5 +22,7 @@ pub use project::{
     NewProject, Project, ProjectDescription, ProjectPatch, ProjectTitle, TagsInvalid, Technologies, Technology, WebUrl,
 };
 pub use project_form::ProjectForm;
+pub use site_content::SiteContent;
+pub use site_form::SiteForm;
 pub use slug::Slug;
 pub use timestamp::Timestamp;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::domain::{
     ContactMessage, DeliveryOutcome, DeliveryState, InboxChange, NewContactMessage, NewProject, Project, ProjectPatch,
-    Timestamp,
+    SiteContent, Timestamp,
 };
 
 pub use error::StoreError;
@@ -123,6 +123,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Applies the owner's change to one message at `at`; `false` when no such message exists
     /// (or, for [`InboxChange::Retry`], when its notification was sent already).
     async fn change_contact_message(&self, id: Uuid, change: InboxChange, at: Timestamp) -> Result<bool, StoreError>;
+
+    /// The owner's site content; `None` until it was first stored.
+    async fn site_content(&self) -> Result<Option<SiteContent>, StoreError>;
+
+    /// Stores `content` at `at` unless content is stored already; `true` when it was stored.
+    async fn seed_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<bool, StoreError>;
+
+    /// Replaces the site content (storing it if there was none) at `at`.
+    async fn put_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<(), StoreError>;
 
     /// Stores a new admin session.
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError>;

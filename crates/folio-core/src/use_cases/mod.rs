@@ -6,6 +6,7 @@ pub mod admin;
 pub mod contact;
 pub mod health;
 pub mod projects;
+pub mod site;
 
 /// A use case could not be carried out now, through no fault of the caller: try again later.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,8 @@ mod errors;
 mod migrate;
 mod projects;
 mod sessions;
+
+use crate::site_content;
 mod settings;
 mod tls;
 
@@ -17,7 +19,7 @@ use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType};
 use folio_core::{
     AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
-    NewProject, OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
+    NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use tokio_postgres::Row;
@@ -341,6 +343,21 @@ impl Store for PgStore {
             _ => self.execute(contact::change(change), &[&id, &at]).await?,
         };
         Ok(changed > 0)
+    }
+
+    async fn site_content(&self) -> Result<Option<SiteContent>, StoreError> {
+        let rows = self.query(site_content::POSTGRES.select, &[]).await?;
+        rows.first().map(|row| site_content::decode(row.get(0))).transpose()
+    }
+
+    async fn seed_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<bool, StoreError> {
+        let document = site_content::encode(content);
+        Ok(self.execute(site_content::POSTGRES.seed, &[&document, &at.as_datetime()]).await? > 0)
+    }
+
+    async fn put_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<(), StoreError> {
+        let document = site_content::encode(content);
+        self.execute(site_content::POSTGRES.put, &[&document, &at.as_datetime()]).await.map(|_| ())
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {

@@ -19,6 +19,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     4 => "0004_admin_sessions",
     5 => "0005_contact_messages_handled_at",
     6 => "0006_projects_slug",
+    7 => "0007_site_content",
 );
 
 /// Why a migration run failed.

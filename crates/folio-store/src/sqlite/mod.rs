@@ -8,6 +8,8 @@ mod migrate;
 mod projects;
 mod sessions;
 
+use crate::site_content;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,7 +18,7 @@ use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, PoolError, Runtime, TimeoutType};
 use folio_core::{
     AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
-    NewProject, OutboxCounts, Project, ProjectPatch, Store, StoreError, Timestamp,
+    NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
@@ -308,6 +310,31 @@ impl Store for SqliteStore {
                 _ => statement.execute(params![id.to_string(), at.to_rfc3339()])?,
             };
             Ok(changed > 0)
+        })
+        .await
+    }
+
+    async fn site_content(&self) -> Result<Option<SiteContent>, StoreError> {
+        let text: Option<String> = self
+            .with_conn(PoolName::Requests, |c| {
+                c.prepare_cached(site_content::SQLITE.select)?.query_row([], |row| row.get(0)).optional()
+            })
+            .await?;
+        text.as_deref().map(site_content::decode).transpose()
+    }
+
+    async fn seed_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<bool, StoreError> {
+        let document = site_content::encode(content);
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(site_content::SQLITE.seed)?.execute(params![document, at.to_rfc3339()]).map(|n| n > 0)
+        })
+        .await
+    }
+
+    async fn put_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<(), StoreError> {
+        let document = site_content::encode(content);
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(site_content::SQLITE.put)?.execute(params![document, at.to_rfc3339()]).map(|_| ())
         })
         .await
     }

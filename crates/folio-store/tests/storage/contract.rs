@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use folio_core::{
     AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, InboxChange, NewContactMessage,
-    NewProject, OutboxCounts, ProjectDescription, ProjectPatch, ProjectTitle, Slug, Store, StoreError, Submission,
-    Technologies, Timestamp, WebUrl,
+    NewProject, OutboxCounts, ProjectDescription, ProjectPatch, ProjectTitle, SiteContent, Slug, Store, StoreError,
+    Submission, Technologies, Timestamp, WebUrl,
 };
 use futures::future::join_all;
 use uuid::Uuid;
@@ -140,6 +140,42 @@ async fn a_slug_is_unique_across_projects_on_create_and_update(store: &dyn Store
     let renamed = ProjectPatch { title: Some(title("Renamed")), ..ProjectPatch::default() };
     let kept = store.update_project(other.id, renamed).await.expect("update").expect("found");
     assert_eq!((kept.title.as_str(), kept.slug.as_str()), ("Renamed", "two"), "a new title keeps the address");
+}
+
+fn site_content(name: &str) -> SiteContent {
+    use folio_core::domain::site_content::{About, Home, Link, Owner, SiteInfo};
+    SiteContent {
+        site: SiteInfo { title: name.into(), description: "d".into(), language: "en".into() },
+        owner: Owner {
+            name: name.into(),
+            headline: "h".into(),
+            intro: "i".into(),
+            location: "l".into(),
+            email: "a@b.example".into(),
+        },
+        links: vec![Link { label: "x".into(), url: "https://x.example".into() }],
+        competencies: Vec::new(),
+        home: Home { cta_title: "t".into(), cta_text: "t".into(), cta_label: "t".into() },
+        about: About {
+            biography: "'; DROP TABLE site_content; --".into(),
+            expertise: Vec::new(),
+            approach: Vec::new(),
+        },
+    }
+}
+
+async fn the_site_content_is_seeded_once_and_replaced_whole(store: &dyn Store) {
+    assert_eq!(store.site_content().await.expect("read"), None, "nothing before the first start");
+    let at = Timestamp::now();
+    let ada = site_content("Ada");
+    let seeds = join_all((0..4).map(|_| store.seed_site_content(&ada, at)));
+    let stored: Vec<bool> = seeds.await.into_iter().map(|r| r.expect("seed")).collect();
+    assert_eq!(stored.iter().filter(|s| **s).count(), 1, "one of replicas seeding at once stores: {stored:?}");
+    assert!(!store.seed_site_content(&site_content("Bea"), at).await.expect("seed"), "a seed never overwrites");
+    assert_eq!(store.site_content().await.expect("read"), Some(site_content("Ada")));
+    let edited = site_content("Zoë 🚀 “quoted” <b>&</b>");
+    store.put_site_content(&edited, Timestamp::now()).await.expect("put");
+    assert_eq!(store.site_content().await.expect("read"), Some(edited), "read back exactly as written");
 }
 
 async fn a_deleted_project_is_gone(store: &dyn Store) {
@@ -378,6 +414,7 @@ contract!(
     concurrent_updates_to_different_fields_both_survive,
     a_deleted_project_is_gone,
     a_slug_is_unique_across_projects_on_create_and_update,
+    the_site_content_is_seeded_once_and_replaced_whole,
     ping_answers,
     contact_messages_are_stored_pending_and_listed_newest_first,
     a_due_notification_is_claimed_once_until_its_lease_passes,

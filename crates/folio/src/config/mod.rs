@@ -23,7 +23,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use contact::ContactConfig;
 pub use env::{ConfigError, ConfigErrors, Env};
-pub use site::{ApiClient, SiteSettings};
+pub use site::{ApiClient, ContentSeed, SiteSettings};
 pub use vars::Var;
 
 /// The part of Folio a process runs.
@@ -193,6 +193,8 @@ pub struct DataConfig {
     pub startup_timeout: Duration,
     /// The role `folio migrate` creates for the API to log in as (PostgreSQL only).
     pub app_role: Option<AppRole>,
+    /// The owner's content for an empty database.
+    pub content: ContentSeed,
 }
 
 /// The shortest admin token accepted.
@@ -235,14 +237,14 @@ impl Config {
         let serving = match role {
             Role::Serve => {
                 let data = DataConfig::load(env, development);
-                let site = site::load(env, development, common.http.public_base_url.clone());
-                data.zip(site).map(|(data, site)| Serving::Both { data, site })
+                let site = site::load(env, common.http.public_base_url.clone(), None);
+                data.map(|data| Serving::Both { data, site })
             }
             Role::Api => DataConfig::load(env, development).map(|data| Serving::Api { data }),
             Role::Site => {
-                let site = site::load(env, development, common.http.public_base_url.clone());
-                let api = site::api_client(env);
-                site.zip(api).map(|(site, api)| Serving::Site { site, api })
+                let fallback = site::seed(env, development);
+                let site = site::load(env, common.http.public_base_url.clone(), fallback);
+                site::api_client(env).map(|api| Serving::Site { site, api })
             }
         };
         let serving = std::mem::take(env).finish_with(serving)?;
@@ -282,8 +284,10 @@ impl DataConfig {
         if app_role.is_some() && !matches!(database, Some(DatabaseSettings::Postgres(_))) {
             env.error(vars::DB_APP_USERNAME, "applies to PostgreSQL only (DB_HOST or a postgres:// DATABASE_URL)");
         }
+        let content = site::seed(env, development);
         Some(Self {
             database: database?,
+            content: content?,
             admin_token,
             admin_rate_per_minute,
             signin_per_hour,

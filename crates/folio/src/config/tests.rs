@@ -167,39 +167,61 @@ fn content_dir(site: &str, about: &str) -> tempfile::TempDir {
 const DEMO_SITE: &str = include_str!("../../../folio-site/content/site.toml");
 const DEMO_ABOUT: &str = include_str!("../../../folio-site/content/about.md");
 
+/// The seed configuration gives, and what it says of showing `shown` after the first start.
+fn seed(config: &Config) -> &super::ContentSeed {
+    &data(config).content
+}
+
 #[test]
-fn outside_development_the_site_refuses_to_show_the_demo_owner_unless_allowed() {
-    let errors = serve_in_production(&[]).expect_err("demo content in production").0;
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0].variable, "CONTENT_DIR");
-    assert!(errors[0].message.contains("would show the demo owner Jordan Avery"), "{}", errors[0].message);
-    assert!(errors[0].message.contains("ALLOW_DEMO_CONTENT=true"), "{}", errors[0].message);
-    let config = serve_in_production(&[("ALLOW_DEMO_CONTENT", "true")]).expect("the demo on purpose");
-    assert!(config.serving.site().expect("site").content.is_demo());
-    let web = Config::load(Role::Api, Env::from_pairs([("APP_ENV", "production"), ("DATABASE_URL", "sqlite://x.db")]));
-    assert!(web.is_ok(), "the API alone shows no content");
+fn outside_development_the_demo_owner_is_refused_unless_allowed() {
+    let config = serve_in_production(&[]).expect("the content is checked once the database is read");
+    let demo = folio_site::content::demo();
+    let why = seed(&config).refusal(&demo, true).expect("the demo in production");
+    assert!(why.starts_with("CONTENT_DIR gives no content of yours"), "{why}");
+    assert!(why.contains("would show the demo owner Jordan Avery"), "{why}");
+    assert!(why.contains("ALLOW_DEMO_CONTENT=true"), "{why}");
+    let stored = seed(&config).refusal(&demo, false).expect("the demo stored earlier");
+    assert!(stored.starts_with("the database holds the built-in demo content"), "{stored}");
+    let allowed = serve_in_production(&[("ALLOW_DEMO_CONTENT", "true")]).expect("the demo on purpose");
+    assert_eq!(seed(&allowed).refusal(&demo, true), None);
+    let mut own = demo.clone();
+    own.owner.name = "Ada Quill".into();
+    assert_eq!(seed(&config).refusal(&own, false), None, "the owner's content from the database is shown");
+    let site = Config::load(Role::Site, Env::from_pairs([("APP_ENV", "production"), ("API_URL", "http://api:3001")]))
+        .expect("the site alone shows the API's content");
+    assert!(site.serving.site().expect("site").fallback.is_none(), "nor the demo while the API is away");
+    let own = content_dir(&DEMO_SITE.replace("Jordan Avery", "Ada Quill"), DEMO_ABOUT);
+    let with_files = Env::from_pairs([
+        ("APP_ENV", "production"),
+        ("API_URL", "http://api:3001"),
+        ("CONTENT_DIR", own.path().to_str().expect("utf-8")),
+    ]);
+    let site = Config::load(Role::Site, with_files).expect("valid");
+    let fallback = site.serving.site().expect("site").fallback.as_ref().expect("the files, while the API is away");
+    assert_eq!(fallback.owner.name, "Ada Quill");
 }
 
 #[test]
 fn an_empty_content_directory_counts_as_no_content() {
     let empty = tempfile::tempdir().expect("dir");
     let dir = empty.path().to_str().expect("utf-8");
-    let errors = serve_in_production(&[("CONTENT_DIR", dir)]).expect_err("empty directory").0;
-    assert!(errors[0].message.starts_with("gives no content of yours"), "{}", errors[0].message);
+    let config = serve_in_production(&[("CONTENT_DIR", dir)]).expect("loads");
+    assert_eq!(seed(&config).dir, None);
+    assert!(seed(&config).refusal(&seed(&config).content, true).is_some());
     let config = Config::load(Role::Serve, Env::from_pairs([("CONTENT_DIR", dir)])).expect("development");
-    assert!(config.serving.site().expect("site").content.is_demo(), "in development the demo is shown");
+    assert_eq!(seed(&config).refusal(&seed(&config).content, true), None, "in development the demo is shown");
 }
 
 #[test]
-fn an_unchanged_copy_of_the_demo_is_the_demo_and_the_owners_own_content_is_served() {
+fn an_unchanged_copy_of_the_demo_is_the_demo_and_the_owners_own_content_is_the_seed() {
     let copy = content_dir(DEMO_SITE, DEMO_ABOUT);
-    let errors = serve_in_production(&[("CONTENT_DIR", copy.path().to_str().expect("utf-8"))]).expect_err("a copy").0;
-    assert!(errors[0].message.starts_with("holds the built-in demo content unchanged"), "{}", errors[0].message);
+    let config = serve_in_production(&[("CONTENT_DIR", copy.path().to_str().expect("utf-8"))]).expect("a copy");
+    let why = seed(&config).refusal(&seed(&config).content, true).expect("refused");
+    assert!(why.starts_with("CONTENT_DIR holds the built-in demo content unchanged"), "{why}");
     let own = content_dir(&DEMO_SITE.replace("Jordan Avery", "Ada Quill"), DEMO_ABOUT);
     let config = serve_in_production(&[("CONTENT_DIR", own.path().to_str().expect("utf-8"))]).expect("own content");
-    let site = config.serving.site().expect("site");
-    assert!(!site.content.is_demo());
-    assert_eq!(site.content.owner.name, "Ada Quill");
+    assert_eq!(seed(&config).content.owner.name, "Ada Quill");
+    assert_eq!(seed(&config).refusal(&seed(&config).content, true), None);
 }
 
 #[test]

@@ -149,6 +149,7 @@ fn no_token_or_password_appears_in_any_log_line() {
     let mut server = Launch::bare(FOLIO, "api")
         .envs([
             ("APP_ENV", "production"),
+            ("ALLOW_DEMO_CONTENT", "true"),
             ("RUST_LOG", "debug"),
             ("ADMIN_TOKEN", token),
             ("DATABASE_URL", info.url("postgres").as_str()),

@@ -17,5 +17,6 @@ mod hostile;
 mod markdown;
 mod process;
 mod site;
+mod site_content;
 mod slugs;
 mod verify;
