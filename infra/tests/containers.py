@@ -43,6 +43,7 @@ pointed at the emulator (AWS_ENDPOINT_URL). Exits non-zero on any failure; print
 """
 
 import argparse
+import html
 import ipaddress
 import json
 import os
@@ -729,8 +730,8 @@ def at_the_origin(lb, path, done, seconds=15):
 def owner_manages_through_the_edge(lb, api, token):
     """What an owner does from a phone, through the generated CloudFront and load balancer: signs
     in, creates a project from the admin's form with its own address, sees it on the site there,
-    hides it, deletes it, opens the inbox, signs out; a signed-out cookie then opens nothing, on
-    whichever API task the balancer picks."""
+    hides it, deletes it, opens the inbox, edits the site content, signs out; a signed-out cookie
+    then opens nothing, on whichever API task the balancer picks."""
     origin = {"Origin": api.tasks[0].env["PUBLIC_BASE_URL"]}
     _, headers = post_form(lb.cdn_url + "/admin/login", {"token": token}, origin)
     session = {"Cookie": (headers.get("Set-Cookie") or "").split(";")[0]}
@@ -762,6 +763,7 @@ def owner_manages_through_the_edge(lb, api, token):
     status, headers, body = get(lb.cdn_url + "/admin/inbox", session)
     expect(status == 200 and "<h1>Inbox</h1>" in body and headers.get("Cache-Control") == "no-store",
            f"the inbox opens through the edge, uncacheable (got {status})")
+    edits_the_site_content(lb, session, origin, csrf)
     status, headers = post_form(lb.cdn_url + "/admin/logout", csrf, {**session, **origin})
     expect(status == 303 and headers.get("Location") == "/admin/login?signed_out=1", f"signing out answers 303 (got {status})")
     refused = [post_form(lb.cdn_url + "/admin/projects", form, {**session, **origin}) for _ in range(4)]
@@ -769,6 +771,26 @@ def owner_manages_through_the_edge(lb, api, token):
     _, _, stored = get(lb.cdn_url + "/api/projects?include=hidden", {"Authorization": f"Bearer {token}"})
     expect(all(answer == (303, "/admin/login") for answer in answers) and title not in stored,
            f"the signed-out cookie creates nothing on any API task: sent to sign in each time (got {answers})")
+
+
+def edits_the_site_content(lb, session, origin, csrf):
+    """The owner changes their headline in the admin's site content form, filled with what the
+    API task's database holds (seeded from the image's content/); the site shows the change."""
+    status, _, body = get(lb.cdn_url + "/admin/site", session)
+    fields = {name: html.unescape(value) for name, value in
+              re.findall(r'<input id="[a-z_]+" name="([a-z_]+)" type="[a-z]+" maxlength="\d+" required value="([^"]*)"', body)}
+    fields.update({name: html.unescape(value) for name, value in
+                   re.findall(r'<textarea id="[a-z_]+" name="([a-z_]+)" rows="\d+"[^>]*>(.*?)</textarea>', body, re.S)})
+    if not expect(status == 200 and fields.get("name") == OWNER and "biography" in fields,
+                  f"the admin's site content form opens through the edge with the owner's content ({fields.get('name')!r})"):
+        return
+    headline = "Edited from the edge"
+    status, headers = post_form(lb.cdn_url + "/admin/site", {**csrf, **fields, "headline": headline}, {**session, **origin})
+    expect(status == 303 and headers.get("Location") == "/admin/site?done=saved",
+           f"the site content saved from the admin's form is stored (got {status})")
+    status, body = at_the_origin(lb, "/", lambda status, body: headline in body)
+    expect(status == 200 and headline in body and OWNER in body,
+           f"the home page shows the new headline within the site's cache time (got {status})")
 
 
 def rollout(args, ctx, lb, services, tag, what):

@@ -1,7 +1,8 @@
 // Folio's admin in a real browser (Debian's Chromium, driven by Playwright): JavaScript on and
 // off, desktop and phone. Signs in with the admin token, sees the first page, signs out, and is
 // refused with a wrong token; manages projects (a field in error, the preview, create, see it on
-// /projects, edit (its address too), reorder, hide, delete after the confirmation); audits every admin page with
+// /projects, edit (its address too), reorder, hide, delete after the confirmation); edits the site
+// content (a field in error, the biography's preview, the home page changed); audits every admin page with
 // axe-core; saves screenshots to $SCREENSHOT_DIR (scripts/browser-test sets
 // artifacts/screenshots/).
 //
@@ -201,6 +202,65 @@ for (const device of Object.keys(DEVICES)) {
       assert.ok(!site.includes(a) && !site.includes(b), `deleted: ${site}`);
       await press(page, 'Sign out');
       await page.waitForURL(BASE + '/admin/login?signed_out=1');
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
+for (const device of Object.keys(DEVICES)) {
+  for (const js of [false, true]) {
+    const mode = js ? 'js' : 'nojs';
+    test(`${device}, JavaScript ${js ? 'on' : 'off'}: edit the site content and see the home page change`, async () => {
+      const { context, page, problems } = await open(device, js, [400]);
+      const shot = (name) => page.screenshot({ path: join(SHOTS, `admin-${name}-${device}-${mode}.png`), fullPage: true });
+      await signIn(page);
+      await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Site content' }).click();
+      await page.waitForURL(BASE + '/admin/site');
+      const links = page.getByLabel('Links', { exact: true });
+      const headline = page.getByLabel('Headline', { exact: true });
+      const biography = page.getByLabel('Biography', { exact: true });
+      const before = { links: await links.inputValue(), headline: await headline.inputValue(), biography: await biography.inputValue() };
+      assert.match(before.links, /^GitHub \| https:\/\//);
+
+      // A field in error: next to it, with its line, and everything typed kept.
+      const fresh = `Headline from ${device} ${mode} ${Date.now()}`;
+      await headline.fill(fresh);
+      await links.fill(`${before.links}\nBlog | not an address`);
+      await press(page, 'Save');
+      assert.equal(await links.getAttribute('aria-invalid'), 'true');
+      assert.match(await page.locator('#links-error').textContent(), /^Line 3: "not an address" is not an absolute http or https URL/);
+      assert.equal(await headline.inputValue(), fresh);
+      if (js) await audit(page, 'site content form with errors');
+      await shot('site-errors');
+
+      // The preview renders the biography and saves nothing; then save.
+      await links.fill(`${before.links}\nBlog | https://example.org/blog`);
+      await biography.fill('I write **engines** and keep them running.');
+      await press(page, 'Preview the biography');
+      assert.equal(await page.locator('.rendered strong').textContent(), 'engines');
+      if (js) await audit(page, 'site content form with the preview');
+      await shot('site-preview');
+      await press(page, 'Save');
+      await page.waitForURL(BASE + '/admin/site?done=saved');
+      assert.match(await page.getByRole('status').textContent(), /Your changes were saved/);
+
+      const site = await context.newPage();
+      await site.goto(BASE + '/');
+      assert.ok((await site.locator('main').textContent()).includes(fresh), 'the new headline is on the home page');
+      assert.equal(await site.locator('footer a[href="https://example.org/blog"]').count(), 1, 'the new link is in the footer');
+      await site.goto(BASE + '/about');
+      assert.equal(await site.locator('main strong', { hasText: 'engines' }).count(), 1, 'the biography is rendered');
+      await site.close();
+
+      // Put it back as it was, for the tests that read the demo's pages.
+      await headline.fill(before.headline);
+      await links.fill(before.links);
+      await biography.fill(before.biography);
+      await press(page, 'Save');
+      await page.waitForURL(BASE + '/admin/site?done=saved');
+      if (js) await audit(page, 'site content form');
+      await shot('site');
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -153,10 +153,10 @@ variables! {
         "comma-separated values (one, or two while rotating; each at least 32 characters) of CloudFront's `X-Origin-Verify` header: requests without one of them get 403, except `/api/health`, `/health` and `/api/metrics`. For an origin that cannot check the header itself (API Gateway's HTTP API, the personal profile)";
     CONTENT_DIR: Kind::Other,
         "built-in demo",
-        "directory with the owner's `site.toml` and `about.md`; an empty directory counts as unset";
+        "directory with the owner's `site.toml` and `about.md`, read by the roles that hold the database: they fill an empty database (or one holding the demo), after which the admin edits the content; `site` shows them while the API has not answered. An empty directory counts as unset";
     ALLOW_DEMO_CONTENT: Kind::Other,
         "`false`",
-        "outside development, let the site show the built-in demo owner (otherwise it refuses to start without the owner's content)";
+        "outside development, let the site show the built-in demo owner (otherwise the API refuses to start when the database would hold it)";
     DB_APP_USERNAME: Kind::Other,
         "",
         "read by `folio migrate` only: the role it creates for the API (a-z, 0-9, `_`)";
@@ -168,7 +168,7 @@ variables! {
         "the site's public address, for canonical links, OpenGraph and the sitemap: an origin alone (`http` or `https`, a DNS name or IP address, an optional port; no user name, path, query or fragment)";
     SITE_CACHE_SECONDS: Kind::Seconds { default: 5.0, min: 0.0, max: 3600.0 },
         "",
-        "how long the site keeps the list of projects (writes through the same process show at once); when the API fails, the last list is served for up to 10 minutes";
+        "how long the site keeps the list of projects and the owner's content (writes through the same process show at once); when the API fails, the last list is served for up to 10 minutes, the last content until it answers";
     API_URL: Kind::Other,
         "required by `site`",
         "where `folio site` reaches the API, e.g. `http://api.folio.internal:3001`";

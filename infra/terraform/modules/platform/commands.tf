@@ -110,15 +110,16 @@ locals {
     TRUSTED_PROXIES = module.network.vpc_cidr
   }
 
-  site_environment = merge(
-    { PUBLIC_BASE_URL = module.cdn.public_url },
-    # Without the owner's content/ in the image, the site refuses to start outside
-    # development rather than show the built-in demo owner, unless this says otherwise.
-    var.allow_demo_content ? { ALLOW_DEMO_CONTENT = "true" } : {},
-  )
+  # Without the owner's content/ in the image, the API refuses to seed an empty database with
+  # the built-in demo owner outside development (and the site, waiting for the API, shows no
+  # demo), unless this says otherwise.
+  content_environment = var.allow_demo_content ? { ALLOW_DEMO_CONTENT = "true" } : {}
+
+  site_environment = merge({ PUBLIC_BASE_URL = module.cdn.public_url }, local.content_environment)
 
   data_environment = merge(
     local.database_environment,
+    local.content_environment,
     # The binary refuses CONTACT_TO or CONTACT_FROM without SMTP_URL (they would promise
     # mail that is never sent), so they travel together with the SMTP_URL secret.
     var.mail_enabled ? { CONTACT_TO = var.contact_to, CONTACT_FROM = var.contact_from } : {},
