@@ -317,6 +317,18 @@ mod tests {
             ["200", "400", "401", "403", "413", "415", "429", "503", "507"]
         );
         assert!(doc["paths"]["/api/metrics"]["get"].is_object());
+        // Links (schemathesis infers them) name operations by id: one id, one operation.
+        let mut ids: Vec<&str> = doc["paths"]
+            .as_object()
+            .expect("paths")
+            .values()
+            .flat_map(|methods| methods.as_object().expect("methods").values())
+            .filter_map(|operation| operation["operationId"].as_str())
+            .collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "operation ids are unique: {ids:?}");
         assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
         assert_eq!(doc["components"]["schemas"]["ProjectInput"]["properties"]["title"]["maxLength"], TITLE_MAX_CHARS);
         assert_eq!(doc["paths"]["/api/projects"]["post"]["security"], json!([{"bearer": []}]));

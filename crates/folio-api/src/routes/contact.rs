@@ -59,7 +59,7 @@ pub struct ListQuery {
 /// The most a listing returns.
 const MAX_LIMIT: u32 = 1000;
 
-#[utoipa::path(get, path = "/api/contact-messages", tag = "contact", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/contact-messages", tag = "contact", operation_id = "list_contact_messages", security(("bearer" = [])),
     params(("limit" = Option<u32>, Query, description = "How many, newest first (1 to 1000, default 100)", minimum = 1, maximum = 1000)),
     responses(
         (status = 200, description = "Stored messages with their delivery state", body = [ContactMessage]),

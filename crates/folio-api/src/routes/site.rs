@@ -13,7 +13,7 @@ use crate::error::responses::{AdminRefusals, BodyRefusals, StorageFull, Unavaila
 use crate::openapi::SiteContentBody;
 use crate::{ApiError, ApiState};
 
-#[utoipa::path(get, path = "/api/site", tag = "site", responses(
+#[utoipa::path(get, path = "/api/site", tag = "site", operation_id = "get_site", responses(
     (status = 200, description = "The owner's site content", body = SiteContent),
     (status = 404, description = "No content is stored yet (only before the first start finished)", body = ErrorBody),
     Unavailable,
@@ -25,7 +25,7 @@ pub async fn get(State(state): State<ApiState>) -> Result<Json<SiteContent>, Api
     }
 }
 
-#[utoipa::path(put, path = "/api/site", tag = "site", security(("bearer" = [])),
+#[utoipa::path(put, path = "/api/site", tag = "site", operation_id = "put_site", security(("bearer" = [])),
     request_body(content = SiteContentBody, content_type = "application/json"),
     responses(
         (status = 200, description = "Stored; the whole document replaces the one before", body = SiteContent),
