@@ -72,10 +72,9 @@ pub(crate) async fn save(State(state): State<AdminState>, owner: Owner, Form(sen
     };
     match state.site.put(content).await {
         Ok(_) => Redirect::to("/admin/site?done=saved").into_response(),
-        // The form checks what the service checks; a problem here is the document's own.
+        // The form checked what the service checks; placed the same way should they ever differ.
         Err(SiteContentError::Invalid(problems)) => {
-            let problems: Vec<FormProblem> =
-                problems.iter().map(|p| FormProblem { field: "biography", message: p.to_string() }).collect();
+            let problems: Vec<FormProblem> = problems.iter().map(SiteForm::place).collect();
             form(&owner, &sent.fields, &SiteErrors::from(problems.as_slice()), None, None, StatusCode::BAD_REQUEST)
         }
         Err(SiteContentError::Store(error)) => unavailable(&error),

@@ -114,12 +114,12 @@ impl SiteForm {
                 approach: approach.into_iter().map(|(title, text)| Principle { title, text }).collect(),
             },
         };
-        problems.extend(content.problems().iter().map(|p| self.placed(p)));
+        problems.extend(content.problems().iter().map(Self::place));
         if problems.is_empty() { Ok(content) } else { Err(problems) }
     }
 
     /// A problem of the document, next to the form's field that holds the value.
-    fn placed(&self, problem: &Problem) -> FormProblem {
+    pub fn place(problem: &Problem) -> FormProblem {
         let key = |i: usize| match problem.path.get(i) {
             Some(Step::Key(key)) => key.as_str(),
             _ => "",
