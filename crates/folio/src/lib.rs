@@ -65,7 +65,7 @@ async fn serve(role: Role, env: Env) -> ExitCode {
         Ok(config) => config,
         Err(code) => return code,
     };
-    telemetry::init(config.log_format);
+    let _logging = telemetry::init(config.log_format);
     match startup::Application::build(config).await {
         Ok(app) => match app.run_until(shutdown::signal_received()).await {
             startup::Stopped::Signal => ExitCode::SUCCESS,
@@ -84,8 +84,11 @@ async fn migrate(env: Env) -> ExitCode {
         Ok(config) => config,
         Err(errors) => return refused(&errors),
     };
-    telemetry::init(config.log_format);
-    match startup::migrate_only(&config.data, &config.environment).await {
+    let logging = telemetry::init(config.log_format);
+    let migrated = startup::migrate_only(&config.data, &config.environment).await;
+    // The log's lines first, then the outcome, in the order they happened.
+    drop(logging);
+    match migrated {
         Ok(report) => {
             let applied: Vec<String> = report.applied.iter().map(i64::to_string).collect();
             if applied.is_empty() {
