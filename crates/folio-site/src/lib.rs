@@ -55,9 +55,13 @@ pub struct SiteConfig {
     pub environment: String,
 }
 
-/// Shared by the site's handlers.
+/// Shared by the site's handlers. One `Arc`: axum clones a handler's state for every request.
 #[derive(Debug, Clone)]
-pub struct SiteState {
+pub struct SiteState(Arc<SiteParts>);
+
+/// What [`SiteState`] holds (its fields are the site's own).
+#[derive(Debug)]
+pub struct SiteParts {
     shown: Arc<ShownContent<Renderer>>,
     assets: Arc<Assets>,
     projects: Arc<ProjectCache>,
@@ -81,7 +85,7 @@ impl SiteState {
         let base_url: Arc<str> = config.base_url.trim_end_matches('/').into();
         let renderer = Renderer { assets: assets.clone(), base_url: base_url.clone() };
         metrics.site.serving();
-        Self {
+        Self(Arc::new(SiteParts {
             shown: Arc::new(ShownContent::new(
                 content,
                 renderer,
@@ -97,7 +101,7 @@ impl SiteState {
             version: config.version,
             environment: config.environment.into(),
             started: Instant::now(),
-        }
+        }))
     }
 
     /// The owner's content as shown now, or, when it was never had, the error page (503): no
@@ -108,6 +112,14 @@ impl SiteState {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
             response
         })
+    }
+}
+
+impl std::ops::Deref for SiteState {
+    type Target = SiteParts;
+
+    fn deref(&self) -> &SiteParts {
+        &self.0
     }
 }
 
