@@ -3,6 +3,7 @@
 
 use std::any::Any;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use axum::Router;
@@ -15,12 +16,13 @@ use folio_admin::AdminState;
 use folio_api::{ApiError, ApiState};
 use folio_metrics::Metrics;
 use folio_site::SiteState;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use crate::compressed;
 use crate::config::{Config, Cors};
-use crate::middleware::{self, Observer, REQUEST_ID};
-use crate::{compressed, edge_cache, origin};
+use crate::middleware::{self, Frame, REQUEST_ID};
 
 /// The whole application for one process: the API comes with the admin (both need the
 /// database).
@@ -30,12 +32,13 @@ pub fn router(
     config: &Config,
     metrics: Arc<Metrics>,
 ) -> Router {
-    let observer = Observer {
+    let frame = Arc::new(Frame {
         metrics: metrics.clone(),
         request_timeout: config.http.request_timeout,
         proxies: config.http.proxies.clone(),
-        forwarding_warned: Arc::default(),
-    };
+        origin_secrets: config.http.origin_secrets.clone(),
+        forwarding_warned: AtomicBool::default(),
+    });
     let mut router = folio_api::metrics_router(metrics);
     if let Some((api, admin)) = api {
         router = router.merge(folio_api::router(api).layer(cors(&config.http.cors))).merge(folio_admin::router(admin));
@@ -46,14 +49,14 @@ pub fn router(
         Some(site) => router.merge(folio_site::router(site.clone())).fallback_service(folio_site::not_found(site)),
         None => router.fallback(api_not_found),
     };
-    router
-        .layer(axum::middleware::from_fn(middleware::require_host))
-        .layer(from_fn_with_state(Arc::new(compressed::Memo::default()), compressed::compress))
-        .layer(axum::middleware::from_fn(edge_cache::policy))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(from_fn_with_state(config.http.origin_secrets.clone(), origin::guard))
-        .layer(from_fn_with_state(observer, middleware::observe))
-        .layer(from_fn_with_state(config.http.proxies.clone(), middleware::security_headers))
+    // One `layer` call for the stack, outermost first: axum boxes what each call wraps, and
+    // clones it for every request.
+    router.layer(
+        ServiceBuilder::new()
+            .layer(from_fn_with_state(frame, middleware::frame))
+            .layer(from_fn_with_state(Arc::new(compressed::Memo::default()), compressed::compress))
+            .layer(CatchPanicLayer::custom(panic_response)),
+    )
 }
 
 async fn api_not_found(method: Method, OriginalUri(uri): OriginalUri) -> ApiError {

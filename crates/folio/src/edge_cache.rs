@@ -11,7 +11,6 @@
 
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
 
 /// Seconds the edge serves a page without asking the origin.
@@ -28,17 +27,20 @@ pub const EDGE_POLICY: &str = "public, max-age=0, s-maxage=30, stale-while-reval
 pub const CACHEABLE_ROUTES: [&str; 7] =
     ["/", "/about", "/projects", "/projects/{slug}", "/sitemap.xml", "/feed.xml", "/api/projects"];
 
-/// Sets [`EDGE_POLICY`] on successful anonymous reads of [`CACHEABLE_ROUTES`].
-pub async fn policy(request: Request, next: Next) -> Response {
-    let cacheable = matches!(*request.method(), Method::GET | Method::HEAD)
+/// Whether the answer to `request` may get [`EDGE_POLICY`]: an anonymous read of one of
+/// [`CACHEABLE_ROUTES`].
+pub fn cacheable(request: &Request) -> bool {
+    matches!(*request.method(), Method::GET | Method::HEAD)
         && !request.headers().contains_key(header::AUTHORIZATION)
         && !request.headers().contains_key(header::COOKIE)
-        && request.extensions().get::<MatchedPath>().is_some_and(|p| CACHEABLE_ROUTES.contains(&p.as_str()));
-    let mut response = next.run(request).await;
+        && request.extensions().get::<MatchedPath>().is_some_and(|p| CACHEABLE_ROUTES.contains(&p.as_str()))
+}
+
+/// Sets [`EDGE_POLICY`] on the answer to a [`cacheable`] request when it succeeded.
+pub fn mark(cacheable: bool, response: &mut Response) {
     if cacheable && matches!(response.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(EDGE_POLICY));
     }
-    response
 }
 
 #[cfg(test)]

@@ -11,9 +11,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
@@ -77,16 +76,19 @@ impl OriginSecrets {
     fn admits(&self, value: &[u8]) -> bool {
         self.0.iter().fold(false, |found, secret| found | bool::from(secret.expose_secret().as_bytes().ct_eq(value)))
     }
-}
 
-/// Answers 403, as the ALB's default action does, to requests without a valid secret.
-pub async fn guard(State(secrets): State<OriginSecrets>, request: Request, next: Next) -> Response {
-    let exempt = EXEMPT_PATHS.contains(&request.uri().path());
-    let admitted = request.headers().get(&HEADER).is_some_and(|value| secrets.admits(value.as_bytes()));
-    if !secrets.enabled() || exempt || admitted {
-        return next.run(request).await;
+    /// 403, as the ALB's default action answers, to a request without a valid secret; `None`
+    /// when the request may be served.
+    pub fn refusal(&self, request: &Request) -> Option<Response> {
+        let exempt = EXEMPT_PATHS.contains(&request.uri().path());
+        let admitted = request.headers().get(&HEADER).is_some_and(|value| self.admits(value.as_bytes()));
+        if !self.enabled() || exempt || admitted {
+            return None;
+        }
+        Some(
+            (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Forbidden").into_response(),
+        )
     }
-    (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Forbidden").into_response()
 }
 
 #[cfg(test)]
