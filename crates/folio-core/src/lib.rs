@@ -9,9 +9,10 @@ pub mod use_cases;
 
 pub use domain::{
     Channel, ClientIp, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress,
-    FieldErrors, InboxChange, Invalid, MessageText, NewContactMessage, NewProject, Project, ProjectDescription,
-    ProjectForm, ProjectPatch, ProjectTitle, SenderName, SiteContent, SiteForm, Slug, Subject, Submission, TagsInvalid,
-    Technologies, Technology, Timestamp, WebUrl,
+    FieldErrors, FileName, InboxChange, Invalid, Kind, Media, MediaFile, MessageText, NewContactMessage, NewMedia,
+    NewMediaFile, NewProject, Project, ProjectDescription, ProjectForm, ProjectPatch, ProjectTitle, SenderName,
+    SiteContent, SiteForm, Slug, StoredFile, Subject, Submission, TagsInvalid, Technologies, Technology, Timestamp,
+    WebUrl,
 };
 pub use rate_limit::{Budget, Networks, RateLimiter};
 pub use store::{AdminSession, DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};
@@ -19,5 +20,6 @@ pub use use_cases::Unavailable;
 pub use use_cases::admin::{ActiveSession, AdminToken, SessionLimits, Sessions, SignInError, SignedIn};
 pub use use_cases::contact::{Contact, ContactError, ContactLimits, ContactService, Notified};
 pub use use_cases::health::DatabaseHealth;
+pub use use_cases::media::{MediaError, MediaService};
 pub use use_cases::projects::{ActiveProjects, ProjectService, Shift};
 pub use use_cases::site::{SiteContentError, SiteContentService, SiteContentSource};

@@ -8,8 +8,9 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
-    NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, FileName, InboxChange, Media, MigrationReport,
+    NewContactMessage, NewMedia, NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError,
+    StoredFile, Timestamp,
 };
 use folio_metrics::DbMetrics;
 use uuid::Uuid;
@@ -19,6 +20,7 @@ const PROJECTS: &str = "projects";
 const CONTACT: &str = "contact_messages";
 const SESSIONS: &str = "admin_sessions";
 const SITE: &str = "site_content";
+const MEDIA: &str = "media";
 
 /// A store whose every operation is measured.
 #[derive(Debug)]
@@ -118,6 +120,26 @@ impl Store for Instrumented {
 
     async fn put_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<(), StoreError> {
         self.timed("update", SITE, self.inner.put_site_content(content, at)).await
+    }
+
+    async fn create_media(&self, id: Uuid, new: NewMedia, at: Timestamp) -> Result<(), StoreError> {
+        self.timed("insert", MEDIA, self.inner.create_media(id, new, at)).await
+    }
+
+    async fn list_media(&self) -> Result<Vec<Media>, StoreError> {
+        self.timed("select", MEDIA, self.inner.list_media()).await
+    }
+
+    async fn get_media(&self, id: Uuid) -> Result<Option<Media>, StoreError> {
+        self.timed("select", MEDIA, self.inner.get_media(id)).await
+    }
+
+    async fn media_file(&self, id: Uuid, name: FileName) -> Result<Option<StoredFile>, StoreError> {
+        self.timed("select", MEDIA, self.inner.media_file(id, name)).await
+    }
+
+    async fn delete_media(&self, id: Uuid) -> Result<bool, StoreError> {
+        self.timed("delete", MEDIA, self.inner.delete_media(id)).await
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {

@@ -10,6 +10,7 @@
 mod coalesce;
 mod columns;
 mod instrumented;
+mod media;
 mod migrations;
 mod pool_metrics;
 pub mod postgres;

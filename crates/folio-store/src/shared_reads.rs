@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
-    NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, FileName, InboxChange, Media, MigrationReport,
+    NewContactMessage, NewMedia, NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError,
+    StoredFile, Timestamp,
 };
 use uuid::Uuid;
 
@@ -102,6 +103,26 @@ impl Store for SharedReads {
 
     async fn put_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<(), StoreError> {
         self.inner.put_site_content(content, at).await
+    }
+
+    async fn create_media(&self, id: Uuid, new: NewMedia, at: Timestamp) -> Result<(), StoreError> {
+        self.inner.create_media(id, new, at).await
+    }
+
+    async fn list_media(&self) -> Result<Vec<Media>, StoreError> {
+        self.inner.list_media().await
+    }
+
+    async fn get_media(&self, id: Uuid) -> Result<Option<Media>, StoreError> {
+        self.inner.get_media(id).await
+    }
+
+    async fn media_file(&self, id: Uuid, name: FileName) -> Result<Option<StoredFile>, StoreError> {
+        self.inner.media_file(id, name).await
+    }
+
+    async fn delete_media(&self, id: Uuid) -> Result<bool, StoreError> {
+        self.inner.delete_media(id).await
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod contact;
 pub mod fields;
+pub mod media;
 pub mod project;
 pub mod project_form;
 pub mod rules;
@@ -18,6 +19,7 @@ pub use contact::{
     MessageText, NewContactMessage, SenderName, Subject, Submission,
 };
 pub use fields::{FieldErrors, Invalid};
+pub use media::{FileName, Kind, Media, MediaFile, NewMedia, NewMediaFile, StoredFile};
 pub use project::{
     NewProject, Project, ProjectDescription, ProjectPatch, ProjectTitle, TagsInvalid, Technologies, Technology, WebUrl,
 };

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use uuid::Uuid;
 
 use crate::domain::{
-    ContactMessage, DeliveryOutcome, DeliveryState, InboxChange, NewContactMessage, NewProject, Project, ProjectPatch,
-    SiteContent, Timestamp,
+    ContactMessage, DeliveryOutcome, DeliveryState, FileName, InboxChange, Media, NewContactMessage, NewMedia,
+    NewProject, Project, ProjectPatch, SiteContent, StoredFile, Timestamp,
 };
 
 pub use error::StoreError;
@@ -132,6 +132,21 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 
     /// Replaces the site content (storing it if there was none) at `at`.
     async fn put_site_content(&self, content: &SiteContent, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Stores an image and all its files at `at` under `id`, all or nothing.
+    async fn create_media(&self, id: Uuid, media: NewMedia, at: Timestamp) -> Result<(), StoreError>;
+
+    /// Every image with its files (without their bytes), newest first.
+    async fn list_media(&self) -> Result<Vec<Media>, StoreError>;
+
+    /// One image with its files (without their bytes).
+    async fn get_media(&self, id: Uuid) -> Result<Option<Media>, StoreError>;
+
+    /// The bytes of one file of one image.
+    async fn media_file(&self, id: Uuid, name: FileName) -> Result<Option<StoredFile>, StoreError>;
+
+    /// Deletes an image and its files; `false` when no such image exists.
+    async fn delete_media(&self, id: Uuid) -> Result<bool, StoreError>;
 
     /// Stores a new admin session.
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError>;

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod contact;
 pub mod health;
+pub mod media;
 pub mod projects;
 pub mod site;
 

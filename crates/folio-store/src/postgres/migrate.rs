@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     6 => "0006_contact_messages_handled_at",
     7 => "0007_projects_slug",
     8 => "0008_site_content",
+    9 => "0009_media",
 );
 
 /// An arbitrary constant naming Folio's migration lock among the database's advisory locks.

@@ -8,7 +8,7 @@ mod migrate;
 mod projects;
 mod sessions;
 
-use crate::site_content;
+use crate::{media, site_content};
 mod settings;
 mod tls;
 
@@ -18,8 +18,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType};
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
-    NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, FileName, InboxChange, Media, MigrationReport,
+    NewContactMessage, NewMedia, NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError,
+    StoredFile, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use tokio_postgres::Row;
@@ -360,6 +361,40 @@ impl Store for PgStore {
         self.execute(site_content::POSTGRES.put, &[&document, &at.as_datetime()]).await.map(|_| ())
     }
 
+    async fn create_media(&self, id: Uuid, new: NewMedia, at: Timestamp) -> Result<(), StoreError> {
+        let mut client = self.client().await?;
+        let tx = client.transaction().await.map_err(|e| self.classify(e))?;
+        let insert = tx.prepare_cached(media::POSTGRES.insert).await.map_err(|e| self.classify(e))?;
+        let (width, height) = (media::dimension(new.width), media::dimension(new.height));
+        tx.execute(&insert, &[&id, &width, &height, &at.as_datetime()]).await.map_err(|e| self.classify(e))?;
+        let insert_file = tx.prepare_cached(media::POSTGRES.insert_file).await.map_err(|e| self.classify(e))?;
+        for f in &new.files {
+            let (name, content_type) = (f.name.to_string(), f.name.format().content_type());
+            let (width, height) = (media::dimension(f.width), media::dimension(f.height));
+            tx.execute(&insert_file, &[&id, &name, &content_type, &width, &height, &f.bytes])
+                .await
+                .map_err(|e| self.classify(e))?;
+        }
+        tx.commit().await.map_err(|e| self.classify(e))
+    }
+
+    async fn list_media(&self) -> Result<Vec<Media>, StoreError> {
+        media::group(self.read(media::POSTGRES.list, &[]).await?.iter().map(joined).collect())
+    }
+
+    async fn get_media(&self, id: Uuid) -> Result<Option<Media>, StoreError> {
+        media::one(self.read(media::POSTGRES.get, &[&id]).await?.iter().map(joined).collect())
+    }
+
+    async fn media_file(&self, id: Uuid, name: FileName) -> Result<Option<StoredFile>, StoreError> {
+        let rows = self.read(media::POSTGRES.file, &[&id, &name.to_string()]).await?;
+        Ok(rows.first().map(|row| StoredFile { format: name.format(), bytes: row.get(0) }))
+    }
+
+    async fn delete_media(&self, id: Uuid) -> Result<bool, StoreError> {
+        Ok(self.execute(media::POSTGRES.delete, &[&id]).await? > 0)
+    }
+
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {
         let s = &session;
         let times = [s.created_at, s.last_seen_at, s.expires_at].map(|t| t.as_datetime());
@@ -423,4 +458,19 @@ impl Store for PgStore {
         self.pool.close();
         self.health.close();
     }
+}
+
+/// A row of the images' joined reads. The integers are checked positive by the schema.
+fn joined(row: &Row) -> media::Joined {
+    let unsigned = |i: usize| u32::try_from(row.get::<_, i32>(i)).unwrap_or(0);
+    (
+        row.get(0),
+        unsigned(1),
+        unsigned(2),
+        row.get::<_, chrono::DateTime<chrono::Utc>>(3).into(),
+        row.get(4),
+        unsigned(5),
+        unsigned(6),
+        u64::try_from(row.get::<_, i32>(7)).unwrap_or(0),
+    )
 }

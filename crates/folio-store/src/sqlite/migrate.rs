@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     5 => "0005_contact_messages_handled_at",
     6 => "0006_projects_slug",
     7 => "0007_site_content",
+    8 => "0008_media",
 );
 
 /// Why a migration run failed.

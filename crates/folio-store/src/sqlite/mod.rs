@@ -8,7 +8,7 @@ mod migrate;
 mod projects;
 mod sessions;
 
-use crate::site_content;
+use crate::{media, site_content};
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,8 +17,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, PoolError, Runtime, TimeoutType};
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, InboxChange, MigrationReport, NewContactMessage,
-    NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, FileName, InboxChange, Media, MigrationReport,
+    NewContactMessage, NewMedia, NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError,
+    StoredFile, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
@@ -152,8 +153,11 @@ fn is_busy(error: &rusqlite::Error) -> bool {
     matches!(error.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
+/// A unique index or a primary key refused the row.
 fn is_unique_violation(error: &rusqlite::Error) -> bool {
-    matches!(error, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE)
+    use rusqlite::ffi::{SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE};
+    matches!(error, rusqlite::Error::SqliteFailure(e, _)
+        if matches!(e.extended_code, SQLITE_CONSTRAINT_UNIQUE | SQLITE_CONSTRAINT_PRIMARYKEY))
 }
 
 /// Sorts SQLite failures: a full disk or a read-only file is the operator's to fix, a locked
@@ -339,6 +343,57 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn create_media(&self, id: Uuid, new: NewMedia, at: Timestamp) -> Result<(), StoreError> {
+        self.with_conn(PoolName::Requests, move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let id = id.to_string();
+            tx.prepare_cached(media::SQLITE.insert)?.execute(params![id, new.width, new.height, at.to_rfc3339()])?;
+            {
+                let mut insert = tx.prepare_cached(media::SQLITE.insert_file)?;
+                for f in &new.files {
+                    let content_type = f.name.format().content_type();
+                    insert.execute(params![id, f.name.to_string(), content_type, f.width, f.height, f.bytes])?;
+                }
+            }
+            tx.commit()
+        })
+        .await
+    }
+
+    async fn list_media(&self) -> Result<Vec<Media>, StoreError> {
+        let rows = self
+            .with_conn(PoolName::Requests, |c| c.prepare_cached(media::SQLITE.list)?.query_map([], joined)?.collect())
+            .await?;
+        media::group(rows)
+    }
+
+    async fn get_media(&self, id: Uuid) -> Result<Option<Media>, StoreError> {
+        let rows = self
+            .with_conn(PoolName::Requests, move |c| {
+                c.prepare_cached(media::SQLITE.get)?.query_map([id.to_string()], joined)?.collect()
+            })
+            .await?;
+        media::one(rows)
+    }
+
+    async fn media_file(&self, id: Uuid, name: FileName) -> Result<Option<StoredFile>, StoreError> {
+        let bytes: Option<Vec<u8>> = self
+            .with_conn(PoolName::Requests, move |c| {
+                c.prepare_cached(media::SQLITE.file)?
+                    .query_row(params![id.to_string(), name.to_string()], |row| row.get(0))
+                    .optional()
+            })
+            .await?;
+        Ok(bytes.map(|bytes| StoredFile { format: name.format(), bytes }))
+    }
+
+    async fn delete_media(&self, id: Uuid) -> Result<bool, StoreError> {
+        self.with_conn(PoolName::Requests, move |c| {
+            c.prepare_cached(media::SQLITE.delete)?.execute([id.to_string()]).map(|n| n > 0)
+        })
+        .await
+    }
+
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {
         self.with_conn(PoolName::Requests, move |c| {
             let s = &session;
@@ -427,4 +482,18 @@ impl Store for SqliteStore {
         self.pool.close();
         self.health.close();
     }
+}
+
+/// A row of the images' joined reads.
+fn joined(row: &rusqlite::Row<'_>) -> rusqlite::Result<media::Joined> {
+    Ok((
+        decode::parse(row, 0, Uuid::try_parse)?,
+        row.get(1)?,
+        row.get(2)?,
+        decode::parse(row, 3, Timestamp::parse)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        u64::try_from(row.get::<_, i64>(7)?).unwrap_or(0),
+    ))
 }

@@ -4,9 +4,9 @@
 use std::time::Duration;
 
 use folio_core::{
-    AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, InboxChange, NewContactMessage,
-    NewProject, OutboxCounts, ProjectDescription, ProjectPatch, ProjectTitle, SiteContent, Slug, Store, StoreError,
-    Submission, Technologies, Timestamp, WebUrl,
+    AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, FileName, InboxChange, Kind,
+    NewContactMessage, NewMedia, NewMediaFile, NewProject, OutboxCounts, ProjectDescription, ProjectPatch,
+    ProjectTitle, SiteContent, Slug, Store, StoreError, StoredFile, Submission, Technologies, Timestamp, WebUrl,
 };
 use futures::future::join_all;
 use uuid::Uuid;
@@ -379,6 +379,72 @@ async fn the_owner_reads_handles_retries_and_deletes_one_message(store: &dyn Sto
     }
 }
 
+/// An image as the processing makes one: a master, two WebP variants and a fallback, listed
+/// here out of their order, with bytes that include every byte value.
+fn new_image(width: u32, height: u32) -> NewMedia {
+    let file = |name, width, height, seed: u8| NewMediaFile {
+        name,
+        width,
+        height,
+        bytes: (0..=255u8).cycle().skip(usize::from(seed)).take(3000 + usize::from(seed)).collect(),
+    };
+    NewMedia {
+        width,
+        height,
+        files: vec![
+            file(FileName::Fallback(Kind::Jpeg), 960, 720, 4),
+            file(FileName::Webp(960), 960, 720, 3),
+            file(FileName::Master(Kind::Jpeg), width, height, 1),
+            file(FileName::Webp(480), 480, 360, 2),
+        ],
+    }
+}
+
+async fn an_image_and_its_files_read_back_as_stored_and_go_together(store: &dyn Store) {
+    assert_eq!(store.list_media().await.expect("list"), [], "no images at first");
+    let (older, newer, at) = (Uuid::new_v4(), Uuid::new_v4(), in_ms(-60_000));
+    let image = new_image(1200, 900);
+    store.create_media(older, image.clone(), at).await.expect("store");
+    store.create_media(newer, new_image(640, 480), in_ms(0)).await.expect("store");
+
+    let listed = store.list_media().await.expect("list");
+    assert_eq!(listed.iter().map(|m| m.id).collect::<Vec<_>>(), [newer, older], "newest first");
+    let expected = image.describe(older, at);
+    let names: Vec<FileName> = listed[1].files.iter().map(|f| f.name).collect();
+    let in_order =
+        [FileName::Master(Kind::Jpeg), FileName::Webp(480), FileName::Webp(960), FileName::Fallback(Kind::Jpeg)];
+    assert_eq!(names, in_order, "the master, the variants by width, the fallback");
+    assert_eq!(listed[1].files.len(), expected.files.len());
+    for file in &expected.files {
+        assert!(listed[1].files.contains(file), "{file:?} listed with its size");
+    }
+    assert_eq!(store.get_media(older).await.expect("get").map(|m| m.files.len()), Some(4));
+    assert_eq!((listed[1].width, listed[1].height, listed[1].created_at), (1200, 900, at));
+
+    for f in &image.files {
+        let read = store.media_file(older, f.name).await.expect("file");
+        assert_eq!(read, Some(StoredFile { format: f.name.format(), bytes: f.bytes.clone() }), "{}", f.name);
+    }
+    assert_eq!(store.media_file(older, FileName::Webp(1600)).await.expect("file"), None, "never made");
+    assert_eq!(store.media_file(Uuid::new_v4(), FileName::Webp(480)).await.expect("file"), None);
+
+    assert!(store.delete_media(older).await.expect("delete"));
+    assert!(!store.delete_media(older).await.expect("delete"), "deleted once");
+    assert_eq!(store.get_media(older).await.expect("get"), None);
+    assert_eq!(store.media_file(older, FileName::Master(Kind::Jpeg)).await.expect("file"), None, "files gone too");
+    assert_eq!(store.list_media().await.expect("list").len(), 1, "the other image kept");
+}
+
+async fn an_image_whose_files_cannot_all_be_stored_is_not_stored(store: &dyn Store) {
+    let id = Uuid::new_v4();
+    let mut image = new_image(800, 600);
+    image.files.push(image.files[0].clone());
+    let refused = store.create_media(id, image, Timestamp::now()).await;
+    assert!(matches!(refused, Err(StoreError::Conflict(_))), "two files of one name: {refused:?}");
+    assert_eq!(store.get_media(id).await.expect("get"), None, "all or nothing");
+    assert_eq!(store.media_file(id, FileName::Master(Kind::Jpeg)).await.expect("file"), None);
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -415,6 +481,8 @@ contract!(
     a_deleted_project_is_gone,
     a_slug_is_unique_across_projects_on_create_and_update,
     the_site_content_is_seeded_once_and_replaced_whole,
+    an_image_and_its_files_read_back_as_stored_and_go_together,
+    an_image_whose_files_cannot_all_be_stored_is_not_stored,
     ping_answers,
     contact_messages_are_stored_pending_and_listed_newest_first,
     a_due_notification_is_claimed_once_until_its_lease_passes,

@@ -1,0 +1,96 @@
+//! The owner's images, for both databases: the SQL (which differs only in placeholders and the
+//! name of the byte-length function) and the grouping of joined rows into images.
+
+use folio_core::{FileName, Media, MediaFile, StoreError, Timestamp};
+use uuid::Uuid;
+
+/// The SQL of one backend.
+pub(crate) struct Statements {
+    /// id, width, height, created_at.
+    pub(crate) insert: &'static str,
+    /// media_id, name, content_type, width, height, bytes.
+    pub(crate) insert_file: &'static str,
+    /// Every image joined with its files, newest image first: the columns [`Joined`] reads.
+    pub(crate) list: &'static str,
+    /// The same for one image (id).
+    pub(crate) get: &'static str,
+    /// The bytes of one file (media_id, name); its name says its type.
+    pub(crate) file: &'static str,
+    /// One image (id); its files go with it (`ON DELETE CASCADE`).
+    pub(crate) delete: &'static str,
+}
+
+/// Every image joined with its files: the columns [`Joined`] reads.
+macro_rules! joined {
+    ($length:literal) => {
+        concat!(
+            "SELECT m.id, m.width, m.height, m.created_at, f.name, f.width, f.height, ",
+            $length,
+            "(f.bytes) FROM media m JOIN media_files f ON f.media_id = m.id"
+        )
+    };
+}
+
+macro_rules! statements {
+    // The placeholders of one backend: four values, six values, then the first and second.
+    ($four:literal, $six:literal, $p1:literal, $p2:literal, $length:literal) => {
+        Statements {
+            insert: concat!("INSERT INTO media (id, width, height, created_at) VALUES (", $four, ")"),
+            insert_file: concat!(
+                "INSERT INTO media_files (media_id, name, content_type, width, height, bytes) VALUES (",
+                $six,
+                ")"
+            ),
+            list: concat!(joined!($length), " ORDER BY m.created_at DESC, m.id"),
+            get: concat!(joined!($length), " WHERE m.id = ", $p1),
+            file: concat!("SELECT bytes FROM media_files WHERE media_id = ", $p1, " AND name = ", $p2),
+            delete: concat!("DELETE FROM media WHERE id = ", $p1),
+        }
+    };
+}
+
+pub(crate) const POSTGRES: Statements =
+    statements!("$1, $2, $3, $4", "$1, $2, $3, $4, $5, $6", "$1", "$2", "octet_length");
+pub(crate) const SQLITE: Statements = statements!("?1, ?2, ?3, ?4", "?1, ?2, ?3, ?4, ?5, ?6", "?1", "?2", "length");
+
+/// One row of [`Statements::list`]: the image's id, width, height and time, then one file's
+/// name, width, height and size.
+pub(crate) type Joined = (Uuid, u32, u32, Timestamp, String, u32, u32, u64);
+
+/// The images the rows describe, in the rows' order of images, each with its files in
+/// [`Media::files`]'s order. A stored name this release does not know fails the read.
+pub(crate) fn group(rows: Vec<Joined>) -> Result<Vec<Media>, StoreError> {
+    let mut images: Vec<Media> = Vec::new();
+    for (id, width, height, created_at, name, file_width, file_height, size) in rows {
+        let name = FileName::parse(&name)
+            .ok_or_else(|| StoreError::Query(format!("image {id} has a file named {name:?}, unknown here").into()))?;
+        let file = MediaFile { name, width: file_width, height: file_height, size };
+        match images.last_mut() {
+            Some(last) if last.id == id => last.files.push(file),
+            _ => images.push(Media { id, width, height, created_at, files: vec![file] }),
+        }
+    }
+    for image in &mut images {
+        image.files.sort_by_key(|f| order(f.name));
+    }
+    Ok(images)
+}
+
+/// Where a file comes in an image's list: the master, the variants by width, the fallback.
+fn order(name: FileName) -> (u8, u32) {
+    match name {
+        FileName::Master(_) => (0, 0),
+        FileName::Webp(width) => (1, width),
+        FileName::Fallback(_) => (2, 0),
+    }
+}
+
+/// The image of a read that selects one, if any.
+pub(crate) fn one(rows: Vec<Joined>) -> Result<Option<Media>, StoreError> {
+    Ok(group(rows)?.pop())
+}
+
+/// A stored dimension as the database's integer.
+pub(crate) fn dimension(value: u32) -> i32 {
+    i32::try_from(value).expect("image dimensions are bounded far below i32::MAX")
+}
