@@ -16,7 +16,7 @@ mod state;
 
 use axum::Router;
 use axum::middleware::{map_response, map_response_with_state};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 
 pub use auth::AdminAuth;
 pub use error::{ApiError, ErrorType};
@@ -36,6 +36,9 @@ pub fn router(state: ApiState) -> Router {
             get(routes::projects::get).put(routes::projects::update).delete(routes::projects::delete),
         )
         .route("/api/site", get(routes::site::get).put(routes::site::put))
+        .route("/api/media", get(routes::media::list).post(routes::media::upload))
+        .route("/api/media/{id}", delete(routes::media::delete))
+        .route("/media/{id}/{name}", get(routes::media::file))
         .route("/api/openapi.json", get(openapi::openapi_json))
         .route("/api/contact", post(routes::contact::submit))
         .route("/api/contact-messages", get(routes::contact::list))

@@ -32,7 +32,7 @@ use crate::routes;
 #[openapi(
     info(
         title = "Folio API",
-        description = "Projects, contact messages, health and metrics. Writes need `Authorization: Bearer <ADMIN_TOKEN>`. \
+        description = "Projects, site content, images, contact messages, health and metrics. Writes need `Authorization: Bearer <ADMIN_TOKEN>`. \
                        Errors are `{statusCode, error, message}`; `message` names the field at fault (a list when several are)."
     ),
     paths(
@@ -45,6 +45,10 @@ use crate::routes;
         routes::projects::delete,
         routes::site::get,
         routes::site::put,
+        routes::media::upload,
+        routes::media::list,
+        routes::media::delete,
+        routes::media::file,
         routes::contact::submit,
         routes::contact::list,
         routes::contact::mark_read,
@@ -55,6 +59,7 @@ use crate::routes;
     tags(
         (name = "health", description = "Service health and metrics"),
         (name = "projects", description = "Portfolio projects"),
+        (name = "media", description = "The owner's images: uploaded, cleaned of metadata, resized, served as immutable"),
         (name = "site", description = "The owner's site content: who they are, what they do, their links"),
         (name = "contact", description = "Messages from the contact form"),
     )

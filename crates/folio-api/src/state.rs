@@ -4,13 +4,16 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use folio_core::{ContactService, DatabaseHealth, Project, ProjectService, RateLimiter, SiteContentService};
+use folio_core::{
+    ContactService, DatabaseHealth, MediaService, Project, ProjectService, RateLimiter, SiteContentService,
+};
 use folio_http::PerRead;
 
 use crate::AdminAuth;
 
 /// The use cases the API serves.
-pub type UseCases = (Arc<ProjectService>, Arc<SiteContentService>, Arc<ContactService>, Arc<DatabaseHealth>);
+pub type UseCases =
+    (Arc<ProjectService>, Arc<SiteContentService>, Arc<ContactService>, Arc<DatabaseHealth>, Arc<MediaService>);
 
 /// Shared by all handlers; cheap to clone.
 #[derive(Debug, Clone)]
@@ -19,6 +22,7 @@ pub struct ApiState {
     pub site: Arc<SiteContentService>,
     pub contact: Arc<ContactService>,
     pub health: Arc<DatabaseHealth>,
+    pub media: Arc<MediaService>,
     pub auth: Arc<AdminAuth>,
     pub info: Arc<ServiceInfo>,
     pub(crate) admin_limiter: Arc<RateLimiter>,
@@ -30,7 +34,7 @@ impl ApiState {
     /// The state for one process: the use cases it serves, how writes are authorised, what
     /// health endpoints report, and the limit on admin requests.
     pub fn new(
-        (projects, site, contact, health): UseCases,
+        (projects, site, contact, health, media): UseCases,
         auth: AdminAuth,
         info: ServiceInfo,
         admin_limiter: RateLimiter,
@@ -40,6 +44,7 @@ impl ApiState {
             site,
             contact,
             health,
+            media,
             auth: Arc::new(auth),
             info: Arc::new(info),
             admin_limiter: Arc::new(admin_limiter),

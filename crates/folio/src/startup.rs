@@ -12,8 +12,9 @@ use anyhow::{Context, bail};
 use folio_admin::AdminState;
 use folio_api::{AdminAuth, ApiState, ServiceInfo};
 use folio_core::{
-    ActiveProjects, AdminToken, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MigrationReport,
-    ProjectService, RateLimiter, SessionLimits, Sessions, SiteContentService, SiteContentSource, Store, StoreError,
+    ActiveProjects, AdminToken, Budget, Contact, ContactLimits, ContactService, DatabaseHealth, MediaService,
+    MigrationReport, ProjectService, RateLimiter, SessionLimits, Sessions, SiteContentService, SiteContentSource,
+    Store, StoreError,
 };
 use folio_mail::Outbox;
 use folio_metrics::{Metrics, Service};
@@ -185,6 +186,7 @@ async fn build_api(config: &Config, data: &DataConfig, port: u16, metrics: &Arc<
         site,
         Arc::new(ContactService::new(store.clone(), limits, outbox.as_ref().map(Outbox::waker))),
         Arc::new(DatabaseHealth::new(store.clone())),
+        Arc::new(MediaService::new(store.clone())),
     );
     let info = ServiceInfo {
         version: VERSION,

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use folio_core::Project;
 use uuid::Uuid;
 
+use super::parse_id;
 use crate::auth::RequireAdmin;
 use crate::body::JsonBody;
 use crate::error::Body as ErrorBody;
@@ -148,18 +149,6 @@ struct ProjectId {
     /// The project's id (a hyphenated UUID)
     #[param(format = Uuid, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     id: String,
-}
-
-/// Ids are hyphenated UUIDs; anything else is a 400 that says so.
-fn parse_id(path: Result<Path<String>, PathRejection>) -> Result<Uuid, ApiError> {
-    let invalid =
-        |shown: &str| ApiError::new(StatusCode::BAD_REQUEST, "validation", format!("id must be a UUID, got {shown:?}"));
-    let Path(text) = path.map_err(|_| invalid("an undecodable path segment"))?;
-    let shown: String = text.chars().take(64).collect();
-    if text.len() != 36 {
-        return Err(invalid(&shown));
-    }
-    Uuid::try_parse(&text).map_err(|_| invalid(&shown))
 }
 
 fn missing(id: Uuid) -> ApiError {

@@ -15,6 +15,7 @@ mod database_faults;
 mod edge;
 mod hostile;
 mod markdown;
+mod media;
 mod process;
 mod site;
 mod site_content;
