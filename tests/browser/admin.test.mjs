@@ -2,7 +2,9 @@
 // off, desktop and phone. Signs in with the admin token, sees the first page, signs out, and is
 // refused with a wrong token; manages projects (a field in error, the preview, create, see it on
 // /projects, edit (its address too), reorder, hide, delete after the confirmation); edits the site
-// content (a field in error, the biography's preview, the home page changed); audits every admin page with
+// content (a field in error, the biography's preview, the home page changed); gives a project a photo
+// from its form, sees it on /projects with its srcset (the variant each screen fetches), replaces and
+// removes it; audits every admin page with
 // axe-core; saves screenshots to $SCREENSHOT_DIR (scripts/browser-test sets
 // artifacts/screenshots/).
 //
@@ -202,6 +204,110 @@ for (const device of Object.keys(DEVICES)) {
       assert.ok(!site.includes(a) && !site.includes(b), `deleted: ${site}`);
       await press(page, 'Sign out');
       await page.waitForURL(BASE + '/admin/login?signed_out=1');
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+}
+
+/** Two photos made by the browser itself: a JPEG of 1800 × 1200 and a PNG of 900 × 600. */
+async function photos() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const make = (type, width, height) =>
+    page.evaluate(
+      async ([type, width, height]) => {
+        const canvas = Object.assign(document.createElement('canvas'), { width, height });
+        const g = canvas.getContext('2d');
+        const fill = g.createLinearGradient(0, 0, width, height);
+        fill.addColorStop(0, '#0b57d0');
+        fill.addColorStop(1, '#f2b8b5');
+        g.fillStyle = fill;
+        g.fillRect(0, 0, width, height);
+        const blob = await new Promise((done) => canvas.toBlob(done, type, 0.9));
+        return Array.from(new Uint8Array(await blob.arrayBuffer()));
+      },
+      [type, width, height],
+    );
+  const jpeg = { name: 'IMG_2041.JPG', mimeType: 'image/jpeg', buffer: Buffer.from(await make('image/jpeg', 1800, 1200)) };
+  const png = { name: 'bridge.png', mimeType: 'image/png', buffer: Buffer.from(await make('image/png', 900, 600)) };
+  await context.close();
+  return { jpeg, png };
+}
+
+/** The card's photo on /projects as this device fetches it: its attributes, and the files fetched. */
+async function cardPhoto(context, alt) {
+  const site = await context.newPage();
+  const fetched = [];
+  site.on('response', (r) => r.url().includes('/media/') && fetched.push(`${r.status()} ${new URL(r.url()).pathname}`));
+  await site.goto(BASE + '/projects', { waitUntil: 'load' });
+  const img = site.getByRole('img', { name: alt, exact: true });
+  const found = (await img.count()) === 1;
+  const attributes = found
+    ? Object.fromEntries(await Promise.all(['src', 'srcset', 'sizes', 'width', 'height', 'loading'].map(async (a) => [a, await img.getAttribute(a)])))
+    : null;
+  await site.close();
+  return { attributes, fetched };
+}
+
+for (const device of Object.keys(DEVICES)) {
+  for (const js of [false, true]) {
+    const mode = js ? 'js' : 'nojs';
+    test(`${device}, JavaScript ${js ? 'on' : 'off'}: give a project a photo, see it on /projects, replace it, remove it`, async () => {
+      const { jpeg, png } = await photos();
+      const { context, page, problems } = await open(device, js, [400]);
+      const shot = (name) => page.screenshot({ path: join(SHOTS, `admin-${name}-${device}-${mode}.png`), fullPage: true });
+      const title = `Pictured in ${device} ${mode} ${Date.now()}`;
+      const alt = `The bridge, from ${device} ${mode}`;
+      await signIn(page);
+      await page.goto(BASE + '/admin/projects/new');
+      await page.getByLabel('Title').fill(title);
+      await page.getByLabel('Description').fill('A project with a photo.');
+      await page.getByLabel('Choose a photo').setInputFiles(jpeg);
+      await page.getByLabel('Alt text').fill(alt);
+      await press(page, 'Save');
+      await page.waitForURL(BASE + '/admin/projects?done=created');
+
+      // On the site: every attribute, and the one WebP variant this screen needs fetched.
+      let card = await cardPhoto(context, alt);
+      assert.ok(card.attributes, `the photo is on /projects: ${JSON.stringify(card)}`);
+      const first = card.attributes.src.split('/')[2];
+      assert.equal(card.attributes.src, `/media/${first}/fallback.jpg`);
+      assert.equal(card.attributes.srcset, `/media/${first}/480w.webp 480w, /media/${first}/960w.webp 960w, /media/${first}/1600w.webp 1600w`);
+      assert.deepEqual([card.attributes.width, card.attributes.height], ['1600', '1067']);
+      assert.ok(card.attributes.sizes, 'sizes is set');
+      // A 390-pixel phone at twice the density shows the card 390 wide (780 pixels); the
+      // desktop's four columns show it 16rem (256) wide.
+      const wanted = device === 'phone' ? '960w.webp' : '480w.webp';
+      assert.deepEqual(card.fetched, [`200 /media/${first}/${wanted}`], 'only the variant this screen needs');
+
+      // The form shows the photo; replace it with another.
+      await page.getByRole('link', { name: `Edit ${title}` }).click();
+      assert.equal(await page.getByRole('img', { name: 'The photo chosen now' }).count(), 1);
+      if (js) await audit(page, 'project form with a photo');
+      await shot('project-photo');
+      await page.getByLabel('Replace the photo').setInputFiles(png);
+      await press(page, 'Save');
+      await page.waitForURL(BASE + '/admin/projects?done=saved');
+      card = await cardPhoto(context, alt);
+      const second = card.attributes?.src.split('/')[2];
+      assert.ok(second && second !== first, `replaced: ${JSON.stringify(card)}`);
+      assert.equal(card.attributes.srcset, `/media/${second}/480w.webp 480w, /media/${second}/900w.webp 900w`);
+      const gone = await context.request.get(`${BASE}/media/${first}/fallback.jpg`);
+      assert.equal(gone.status(), 404, 'the replaced photo is deleted');
+
+      // Remove it: the card has no photo, and the file is gone.
+      await page.getByRole('link', { name: `Edit ${title}` }).click();
+      await page.getByLabel('Remove the photo').check();
+      await press(page, 'Save');
+      await page.waitForURL(BASE + '/admin/projects?done=saved');
+      card = await cardPhoto(context, alt);
+      assert.equal(card.attributes, null, 'no photo on /projects');
+      assert.equal((await context.request.get(`${BASE}/media/${second}/fallback.png`)).status(), 404);
+
+      await page.getByRole('link', { name: `Delete ${title}` }).click();
+      await press(page, 'Delete');
+      await page.waitForURL(BASE + '/admin/projects?done=deleted');
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -14,13 +14,15 @@ mod projects;
 mod session;
 mod site;
 mod templates;
+mod upload;
 
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post};
-use folio_core::{ContactService, ProjectService, Sessions, SiteContentService};
+use folio_core::{ContactService, MediaService, ProjectService, Sessions, SiteContentService};
 
 /// What the admin's handlers reach; cheap to clone.
 #[derive(Debug, Clone)]
@@ -31,6 +33,8 @@ pub struct AdminState {
     projects: Arc<ProjectService>,
     site: Arc<SiteContentService>,
     contact: Arc<ContactService>,
+    /// The photos a project form uploads, replaces and removes.
+    media: Arc<MediaService>,
     /// The site's public origin (`PUBLIC_BASE_URL`): behind CloudFront the `Host` the API sees
     /// is the load balancer's, so a form posted from the public address is recognised by this.
     public_origin: Arc<str>,
@@ -38,20 +42,20 @@ pub struct AdminState {
 
 impl AdminState {
     /// The admin over these use cases, reached by the public at `public_origin`.
-    pub fn new(
-        sessions: Arc<Sessions>,
-        (projects, site, contact): (Arc<ProjectService>, Arc<SiteContentService>, Arc<ContactService>),
-        public_origin: &str,
-    ) -> Self {
+    pub fn new(sessions: Arc<Sessions>, (projects, site, contact, media): UseCases, public_origin: &str) -> Self {
         Self {
             sessions,
             projects,
             site,
             contact,
+            media,
             public_origin: Arc::from(public_origin.trim_end_matches('/').to_ascii_lowercase()),
         }
     }
 }
+
+/// The use cases the admin writes through: projects, site content, messages, images.
+pub type UseCases = (Arc<ProjectService>, Arc<SiteContentService>, Arc<ContactService>, Arc<MediaService>);
 
 /// The admin's routes, with paths starting at `/admin`.
 pub fn router(state: AdminState) -> Router {
@@ -59,9 +63,15 @@ pub fn router(state: AdminState) -> Router {
         .route("/admin", get(pages::dashboard))
         .route("/admin/login", get(pages::login_form).post(pages::sign_in))
         .route("/admin/logout", post(pages::sign_out))
-        .route("/admin/projects", get(projects::list).post(projects::create))
+        .route(
+            "/admin/projects",
+            get(projects::list).post(projects::create).layer(DefaultBodyLimit::max(upload::FORM_BODY_LIMIT)),
+        )
         .route("/admin/projects/new", get(projects::new_form))
-        .route("/admin/projects/{id}", get(projects::edit_form).post(projects::save))
+        .route(
+            "/admin/projects/{id}",
+            get(projects::edit_form).post(projects::save).layer(DefaultBodyLimit::max(upload::FORM_BODY_LIMIT)),
+        )
         .route("/admin/projects/{id}/visibility", post(projects::visibility))
         .route("/admin/projects/{id}/move", post(projects::shift))
         .route("/admin/projects/{id}/delete", get(projects::confirm_delete).post(projects::delete))

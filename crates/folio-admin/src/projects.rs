@@ -5,30 +5,19 @@
 //! next to its field, as the site's contact form does.
 
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use folio_core::{FieldErrors, NewProject, Project, ProjectForm, ProjectPatch, Shift, StoreError};
-use serde::Deserialize;
+use folio_core::{
+    FieldErrors, FileName, MediaError, NewProject, Project, ProjectForm, ProjectPatch, Shift, StoreError,
+};
 use uuid::Uuid;
 
 use crate::AdminState;
 use crate::pages::{Button, Done, bad_button, changed, forged, message, notice, page, unavailable};
 use crate::session::Owner;
 use crate::templates::{ConfirmDelete, EditProject, ProjectErrors, ProjectList, ProjectRow};
-
-/// The create and edit forms: the project's fields, the forgery token, and which button was
-/// pressed.
-#[derive(Debug, Deserialize)]
-pub(crate) struct Submitted {
-    #[serde(default)]
-    csrf: String,
-    /// `preview` shows the form again with the description rendered; anything else saves.
-    #[serde(default)]
-    action: String,
-    #[serde(flatten)]
-    fields: ProjectForm,
-}
+use crate::upload::{self, Photo, Submitted};
 
 const NOTICES: &[(&str, &str)] = &[
     ("created", "The project was created."),
@@ -56,23 +45,27 @@ pub(crate) async fn list(State(state): State<AdminState>, owner: Owner, Query(do
 }
 
 /// `GET /admin/projects/new`: an empty form (a new project is shown unless unticked).
-pub(crate) async fn new_form(owner: Owner) -> Response {
+pub(crate) async fn new_form(State(state): State<AdminState>, owner: Owner) -> Response {
     let fields = ProjectForm { visible: Some("on".to_owned()), ..ProjectForm::default() };
-    form(&owner, None, &fields, &ProjectErrors::default(), None, StatusCode::OK)
+    form(&state, &owner, None, &fields, &ProjectErrors::default(), None, StatusCode::OK).await
 }
 
 /// `POST /admin/projects`: creates the project, or shows the preview or the errors.
-pub(crate) async fn create(State(state): State<AdminState>, owner: Owner, Form(sent): Form<Submitted>) -> Response {
+pub(crate) async fn create(State(state): State<AdminState>, owner: Owner, request: Request) -> Response {
+    let sent = match upload::read(request).await {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     if !owner.sent(&sent.csrf) {
         return forged();
     }
-    let new = match checked(&owner, None, &sent) {
-        Ok(new) => new,
+    let (new, sent) = match prepared(&state, &owner, None, sent).await {
+        Ok(prepared) => prepared,
         Err(answer) => return *answer,
     };
     match state.projects.create(new).await {
         Ok(_) => Redirect::to("/admin/projects?done=created").into_response(),
-        Err(StoreError::Conflict(why)) => taken(&owner, None, &sent, why),
+        Err(StoreError::Conflict(why) | StoreError::Refused(why)) => taken(&state, &owner, None, &sent, why).await,
         Err(error) => unavailable(&error),
     }
 }
@@ -81,19 +74,26 @@ pub(crate) async fn create(State(state): State<AdminState>, owner: Owner, Form(s
 pub(crate) async fn edit_form(State(state): State<AdminState>, owner: Owner, Path(id): Path<String>) -> Response {
     match stored(&state, &id).await {
         Ok(project) => {
-            form(&owner, Some(&project), &ProjectForm::of(&project), &ProjectErrors::default(), None, StatusCode::OK)
+            let fields = ProjectForm::of(&project);
+            form(&state, &owner, Some(&project), &fields, &ProjectErrors::default(), None, StatusCode::OK).await
         }
         Err(answer) => *answer,
     }
 }
 
-/// `POST /admin/projects/{id}`: saves every field, or shows the preview or the errors.
+/// `POST /admin/projects/{id}`: saves every field, or shows the preview or the errors. A photo
+/// replaced or removed is deleted once the project no longer shows it (unless another
+/// project does).
 pub(crate) async fn save(
     State(state): State<AdminState>,
     owner: Owner,
     Path(id): Path<String>,
-    Form(sent): Form<Submitted>,
+    request: Request,
 ) -> Response {
+    let sent = match upload::read(request).await {
+        Ok(sent) => sent,
+        Err(answer) => return answer,
+    };
     if !owner.sent(&sent.csrf) {
         return forged();
     }
@@ -101,15 +101,32 @@ pub(crate) async fn save(
         Ok(project) => project,
         Err(answer) => return *answer,
     };
-    let new = match checked(&owner, Some(&project), &sent) {
-        Ok(new) => new,
+    let (new, sent) = match prepared(&state, &owner, Some(&project), sent).await {
+        Ok(prepared) => prepared,
         Err(answer) => return *answer,
     };
+    let shown = new.image.as_ref().map(|choice| choice.id);
     let saved = match state.projects.update(project.id, new.into_patch()).await {
-        Err(StoreError::Conflict(why)) => return taken(&owner, Some(&project), &sent, why),
+        Err(StoreError::Conflict(why) | StoreError::Refused(why)) => {
+            return taken(&state, &owner, Some(&project), &sent, why).await;
+        }
         saved => saved.map(|p| p.is_some()),
     };
+    if let Some(before) = project.image.as_ref().map(|image| image.id).filter(|before| Some(*before) != shown)
+        && matches!(saved, Ok(true))
+    {
+        forget(&state, before).await;
+    }
     changed(saved, "/admin/projects?done=saved", gone)
+}
+
+/// Deletes a photo no longer shown by the project that had it; one another project shows is
+/// kept (the store refuses), and a failure only leaves an unused image behind.
+async fn forget(state: &AdminState, id: Uuid) {
+    match state.media.delete(id).await {
+        Ok(_) | Err(StoreError::Refused(_)) => {}
+        Err(error) => tracing::warn!(error = %error.chain(), "admin: a replaced photo was not deleted"),
+    }
 }
 
 /// `POST /admin/projects/{id}/visibility` with `value` `show` or `hide`.
@@ -185,28 +202,61 @@ pub(crate) async fn delete(
     changed(state.projects.delete(id).await, "/admin/projects?done=deleted", gone)
 }
 
-/// The form's project, or the answer that stops here: the form again with the errors (400),
-/// or with the preview (200).
-fn checked(owner: &Owner, project: Option<&Project>, sent: &Submitted) -> Result<NewProject, Box<Response>> {
+/// The form's project, with its photo processed and stored first when one was chosen (so a
+/// preview or a mistake elsewhere never asks for it again: the form carries its id), or the
+/// answer that stops here: the form again with the errors (400), or with the preview (200).
+async fn prepared(
+    state: &AdminState,
+    owner: &Owner,
+    project: Option<&Project>,
+    mut sent: Submitted,
+) -> Result<(NewProject, Submitted), Box<Response>> {
+    let mut photo_problem = None;
+    match sent.photo.take() {
+        Some(Photo::Image(kind, bytes)) => match state.media.upload(kind, bytes).await {
+            Ok(media) => sent.fields.image_id = media.id.to_string(),
+            Err(MediaError::Refused(why)) => photo_problem = Some(upload::refused(&why)),
+            Err(MediaError::Store(error)) => return Err(Box::new(unavailable(&error))),
+        },
+        Some(refused) => photo_problem = refused.problem(),
+        None if sent.remove_image => sent.fields.image_id.clear(),
+        None => {}
+    }
     let shown = sent.fields.bounded();
     let parsed = sent.fields.parse();
-    if sent.action == "preview" {
-        let errors = parsed.err().map(|e| ProjectErrors::from(&e)).unwrap_or_default();
-        let preview = folio_markdown::to_html(&shown.description);
-        return Err(Box::new(form(owner, project, &shown, &errors, Some(&preview), StatusCode::OK)));
+    let mut errors = parsed.as_ref().err().map(ProjectErrors::from).unwrap_or_default();
+    if photo_problem.is_some() {
+        errors.photo = photo_problem;
     }
-    parsed.map_err(|errors| {
-        Box::new(form(owner, project, &shown, &ProjectErrors::from(&errors), None, StatusCode::BAD_REQUEST))
-    })
+    if sent.action == "preview" {
+        let preview = folio_markdown::to_html(&shown.description);
+        let answer = form(state, owner, project, &shown, &errors, Some(&preview), StatusCode::OK).await;
+        return Err(Box::new(answer));
+    }
+    match parsed {
+        Ok(new) if !errors.any() => Ok((new, sent)),
+        _ => Err(Box::new(form(state, owner, project, &shown, &errors, None, StatusCode::BAD_REQUEST).await)),
+    }
 }
 
-/// The form again (409) with the address another project has marked next to its field.
-fn taken(owner: &Owner, project: Option<&Project>, sent: &Submitted, why: String) -> Response {
-    let errors = ProjectErrors::from(&FieldErrors::from(vec![why]));
-    form(owner, project, &sent.fields.bounded(), &errors, None, StatusCode::CONFLICT)
+/// The form again (409) with the reason the store gave (an address another project has, a
+/// photo no longer stored) marked next to its field.
+async fn taken(
+    state: &AdminState,
+    owner: &Owner,
+    project: Option<&Project>,
+    sent: &Submitted,
+    why: String,
+) -> Response {
+    let mut errors = ProjectErrors::from(&FieldErrors::from(vec![why.clone()]));
+    if why.starts_with("image") {
+        errors.photo = Some("The photo is no longer stored: choose it again.".to_owned());
+    }
+    form(state, owner, project, &sent.fields.bounded(), &errors, None, StatusCode::CONFLICT).await
 }
 
-fn form(
+async fn form(
+    state: &AdminState,
     owner: &Owner,
     project: Option<&Project>,
     fields: &ProjectForm,
@@ -215,7 +265,20 @@ fn form(
     status: StatusCode,
 ) -> Response {
     let action = project.map_or_else(|| "/admin/projects".to_owned(), |p| format!("/admin/projects/{}", p.id));
-    page(status, &EditProject { csrf: &owner.session.csrf, project, action: &action, fields, errors, preview })
+    let photo = thumbnail(state, project, &fields.image_id).await;
+    let page_of = EditProject { csrf: &owner.session.csrf, project, action: &action, fields, errors, preview, photo };
+    page(status, &page_of)
+}
+
+/// The address of the smallest file of the photo the form holds (`image_id`), to show it in
+/// the form: the stored project's own without a read, any other (just uploaded) looked up.
+async fn thumbnail(state: &AdminState, project: Option<&Project>, image_id: &str) -> Option<String> {
+    let id = Uuid::try_parse(image_id.trim()).ok()?;
+    if let Some(image) = project.and_then(|p| p.image.as_ref()).filter(|image| image.id == id) {
+        return image.variants().into_iter().next().map(|(url, _)| url);
+    }
+    let media = state.media.get(id).await.ok()??;
+    media.files.iter().find(|f| matches!(f.name, FileName::Webp(_))).map(|f| media.url(f.name))
 }
 
 /// The stored project a path names, or the page that says there is none (or that the database
@@ -248,6 +311,8 @@ impl From<&FieldErrors> for ProjectErrors {
                 "slug" => &mut fields.slug,
                 "description" => &mut fields.description,
                 "imageUrl" => &mut fields.image_url,
+                "imageAlt" => &mut fields.image_alt,
+                "imageId" | "image" | "image.id" => &mut fields.photo,
                 "projectUrl" => &mut fields.project_url,
                 "githubUrl" => &mut fields.github_url,
                 "technologies" => &mut fields.technologies,
@@ -273,6 +338,8 @@ const LABELS: &[(&str, &str)] = &[
     ("slug", "Address"),
     ("description", "Description"),
     ("imageUrl", "Image address"),
+    ("imageAlt", "Alt text"),
+    ("imageId", "Photo"),
     ("projectUrl", "Web address"),
     ("githubUrl", "Source address"),
     ("technologies", "Technologies"),

@@ -54,6 +54,9 @@ pub(crate) struct ProjectErrors {
     pub(crate) slug: Option<String>,
     pub(crate) description: Option<String>,
     pub(crate) image_url: Option<String>,
+    /// The photo: refused by the processing, not an image, or no longer stored.
+    pub(crate) photo: Option<String>,
+    pub(crate) image_alt: Option<String>,
     pub(crate) project_url: Option<String>,
     pub(crate) github_url: Option<String>,
     pub(crate) technologies: Option<String>,
@@ -68,6 +71,8 @@ impl ProjectErrors {
             &self.slug,
             &self.description,
             &self.image_url,
+            &self.photo,
+            &self.image_alt,
             &self.project_url,
             &self.github_url,
             &self.technologies,
@@ -88,6 +93,8 @@ pub(crate) struct EditProject<'a> {
     pub(crate) errors: &'a ProjectErrors,
     /// The description rendered (safe HTML from the site's renderer), when asked for.
     pub(crate) preview: Option<&'a str>,
+    /// The address of a small copy of the photo the form holds, to show it.
+    pub(crate) photo: Option<String>,
 }
 
 /// The question before something is deleted: a project, a message.

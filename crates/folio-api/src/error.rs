@@ -98,7 +98,7 @@ impl ApiError {
     /// database 507, a taken unique value 409 (saying which), anything else 500. The cause goes
     /// to the log, and to the client only in development.
     pub fn from_store(error: &StoreError) -> Self {
-        if let StoreError::Conflict(what) = error {
+        if let StoreError::Conflict(what) | StoreError::Refused(what) = error {
             return Self::new(StatusCode::CONFLICT, "conflict", what.clone());
         }
         let (status, message, retry_after) = match error {

@@ -15,6 +15,7 @@ mod routes;
 mod state;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware::{map_response, map_response_with_state};
 use axum::routing::{any, delete, get, post};
 
@@ -36,7 +37,12 @@ pub fn router(state: ApiState) -> Router {
             get(routes::projects::get).put(routes::projects::update).delete(routes::projects::delete),
         )
         .route("/api/site", get(routes::site::get).put(routes::site::put))
-        .route("/api/media", get(routes::media::list).post(routes::media::upload))
+        .route(
+            "/api/media",
+            get(routes::media::list)
+                .post(routes::media::upload)
+                .layer(DefaultBodyLimit::max(routes::media::FORM_LIMIT)),
+        )
         .route("/api/media/{id}", delete(routes::media::delete))
         .route("/media/{id}/{name}", get(routes::media::file))
         .route("/api/openapi.json", get(openapi::openapi_json))

@@ -17,6 +17,7 @@ use folio_core::domain::contact::{
 use folio_core::domain::project::{
     DESCRIPTION_MAX_CHARS, TECHNOLOGIES_MAX_ITEMS, TECHNOLOGY_MAX_CHARS, TITLE_MAX_CHARS, URL_MAX_CHARS,
 };
+use folio_core::domain::project_image::ALT_MAX_CHARS;
 use folio_core::domain::rules::{
     CONTROL_PATTERN, NOT_BLANK_PATTERN, NUL_PATTERN, URL_FORBIDDEN_PATTERN, URL_START_PATTERN,
 };
@@ -219,6 +220,20 @@ fn request_schemas() -> [(&'static str, Value); 5] {
         },
         "description": text(DESCRIPTION_MAX_CHARS, 1),
         "imageUrl": url(),
+        "image": {
+            "type": ["object", "null"],
+            "description": "The photo: an uploaded image's id (POST /api/media) and its description (empty for decoration); null for none. An id no image has is a 409.",
+            "required": ["id"],
+            "properties": {
+                "id": {"type": "string", "format": "uuid", "pattern": UUID_PATTERN},
+                "alt": {"type": "string", "maxLength": ALT_MAX_CHARS, "not": {"type": "string", "pattern": CONTROL_PATTERN}},
+                "width": ignored,
+                "height": ignored,
+                "url": ignored,
+                "srcset": ignored,
+            },
+            "additionalProperties": false,
+        },
         "projectUrl": url(),
         "githubUrl": url(),
         "technologies": {"type": "array", "maxItems": TECHNOLOGIES_MAX_ITEMS, "items": text(TECHNOLOGY_MAX_CHARS, 1)},

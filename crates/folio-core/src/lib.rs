@@ -9,10 +9,10 @@ pub mod use_cases;
 
 pub use domain::{
     Channel, ClientIp, ContactForm, ContactMessage, Delivery, DeliveryOutcome, DeliveryState, EmailAddress,
-    FieldErrors, FileName, InboxChange, Invalid, Kind, Media, MediaFile, MessageText, NewContactMessage, NewMedia,
-    NewMediaFile, NewProject, Project, ProjectDescription, ProjectForm, ProjectPatch, ProjectTitle, SenderName,
-    SiteContent, SiteForm, Slug, StoredFile, Subject, Submission, TagsInvalid, Technologies, Technology, Timestamp,
-    WebUrl,
+    FieldErrors, FileName, ImageAlt, ImageChoice, InboxChange, Invalid, Kind, Media, MediaFile, MessageText,
+    NewContactMessage, NewMedia, NewMediaFile, NewProject, Project, ProjectDescription, ProjectForm, ProjectImage,
+    ProjectPatch, ProjectTitle, SenderName, SiteContent, SiteForm, Slug, StoredFile, Subject, Submission, TagsInvalid,
+    Technologies, Technology, Timestamp, WebUrl,
 };
 pub use rate_limit::{Budget, Networks, RateLimiter};
 pub use store::{AdminSession, DatabaseKind, MigrationReport, OutboxCounts, Store, StoreError};

@@ -40,6 +40,11 @@ impl Kind {
         }
     }
 
+    /// The kind whose stored files end in `extension` (`jpg`, `png` or `webp`, exactly).
+    pub fn from_extension(extension: &str) -> Option<Kind> {
+        ALL.into_iter().find(|kind| kind.extension() == extension)
+    }
+
     /// The format's name as an owner reads it in a message.
     pub(crate) fn name(self) -> &'static str {
         match self {

@@ -165,7 +165,7 @@ pub fn process(declared: Kind, bytes: &[u8]) -> Result<Processed, Refused> {
 }
 
 /// The variant widths for an image `width` pixels wide: the widest, and those narrower.
-fn variant_widths(width: u32) -> (Vec<u32>, u32) {
+pub fn variant_widths(width: u32) -> (Vec<u32>, u32) {
     let widest = width.min(WIDEST);
     let narrower = WIDTHS.into_iter().filter(|&w| w < widest).collect();
     (narrower, widest)

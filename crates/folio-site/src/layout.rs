@@ -1,7 +1,7 @@
 //! What every page's frame needs: title, description, canonical URL, navigation.
 
-use folio_core::SiteContent;
 use folio_core::domain::site_content::Link;
+use folio_core::{ProjectImage, SiteContent};
 
 /// One entry of the main navigation.
 #[derive(Debug, Clone)]
@@ -26,6 +26,18 @@ pub struct Layout<'a> {
     pub nav: Vec<NavItem>,
     pub links: &'a [Link],
     pub email: &'a str,
+    /// What a link preview shows (`og:image`), when the page has a photo.
+    pub image: Option<PreviewImage>,
+}
+
+/// A page's photo as link previews take it: an absolute address of the fallback (JPEG or PNG,
+/// which every preview reads), with its size and description.
+#[derive(Debug, Clone)]
+pub struct PreviewImage {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
 }
 
 /// Where the frame's shared parts come from.
@@ -52,6 +64,17 @@ impl<'a> Frame<'a> {
             nav: NAV.iter().map(|(href, label)| NavItem { href, label, current: *href == section }).collect(),
             links: &self.content.links,
             email: &self.content.owner.email,
+            image: None,
+        }
+    }
+
+    /// `photo` as link previews take it, at this site's public address.
+    pub fn preview(&self, photo: &ProjectImage) -> PreviewImage {
+        PreviewImage {
+            url: format!("{}{}", self.base_url, photo.url()),
+            width: photo.width,
+            height: photo.height,
+            alt: photo.alt.clone(),
         }
     }
 }

@@ -15,6 +15,9 @@ use crate::templates::{self, Card};
 
 /// Longest excerpt on a card, and in a page's description (what search results show).
 const CARD_CHARS: usize = 220;
+/// How many of the first cards have their image fetched at once: the first row on a phone and
+/// most of it on a wide screen; the rest load lazily as they scroll into view.
+const EAGER_CARDS: usize = 2;
 const SUMMARY_CHARS: usize = 155;
 
 /// 301 to a project's page at its slug, kept by browsers and search engines.
@@ -49,7 +52,12 @@ fn render_list(shown: &Shown, projects: Option<&[Project]>) -> Page {
         layout: shown.frame().layout("/projects", "/projects", Some("Projects"), Some(&description)),
         projects: projects.map(|list| {
             list.iter()
-                .map(|project| Card { project, excerpt: folio_markdown::excerpt(&project.description, CARD_CHARS) })
+                .enumerate()
+                .map(|(place, project)| Card {
+                    project,
+                    excerpt: folio_markdown::excerpt(&project.description, CARD_CHARS),
+                    eager: place < EAGER_CARDS,
+                })
                 .collect()
         }),
     };
@@ -78,10 +86,9 @@ pub async fn detail(State(state): State<SiteState>, Path(key): Path<String>, hea
         return moved(&path);
     }
     let description = folio_markdown::excerpt(&project.description, SUMMARY_CHARS);
-    let page = templates::ProjectDetail {
-        layout: shown.frame().layout(&path, "/projects", Some(&project.title), Some(&description)),
-        project,
-        description: folio_markdown::to_html(&project.description),
-    };
+    let frame = shown.frame();
+    let mut layout = frame.layout(&path, "/projects", Some(&project.title), Some(&description));
+    layout.image = project.image.as_ref().map(|photo| frame.preview(photo));
+    let page = templates::ProjectDetail { layout, project, description: folio_markdown::to_html(&project.description) };
     Page::new(page.render().expect("render project.html")).respond(StatusCode::OK, &headers)
 }

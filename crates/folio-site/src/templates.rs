@@ -37,6 +37,9 @@ pub struct Projects<'a> {
 pub struct Card<'a> {
     pub project: &'a Project,
     pub excerpt: String,
+    /// Among the first cards, which a screen shows before any scrolling: its image is fetched
+    /// at once rather than lazily.
+    pub eager: bool,
 }
 
 #[derive(Template)]

@@ -4,7 +4,7 @@
 /// The columns of `projects`, in the order rows are read and written.
 macro_rules! project_columns {
     () => {
-        r#"id, title, description, "imageUrl", "projectUrl", "githubUrl", technologies, "isActive", "sortOrder", "createdAt", "updatedAt", slug"#
+        r#"id, title, description, "imageUrl", "projectUrl", "githubUrl", technologies, "isActive", "sortOrder", "createdAt", "updatedAt", slug, "imageId", "imageAlt", "imageWidth", "imageHeight", "imageFallback""#
     };
 }
 

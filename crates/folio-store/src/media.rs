@@ -1,7 +1,7 @@
 //! The owner's images, for both databases: the SQL (which differs only in placeholders and the
 //! name of the byte-length function) and the grouping of joined rows into images.
 
-use folio_core::{FileName, Media, MediaFile, StoreError, Timestamp};
+use folio_core::{FileName, ImageChoice, Media, MediaFile, ProjectImage, StoreError, Timestamp};
 use uuid::Uuid;
 
 /// The SQL of one backend.
@@ -18,6 +18,10 @@ pub(crate) struct Statements {
     pub(crate) file: &'static str,
     /// One image (id); its files go with it (`ON DELETE CASCADE`).
     pub(crate) delete: &'static str,
+    /// The name, width and height of one image's (id) fallback: what a project showing it keeps.
+    pub(crate) fallback: &'static str,
+    /// The title of a project showing one image (id), if any.
+    pub(crate) shown_by: &'static str,
 }
 
 /// Every image joined with its files: the columns [`Joined`] reads.
@@ -45,6 +49,12 @@ macro_rules! statements {
             get: concat!(joined!($length), " WHERE m.id = ", $p1),
             file: concat!("SELECT bytes FROM media_files WHERE media_id = ", $p1, " AND name = ", $p2),
             delete: concat!("DELETE FROM media WHERE id = ", $p1),
+            fallback: concat!(
+                "SELECT name, width, height FROM media_files WHERE media_id = ",
+                $p1,
+                " AND name IN ('fallback.jpg', 'fallback.png')"
+            ),
+            shown_by: concat!(r#"SELECT title FROM projects WHERE "imageId" = "#, $p1, " ORDER BY title LIMIT 1"),
         }
     };
 }
@@ -89,6 +99,31 @@ fn order(name: FileName) -> (u8, u32) {
 pub(crate) fn one(rows: Vec<Joined>) -> Result<Option<Media>, StoreError> {
     Ok(group(rows)?.pop())
 }
+
+/// The photo `choice` names, from its fallback's row (`found`, by [`Statements::fallback`]);
+/// refused, saying so, when no such image is stored.
+pub(crate) fn photo(choice: &ImageChoice, found: Option<(String, u32, u32)>) -> Result<ProjectImage, StoreError> {
+    let fallback = found.and_then(|(name, width, height)| Some((FileName::parse(&name)?, width, height)));
+    let Some((name, width, height)) = fallback else {
+        return Err(StoreError::Refused(format!(
+            "image.id {} names no stored image: upload it first (POST /api/media)",
+            choice.id
+        )));
+    };
+    Ok(ProjectImage { id: choice.id, alt: choice.alt.as_str().to_owned(), width, height, fallback: name.format() })
+}
+
+/// Why an image a project shows (the one titled `title`) is not deleted.
+pub(crate) fn shown_by(title: &str) -> StoreError {
+    StoreError::Refused(format!(
+        "the image is shown by the project {title:?}: give that project another photo, or none, first"
+    ))
+}
+
+/// What a foreign key's refusal means here: a project and its photo disagree, after a race
+/// (the checks before each write say which, when there was none).
+pub(crate) const DANGLING_PHOTO: &str =
+    "a project cannot show an image that is not stored, and an image a project shows cannot be deleted";
 
 /// A stored dimension as the database's integer.
 pub(crate) fn dimension(value: u32) -> i32 {

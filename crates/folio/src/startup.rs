@@ -200,7 +200,7 @@ async fn build_api(config: &Config, data: &DataConfig, port: u16, metrics: &Arc<
     let signin_limiter = RateLimiter::new(data.signin_per_hour, Duration::from_secs(3600), data.networks);
     let sessions = Sessions::new(store.clone(), token, SessionLimits::DEFAULT, signin_limiter);
     let public_origin = config.http.public_base_url.clone().unwrap_or_else(|| public_url::local_default(port));
-    let use_cases = (state.projects.clone(), state.site.clone(), state.contact.clone());
+    let use_cases = (state.projects.clone(), state.site.clone(), state.contact.clone(), state.media.clone());
     let admin = AdminState::new(Arc::new(sessions), use_cases, &public_origin);
     Ok(Api { state, admin, outbox, store })
 }

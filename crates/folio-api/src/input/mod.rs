@@ -103,6 +103,35 @@ impl<'a> JsonObject<'a> {
         }
     }
 
+    /// An object that may also be `null`, checked by `read` (whose problems are named
+    /// `{name}.{field}`); `None` when it was of another type or `read` found a problem.
+    pub fn nullable_object<T>(
+        &mut self,
+        name: &str,
+        read: impl FnOnce(&mut JsonObject<'a>) -> Option<T>,
+    ) -> Option<Nullable<T>> {
+        let map = match self.map.get(name) {
+            None => return Some(Nullable::Absent),
+            Some(Value::Null) => return Some(Nullable::Null),
+            Some(Value::Object(map)) => map,
+            Some(other) => {
+                self.errors.push(format!("{name} must be an object or null, not {}", kind(other)));
+                return None;
+            }
+        };
+        let mut inner = JsonObject { map, errors: FieldErrors::default() };
+        let value = read(&mut inner);
+        let problems = inner.errors.into_messages();
+        let clean = problems.is_empty();
+        for problem in problems {
+            match problem.strip_prefix("property ") {
+                Some(unknown) => self.errors.push(format!("property {name}.{unknown}")),
+                None => self.errors.push(format!("{name}.{problem}")),
+            }
+        }
+        Some(Nullable::Value(value.filter(|_| clean)?))
+    }
+
     /// A boolean that may be absent.
     pub fn bool(&mut self, name: &str) -> Option<bool> {
         match self.map.get(name)? {

@@ -2,15 +2,26 @@
 //! [`NewProject`] and [`ProjectPatch`].
 
 use folio_core::{
-    FieldErrors, NewProject, ProjectDescription, ProjectPatch, ProjectTitle, Slug, TagsInvalid, Technologies, WebUrl,
+    FieldErrors, ImageAlt, ImageChoice, Invalid, NewProject, ProjectDescription, ProjectPatch, ProjectTitle, Slug,
+    TagsInvalid, Technologies, WebUrl,
 };
 use serde_json::Value;
 
 use super::{JsonObject, Nullable};
 
 /// Fields a client may write.
-const WRITABLE: &[&str] =
-    &["title", "slug", "description", "imageUrl", "projectUrl", "githubUrl", "technologies", "isActive", "sortOrder"];
+const WRITABLE: &[&str] = &[
+    "title",
+    "slug",
+    "description",
+    "imageUrl",
+    "image",
+    "projectUrl",
+    "githubUrl",
+    "technologies",
+    "isActive",
+    "sortOrder",
+];
 /// Read-only fields a client may send back unchanged after a GET; they are ignored.
 const READ_ONLY: &[&str] = &["id", "createdAt", "updatedAt"];
 
@@ -24,6 +35,7 @@ pub fn new_project(body: &Value) -> Result<NewProject, FieldErrors> {
     let defaults = NewProject::new(title, description);
     Ok(NewProject {
         image_url: fields.image_url.flatten(),
+        image: fields.image.flatten(),
         project_url: fields.project_url.flatten(),
         github_url: fields.github_url.flatten(),
         technologies: fields.technologies.unwrap_or_default(),
@@ -34,7 +46,8 @@ pub fn new_project(body: &Value) -> Result<NewProject, FieldErrors> {
     })
 }
 
-/// `PUT /api/projects/{id}`: every field optional, none `null` except the three URLs.
+/// `PUT /api/projects/{id}`: every field optional, none `null` except the three URLs and the
+/// photo.
 pub fn project_patch(body: &Value) -> Result<ProjectPatch, FieldErrors> {
     read(body, false)
 }
@@ -50,6 +63,7 @@ fn read(body: &Value, creating: bool) -> Result<ProjectPatch, FieldErrors> {
     let description = if creating { obj.required_string("description") } else { obj.string("description") };
     let description = obj.parse("description", description, ProjectDescription::parse);
     let image_url = url(&mut obj, "imageUrl");
+    let image = image(&mut obj);
     let project_url = url(&mut obj, "projectUrl");
     let github_url = url(&mut obj, "githubUrl");
     let technologies = technologies(&mut obj);
@@ -62,12 +76,35 @@ fn read(body: &Value, creating: bool) -> Result<ProjectPatch, FieldErrors> {
         slug,
         description,
         image_url,
+        image,
         project_url,
         github_url,
         technologies,
         is_active,
         sort_order,
     })
+}
+
+/// The photo: absent (unchanged), `null` (none) or `{id, alt}`, an uploaded image's id and its
+/// description (`alt` may be left out for decoration). The rest of what a GET answers
+/// (`width`, `height`, `url`, `srcset`) may be sent back and is ignored.
+fn image(obj: &mut JsonObject<'_>) -> Option<Option<ImageChoice>> {
+    let read = |image: &mut JsonObject<'_>| {
+        let id = image.required_string("id");
+        let id = image.parse("id", id, |id| uuid::Uuid::parse_str(id).map_err(|_| Invalid::NotId));
+        let alt = image.string("alt");
+        let alt = match alt {
+            Some(text) => image.parse("alt", Some(text), ImageAlt::parse),
+            None => Some(ImageAlt::default()),
+        };
+        image.reject_unknown(&["id", "alt"], &["width", "height", "url", "srcset"]);
+        Some(ImageChoice { id: id?, alt: alt? })
+    };
+    match obj.nullable_object("image", read)? {
+        Nullable::Absent => None,
+        Nullable::Null => Some(None),
+        Nullable::Value(choice) => Some(Some(choice)),
+    }
 }
 
 /// An optional URL: absent (unchanged), `null` (cleared) or a valid URL.
@@ -110,7 +147,7 @@ mod tests {
     #[test]
     fn a_minimal_project_gets_the_documented_defaults() {
         let new = new_project(&json!({"title": "Folio", "description": "A site"})).expect("valid");
-        let project: Project = new.into_project(Uuid::nil(), Timestamp::now());
+        let project: Project = new.into_project(Uuid::nil(), Timestamp::now(), None);
         assert_eq!(project.technologies, Vec::<String>::new());
         assert!(project.is_active);
         assert_eq!(project.sort_order, 0);
@@ -170,6 +207,26 @@ mod tests {
         assert_eq!(patch.image_url, Some(None));
         assert_eq!(patch.project_url, None);
         assert_eq!(patch.github_url, Some(Some(WebUrl::parse("https://github.com/x").expect("valid"))));
+    }
+
+    #[test]
+    fn a_photo_is_an_id_and_its_description_or_null() {
+        let id = Uuid::new_v4();
+        let patch = project_patch(&json!({"image": {"id": id, "alt": " A bridge ", "url": "/ignored"}})).expect("ok");
+        assert_eq!(patch.image, Some(Some(ImageChoice { id, alt: ImageAlt::parse("A bridge").expect("valid") })));
+        assert_eq!(project_patch(&json!({"image": null})).expect("valid").image, Some(None));
+        assert_eq!(project_patch(&json!({})).expect("valid").image, None);
+        let errors = project_patch(&json!({"image": {"id": "x", "alt": "a\nb", "size": 1}})).expect_err("invalid");
+        assert_eq!(
+            errors.into_messages(),
+            [
+                "image.id must be an id (a UUID)",
+                "image.alt must be a single line",
+                "property image.size should not exist"
+            ]
+        );
+        let errors = project_patch(&json!({"image": "x"})).expect_err("invalid").into_messages();
+        assert_eq!(errors, ["image must be an object or null, not a string"]);
     }
 
     #[test]

@@ -23,6 +23,10 @@ use crate::{ApiError, ApiState};
 /// How a stored file may be cached: by anyone, for a year, without asking again.
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 
+/// The most a form upload's body may hold: the image and its part's headers. (axum's own
+/// limit for forms, 2 MB, would refuse most phone photos.)
+pub const FORM_LIMIT: usize = MAX_UPLOAD_BYTES + 64 * 1024;
+
 /// An image as the API answers it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -127,6 +131,7 @@ pub async fn list(State(state): State<ApiState>, _admin: RequireAdmin) -> Result
         (status = 204, description = "Deleted, with every file made of it"),
         (status = 400, description = "id is not a UUID", body = ErrorBody),
         (status = 404, description = "No such image", body = ErrorBody),
+        (status = 409, description = "A project shows the image (its message names one): nothing was deleted", body = ErrorBody),
         AdminRefusals, Unavailable,
 ))]
 pub async fn delete(

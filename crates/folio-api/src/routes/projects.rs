@@ -87,7 +87,7 @@ pub async fn get(
     responses(
         (status = 201, description = "Created", body = Project, headers(("Location" = String, description = "The new project's URL"))),
         (status = 400, description = "Malformed JSON or invalid fields (each named)", body = ErrorBody),
-        (status = 409, description = "The slug given is another project's", body = ErrorBody),
+        (status = 409, description = "The slug given is another project's, or the image named is not stored", body = ErrorBody),
         AdminRefusals, BodyRefusals, Unavailable, StorageFull,
 ))]
 pub async fn create(
@@ -109,7 +109,7 @@ pub async fn create(
         (status = 200, description = "Updated", body = Project),
         (status = 400, description = "Malformed JSON, invalid fields, or id not a UUID", body = ErrorBody),
         (status = 404, description = "No such project", body = ErrorBody),
-        (status = 409, description = "The slug given is another project's", body = ErrorBody),
+        (status = 409, description = "The slug given is another project's, or the image named is not stored", body = ErrorBody),
         AdminRefusals, BodyRefusals, Unavailable, StorageFull,
 ))]
 pub async fn update(

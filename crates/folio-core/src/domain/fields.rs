@@ -23,6 +23,8 @@ pub enum Invalid {
     TooMany { max: usize, got: usize },
     #[error("must be a whole number from {min} to {max}")]
     NotWholeNumber { min: i64, max: i64 },
+    #[error("must be an id (a UUID)")]
+    NotId,
     #[error("must be lowercase letters a-z, digits and single hyphens between them, and not a UUID")]
     NotSlug,
 }

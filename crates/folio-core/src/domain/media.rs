@@ -27,7 +27,7 @@ impl FileName {
     /// The name a request gives, when it is one Folio could have stored.
     pub fn parse(name: &str) -> Option<Self> {
         let (stem, extension) = name.split_once('.')?;
-        let format = [Kind::Jpeg, Kind::Png, Kind::Webp].into_iter().find(|k| k.extension() == extension)?;
+        let format = Kind::from_extension(extension)?;
         match stem {
             "original" => Some(FileName::Master(format)),
             "fallback" if format != Kind::Webp => Some(FileName::Fallback(format)),

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod media;
 pub mod project;
 pub mod project_form;
+pub mod project_image;
 pub mod rules;
 pub mod site_content;
 pub mod site_form;
@@ -24,6 +25,7 @@ pub use project::{
     NewProject, Project, ProjectDescription, ProjectPatch, ProjectTitle, TagsInvalid, Technologies, Technology, WebUrl,
 };
 pub use project_form::ProjectForm;
+pub use project_image::{ALT_MAX_CHARS, ImageAlt, ImageChoice, ProjectImage};
 pub use site_content::SiteContent;
 pub use site_form::SiteForm;
 pub use slug::Slug;

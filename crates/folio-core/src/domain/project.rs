@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::fields::Invalid;
+use super::project_image::{ImageChoice, ProjectImage};
 use super::rules;
 use super::slug::Slug;
 use super::timestamp::Timestamp;
@@ -35,7 +36,14 @@ pub struct Project {
     #[serde(default)]
     pub slug: String,
     pub description: String,
+    /// An image hosted elsewhere (the earlier platform's field), shown when there is no
+    /// `image`.
     pub image_url: Option<String>,
+    /// The photo the owner uploaded for it, if any. Absent from an API older than images
+    /// (during a rolling update).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<super::project_image::ImageJson>))]
+    pub image: Option<ProjectImage>,
     pub project_url: Option<String>,
     pub github_url: Option<String>,
     pub technologies: Vec<String>,
@@ -155,6 +163,8 @@ pub struct NewProject {
     pub slug: Option<Slug>,
     pub description: ProjectDescription,
     pub image_url: Option<WebUrl>,
+    /// The uploaded photo it shows; the store looks it up as it writes.
+    pub image: Option<ImageChoice>,
     pub project_url: Option<WebUrl>,
     pub github_url: Option<WebUrl>,
     pub technologies: Technologies,
@@ -163,13 +173,14 @@ pub struct NewProject {
 }
 
 /// A partial update, every value checked: `None` leaves a field as it is; for the optional
-/// URLs, `Some(None)` clears the value.
+/// URLs and the photo, `Some(None)` clears the value.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProjectPatch {
     pub title: Option<ProjectTitle>,
     pub slug: Option<Slug>,
     pub description: Option<ProjectDescription>,
     pub image_url: Option<Option<WebUrl>>,
+    pub image: Option<Option<ImageChoice>>,
     pub project_url: Option<Option<WebUrl>>,
     pub github_url: Option<Option<WebUrl>>,
     pub technologies: Option<Technologies>,
@@ -186,6 +197,7 @@ impl NewProject {
             slug: None,
             description,
             image_url: None,
+            image: None,
             project_url: None,
             github_url: None,
             technologies: Technologies::default(),
@@ -194,8 +206,9 @@ impl NewProject {
         }
     }
 
-    /// The project this request creates, with a fresh id and both timestamps set to `now`.
-    pub fn into_project(self, id: Uuid, now: Timestamp) -> Project {
+    /// The project this request creates, with a fresh id and both timestamps set to `now`,
+    /// showing `image`: the photo [`NewProject::image`] names, as the store found it.
+    pub fn into_project(self, id: Uuid, now: Timestamp, image: Option<ProjectImage>) -> Project {
         let slug = self.slug.unwrap_or_else(|| Slug::from_title(self.title.as_str()));
         Project {
             id,
@@ -203,6 +216,7 @@ impl NewProject {
             title: self.title.into_inner(),
             description: self.description.into_inner(),
             image_url: self.image_url.map(WebUrl::into_inner),
+            image,
             project_url: self.project_url.map(WebUrl::into_inner),
             github_url: self.github_url.map(WebUrl::into_inner),
             technologies: self.technologies.into_inner(),
@@ -221,14 +235,16 @@ impl Project {
         if self.slug.is_empty() { format!("/projects/{}", self.id) } else { format!("/projects/{}", self.slug) }
     }
 
-    /// Applies a patch; `updated_at` moves to `now` only when something changed.
-    pub fn apply(&mut self, patch: ProjectPatch, now: Timestamp) {
+    /// Applies a patch; `updated_at` moves to `now` only when something changed. `image` is
+    /// the photo a patch's `Some(Some(_))` names, as the store found it.
+    pub fn apply(&mut self, patch: ProjectPatch, image: Option<ProjectImage>, now: Timestamp) {
         let before = self.clone();
         let url = |u: Option<WebUrl>| u.map(WebUrl::into_inner);
         set(&mut self.title, patch.title.map(ProjectTitle::into_inner));
         set(&mut self.slug, patch.slug.map(Slug::into_inner));
         set(&mut self.description, patch.description.map(ProjectDescription::into_inner));
         set(&mut self.image_url, patch.image_url.map(url));
+        set(&mut self.image, patch.image.map(|chosen| chosen.and(image)));
         set(&mut self.project_url, patch.project_url.map(url));
         set(&mut self.github_url, patch.github_url.map(url));
         set(&mut self.technologies, patch.technologies.map(Technologies::into_inner));
@@ -280,20 +296,20 @@ mod tests {
     fn applying_a_patch_moves_updated_at_only_on_change() {
         let created = Timestamp::parse("2025-01-01T00:00:00Z").expect("valid");
         let later = Timestamp::parse("2025-01-02T00:00:00Z").expect("valid");
-        let mut project = new("t").into_project(Uuid::new_v4(), created);
+        let mut project = new("t").into_project(Uuid::new_v4(), created, None);
 
         let same_title = ProjectTitle::parse("t").expect("valid");
-        project.apply(ProjectPatch { title: Some(same_title), ..Default::default() }, later);
+        project.apply(ProjectPatch { title: Some(same_title), ..Default::default() }, None, later);
         assert_eq!(project.updated_at, created);
 
-        project.apply(ProjectPatch { sort_order: Some(3), ..Default::default() }, later);
+        project.apply(ProjectPatch { sort_order: Some(3), ..Default::default() }, None, later);
         assert_eq!((project.sort_order, project.updated_at), (3, later));
     }
 
     #[test]
     fn projects_serialise_with_the_earlier_platforms_field_names() {
         let at = Timestamp::parse("2025-10-29T20:51:37.578Z").expect("valid");
-        let json = serde_json::to_value(new("t").into_project(Uuid::nil(), at)).expect("serialise");
+        let json = serde_json::to_value(new("t").into_project(Uuid::nil(), at, None)).expect("serialise");
         let keys: Vec<&str> = json.as_object().expect("object").keys().map(String::as_str).collect();
         let mut expected = vec![
             "id",
@@ -301,6 +317,7 @@ mod tests {
             "slug",
             "description",
             "imageUrl",
+            "image",
             "projectUrl",
             "githubUrl",
             "technologies",

@@ -8,6 +8,7 @@ use super::project::{
     DESCRIPTION_MAX_CHARS, NewProject, Project, ProjectDescription, ProjectPatch, ProjectTitle, TITLE_MAX_CHARS,
     TagsInvalid, Technologies, URL_MAX_CHARS, WebUrl,
 };
+use super::project_image::{ALT_MAX_CHARS, ImageAlt, ImageChoice};
 use super::slug::{SLUG_MAX_CHARS, Slug};
 
 /// The form's fields, named as the API names them, so an error reads the same in both
@@ -21,6 +22,11 @@ pub struct ProjectForm {
     /// Markdown, kept as typed.
     pub description: String,
     pub image_url: String,
+    /// The uploaded photo's id: empty for none. The admin fills it in (from an upload, or
+    /// kept from the stored project); the owner never types it.
+    pub image_id: String,
+    /// The photo's description, for those who cannot see it.
+    pub image_alt: String,
     pub project_url: String,
     pub github_url: String,
     /// One tag per line: a tag may hold a comma ("C, C++"), never a line break.
@@ -40,6 +46,8 @@ impl ProjectForm {
             slug: project.slug.clone(),
             description: project.description.clone(),
             image_url: url(&project.image_url),
+            image_id: project.image.as_ref().map(|i| i.id.to_string()).unwrap_or_default(),
+            image_alt: project.image.as_ref().map(|i| i.alt.clone()).unwrap_or_default(),
             project_url: url(&project.project_url),
             github_url: url(&project.github_url),
             technologies: project.technologies.join("\n"),
@@ -56,16 +64,17 @@ impl ProjectForm {
         let slug = errors.check("slug", optional(&self.slug, Slug::parse));
         let description = errors.check("description", ProjectDescription::parse(&self.description));
         let image_url = errors.check("imageUrl", optional_url(&self.image_url));
+        let image = self.image(&mut errors);
         let project_url = errors.check("projectUrl", optional_url(&self.project_url));
         let github_url = errors.check("githubUrl", optional_url(&self.github_url));
         let technologies = self.tags(&mut errors);
         let sort_order = errors.check("sortOrder", whole_number(&self.sort_order));
-        match (title, slug, description, image_url, project_url, github_url, technologies, sort_order) {
+        match (title, slug, description, (image_url, image), project_url, github_url, technologies, sort_order) {
             (
                 Some(title),
                 Some(slug),
                 Some(description),
-                Some(image_url),
+                (Some(image_url), Some(image)),
                 Some(project_url),
                 Some(github_url),
                 Some(tags),
@@ -75,6 +84,7 @@ impl ProjectForm {
                 slug,
                 description,
                 image_url,
+                image,
                 project_url,
                 github_url,
                 technologies: tags,
@@ -95,12 +105,25 @@ impl ProjectForm {
             slug: cut(&self.slug, SLUG_MAX_CHARS),
             description: cut(&self.description, DESCRIPTION_MAX_CHARS),
             image_url: cut(&self.image_url, URL_MAX_CHARS),
+            image_id: cut(&self.image_id, 36),
+            image_alt: cut(&self.image_alt, ALT_MAX_CHARS),
             project_url: cut(&self.project_url, URL_MAX_CHARS),
             github_url: cut(&self.github_url, URL_MAX_CHARS),
             technologies: cut(&self.technologies, tags),
             visible: self.visible.as_ref().map(|_| "on".to_owned()),
             sort_order: cut(&self.sort_order, 12),
         }
+    }
+
+    /// The photo: none without an id; with one, the id and the description checked.
+    fn image(&self, errors: &mut FieldErrors) -> Option<Option<ImageChoice>> {
+        let alt = errors.check("imageAlt", ImageAlt::parse(&self.image_alt));
+        let id = self.image_id.trim();
+        if id.is_empty() {
+            return Some(None);
+        }
+        let id = errors.check("imageId", uuid::Uuid::parse_str(id).map_err(|_| Invalid::NotId));
+        Some(Some(ImageChoice { id: id?, alt: alt? }))
     }
 
     /// The tags, one per non-blank line, trimmed.
@@ -129,6 +152,7 @@ impl NewProject {
             slug: self.slug,
             description: Some(self.description),
             image_url: Some(self.image_url),
+            image: Some(self.image),
             project_url: Some(self.project_url),
             github_url: Some(self.github_url),
             technologies: Some(self.technologies),
@@ -204,7 +228,7 @@ mod tests {
         new.is_active = true;
         new.sort_order = -3;
         new.slug = Some(crate::domain::Slug::parse("folio").expect("valid"));
-        let project = new.clone().into_project(uuid::Uuid::nil(), Timestamp::now());
+        let project = new.clone().into_project(uuid::Uuid::nil(), Timestamp::now(), None);
         assert_eq!(ProjectForm::of(&project).parse().expect("valid"), new);
     }
 

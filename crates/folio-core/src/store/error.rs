@@ -5,7 +5,7 @@ use std::error::Error as StdError;
 type Source = Box<dyn StdError + Send + Sync>;
 
 /// A storage failure. The API turns `Unavailable` and `Timeout` into 503 (try again later),
-/// `Storage` into 507, `Conflict` into 409, and the rest into 500.
+/// `Storage` into 507, `Conflict` and `Refused` into 409, and the rest into 500.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// No connection could be had: the database is down, unreachable or the pool is exhausted.
@@ -30,6 +30,10 @@ pub enum StoreError {
     /// A value that must be unique is taken already (a project's slug); the message names it.
     #[error("{0}")]
     Conflict(String),
+    /// A write names a row that is not there (a project's photo that was never uploaded), or
+    /// would remove one still named (a photo a project shows); the message says which.
+    #[error("{0}")]
+    Refused(String),
     /// Anything else, such as a query the database rejected.
     #[error("database query failed")]
     Query(#[source] Source),
@@ -46,6 +50,7 @@ impl StoreError {
             StoreError::Storage(_) => "storage",
             StoreError::Migration(_) => "migration",
             StoreError::Conflict(_) => "conflict",
+            StoreError::Refused(_) => "refused",
             StoreError::Query(_) => "query",
         }
     }
@@ -64,6 +69,7 @@ impl StoreError {
             StoreError::Storage(m) => StoreError::Storage(m.clone()),
             StoreError::Migration(m) => StoreError::Migration(m.clone()),
             StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
+            StoreError::Refused(m) => StoreError::Refused(m.clone()),
             StoreError::Unavailable(_) => StoreError::Unavailable(Box::new(Shared(shared))),
             StoreError::Timeout(_) => StoreError::Timeout(Box::new(Shared(shared))),
             StoreError::Query(_) => StoreError::Query(Box::new(Shared(shared))),

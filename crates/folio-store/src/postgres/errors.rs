@@ -25,6 +25,8 @@ pub(crate) fn classify(error: tokio_postgres::Error, roots_hint: &str) -> StoreE
         StoreError::Timeout(Box::new(error))
     } else if *code == SqlState::UNIQUE_VIOLATION {
         StoreError::Conflict(db.message().to_owned())
+    } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
+        StoreError::Refused(crate::media::DANGLING_PHOTO.to_owned())
     } else if *code == SqlState::DISK_FULL || *code == SqlState::READ_ONLY_SQL_TRANSACTION {
         StoreError::Storage(db.message().to_owned())
     } else if code.code().starts_with("28") {

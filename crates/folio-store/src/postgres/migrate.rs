@@ -21,6 +21,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     7 => "0007_projects_slug",
     8 => "0008_site_content",
     9 => "0009_media",
+    10 => "0010_projects_image",
 );
 
 /// An arbitrary constant naming Folio's migration lock among the database's advisory locks.

@@ -18,9 +18,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, TimeoutType};
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, FileName, InboxChange, Media, MigrationReport,
-    NewContactMessage, NewMedia, NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError,
-    StoredFile, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, FileName, ImageChoice, InboxChange, Media,
+    MigrationReport, NewContactMessage, NewMedia, NewProject, OutboxCounts, Project, ProjectImage, ProjectPatch,
+    SiteContent, Store, StoreError, StoredFile, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use tokio_postgres::Row;
@@ -160,6 +160,19 @@ impl PgStore {
     }
 }
 
+impl PgStore {
+    /// The photo `choice` names, as stored; refused when no such image is. Outside the write's
+    /// transaction: an image deleted in between is refused by the foreign key.
+    async fn photo(&self, choice: &ImageChoice) -> Result<ProjectImage, StoreError> {
+        let rows = self.query(media::POSTGRES.fallback, &[&choice.id]).await?;
+        let found = rows.first().map(|row| {
+            let dimension = |i| u32::try_from(row.get::<_, i32>(i)).unwrap_or(0);
+            (row.get(0), dimension(1), dimension(2))
+        });
+        media::photo(choice, found)
+    }
+}
+
 impl std::fmt::Debug for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The driver configuration holds the password; show only where the store points.
@@ -271,12 +284,21 @@ impl Store for PgStore {
     }
 
     async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
-        let p = new.into_project(Uuid::new_v4(), Timestamp::now());
-        self.execute(projects::INSERT, &projects::values(&p, &projects::timestamps(&p))).await?;
+        let image = match &new.image {
+            Some(choice) => Some(self.photo(choice).await?),
+            None => None,
+        };
+        let p = new.into_project(Uuid::new_v4(), Timestamp::now(), image);
+        let image = projects::image_columns(&p);
+        self.execute(projects::INSERT, &projects::values(&p, &projects::timestamps(&p), &image)).await?;
         Ok(p)
     }
 
     async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
+        let image = match patch.image.as_ref().and_then(Option::as_ref) {
+            Some(choice) => Some(self.photo(choice).await?),
+            None => None,
+        };
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(|e| self.classify(e))?;
         let select = tx.prepare_cached(projects::GET_FOR_UPDATE).await.map_err(|e| self.classify(e))?;
@@ -284,9 +306,10 @@ impl Store for PgStore {
             return Ok(None);
         };
         let mut p = projects::project(&row);
-        p.apply(patch, Timestamp::now());
+        p.apply(patch, image, Timestamp::now());
         let update = tx.prepare_cached(projects::UPDATE).await.map_err(|e| self.classify(e))?;
-        tx.execute(&update, &projects::values(&p, &projects::timestamps(&p))).await.map_err(|e| self.classify(e))?;
+        let (at, image) = (projects::timestamps(&p), projects::image_columns(&p));
+        tx.execute(&update, &projects::values(&p, &at, &image)).await.map_err(|e| self.classify(e))?;
         tx.commit().await.map_err(|e| self.classify(e))?;
         Ok(Some(p))
     }
@@ -392,6 +415,10 @@ impl Store for PgStore {
     }
 
     async fn delete_media(&self, id: Uuid) -> Result<bool, StoreError> {
+        if let Some(row) = self.query(media::POSTGRES.shown_by, &[&id]).await?.first() {
+            return Err(media::shown_by(row.get(0)));
+        }
+        // A project given this photo since is refused by the foreign key.
         Ok(self.execute(media::POSTGRES.delete, &[&id]).await? > 0)
     }
 

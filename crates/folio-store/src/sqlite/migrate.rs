@@ -21,6 +21,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations::embedded!(
     6 => "0006_projects_slug",
     7 => "0007_site_content",
     8 => "0008_media",
+    9 => "0009_projects_image",
 );
 
 /// Why a migration run failed.

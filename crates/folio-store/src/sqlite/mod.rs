@@ -17,9 +17,9 @@ use std::time::Duration;
 use async_trait::async_trait;
 use deadpool_sqlite::{Config, Hook, HookError, Pool, PoolError, Runtime, TimeoutType};
 use folio_core::{
-    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, FileName, InboxChange, Media, MigrationReport,
-    NewContactMessage, NewMedia, NewProject, OutboxCounts, Project, ProjectPatch, SiteContent, Store, StoreError,
-    StoredFile, Timestamp,
+    AdminSession, ContactMessage, DatabaseKind, DeliveryOutcome, FileName, ImageChoice, InboxChange, Media,
+    MigrationReport, NewContactMessage, NewMedia, NewProject, OutboxCounts, Project, ProjectImage, ProjectPatch,
+    SiteContent, Store, StoreError, StoredFile, Timestamp,
 };
 use folio_metrics::{DbMetrics, PoolName};
 use rusqlite::{ErrorCode, OptionalExtension, TransactionBehavior, params};
@@ -153,6 +153,25 @@ fn is_busy(error: &rusqlite::Error) -> bool {
     matches!(error.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
+/// The photo `choice` names (if any), as stored: the outer error is the database's, the inner
+/// says that no such image is stored.
+fn photo(
+    tx: &rusqlite::Transaction<'_>,
+    choice: Option<&ImageChoice>,
+) -> rusqlite::Result<Result<Option<ProjectImage>, StoreError>> {
+    let Some(choice) = choice else { return Ok(Ok(None)) };
+    let found = tx
+        .prepare_cached(media::SQLITE.fallback)?
+        .query_row([choice.id.to_string()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .optional()?;
+    Ok(media::photo(choice, found).map(Some))
+}
+
+/// A foreign key refused the change.
+fn is_foreign_key_violation(error: &rusqlite::Error) -> bool {
+    matches!(error, rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
 /// A unique index or a primary key refused the row.
 fn is_unique_violation(error: &rusqlite::Error) -> bool {
     use rusqlite::ffi::{SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE};
@@ -172,6 +191,9 @@ fn classify(error: rusqlite::Error, path: &std::path::Path) -> StoreError {
         )),
         Some(ErrorCode::SystemIoFailure) => StoreError::Storage(format!("I/O error on {shown}: {error}")),
         Some(ErrorCode::ConstraintViolation) if is_unique_violation(&error) => StoreError::Conflict(error.to_string()),
+        Some(ErrorCode::ConstraintViolation) if is_foreign_key_violation(&error) => {
+            StoreError::Refused(media::DANGLING_PHOTO.to_owned())
+        }
         _ if is_busy(&error) => StoreError::Timeout(Box::new(error)),
         _ => StoreError::Query(Box::new(error)),
     }
@@ -222,11 +244,18 @@ impl Store for SqliteStore {
     }
 
     async fn create_project(&self, new: NewProject) -> Result<Project, StoreError> {
-        let p = new.into_project(Uuid::new_v4(), Timestamp::now());
-        let stored = p.clone();
-        self.with_conn(PoolName::Requests, move |c| c.prepare_cached(projects::INSERT)?.execute(projects::values(&p)))
-            .await?;
-        Ok(stored)
+        self.with_conn(PoolName::Requests, move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let image = match photo(&tx, new.image.as_ref())? {
+                Ok(image) => image,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            let p = new.into_project(Uuid::new_v4(), Timestamp::now(), image);
+            tx.prepare_cached(projects::INSERT)?.execute(projects::values(&p))?;
+            tx.commit()?;
+            Ok(Ok(p))
+        })
+        .await?
     }
 
     async fn update_project(&self, id: Uuid, patch: ProjectPatch) -> Result<Option<Project>, StoreError> {
@@ -234,14 +263,18 @@ impl Store for SqliteStore {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let found = tx.prepare_cached(projects::GET)?.query_row([id.to_string()], projects::project).optional()?;
             let Some(mut p) = found else {
-                return Ok(None);
+                return Ok(Ok(None));
             };
-            p.apply(patch, Timestamp::now());
+            let image = match photo(&tx, patch.image.as_ref().and_then(Option::as_ref))? {
+                Ok(image) => image,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            p.apply(patch, image, Timestamp::now());
             tx.prepare_cached(projects::UPDATE)?.execute(projects::values(&p))?;
             tx.commit()?;
-            Ok(Some(p))
+            Ok(Ok(Some(p)))
         })
-        .await
+        .await?
     }
 
     async fn delete_project(&self, id: Uuid) -> Result<bool, StoreError> {
@@ -389,9 +422,18 @@ impl Store for SqliteStore {
 
     async fn delete_media(&self, id: Uuid) -> Result<bool, StoreError> {
         self.with_conn(PoolName::Requests, move |c| {
-            c.prepare_cached(media::SQLITE.delete)?.execute([id.to_string()]).map(|n| n > 0)
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let id = id.to_string();
+            let shown: Option<String> =
+                tx.prepare_cached(media::SQLITE.shown_by)?.query_row([&id], |row| row.get(0)).optional()?;
+            if let Some(title) = shown {
+                return Ok(Err(media::shown_by(&title)));
+            }
+            let deleted = tx.prepare_cached(media::SQLITE.delete)?.execute([&id])? > 0;
+            tx.commit()?;
+            Ok(Ok(deleted))
         })
-        .await
+        .await?
     }
 
     async fn create_session(&self, session: AdminSession) -> Result<(), StoreError> {

@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use folio_core::{
-    AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, FileName, InboxChange, Kind,
-    NewContactMessage, NewMedia, NewMediaFile, NewProject, OutboxCounts, ProjectDescription, ProjectPatch,
-    ProjectTitle, SiteContent, Slug, Store, StoreError, StoredFile, Submission, Technologies, Timestamp, WebUrl,
+    AdminSession, Channel, ContactForm, ContactMessage, DeliveryOutcome, DeliveryState, FileName, ImageAlt,
+    ImageChoice, InboxChange, Kind, NewContactMessage, NewMedia, NewMediaFile, NewProject, OutboxCounts,
+    ProjectDescription, ProjectPatch, ProjectTitle, SiteContent, Slug, Store, StoreError, StoredFile, Submission,
+    Technologies, Timestamp, WebUrl,
 };
 use futures::future::join_all;
 use uuid::Uuid;
@@ -445,6 +446,44 @@ async fn an_image_whose_files_cannot_all_be_stored_is_not_stored(store: &dyn Sto
     assert_eq!(store.media_file(id, FileName::Master(Kind::Jpeg)).await.expect("file"), None);
 }
 
+async fn a_project_shows_a_stored_image_which_cannot_go_while_shown(store: &dyn Store) {
+    let (id, at) = (Uuid::new_v4(), Timestamp::now());
+    store.create_media(id, new_image(1200, 900), at).await.expect("store");
+    let choice = |id, alt: &str| Some(ImageChoice { id, alt: ImageAlt::parse(alt).expect("valid") });
+    let new = NewProject { image: choice(id, "A bridge at dusk"), ..new_project("pictured", 0, true) };
+    let created = store.create_project(new).await.expect("create");
+    let image = created.image.clone().expect("an image");
+    // The fallback's size and format, as the image's files say.
+    assert_eq!((image.id, image.alt.as_str(), image.width, image.height), (id, "A bridge at dusk", 960, 720));
+    assert_eq!(image.fallback, Kind::Jpeg);
+    assert_eq!(store.get_project(created.id).await.expect("get"), Some(created.clone()), "read back as stored");
+    assert_eq!(store.list_active_projects().await.expect("list")[0].image, Some(image.clone()));
+
+    let shown = store.delete_media(id).await;
+    assert!(matches!(&shown, Err(StoreError::Refused(why)) if why.contains("\"pictured\"")), "{shown:?}");
+    assert!(store.get_media(id).await.expect("get").is_some(), "kept while shown");
+
+    let nowhere = Uuid::new_v4();
+    let missing = store.create_project(NewProject { image: choice(nowhere, ""), ..new_project("x", 0, true) }).await;
+    assert!(matches!(&missing, Err(StoreError::Refused(why)) if why.contains(&nowhere.to_string())), "{missing:?}");
+    let patch = ProjectPatch { image: Some(choice(nowhere, "")), ..ProjectPatch::default() };
+    let missing = store.update_project(created.id, patch).await;
+    assert!(matches!(missing, Err(StoreError::Refused(_))), "{missing:?}");
+    assert_eq!(store.list_all_projects().await.expect("list").len(), 1, "nothing stored");
+
+    let renamed = ProjectPatch { image: Some(choice(id, "The bridge")), ..ProjectPatch::default() };
+    let renamed = store.update_project(created.id, renamed).await.expect("update").expect("found");
+    assert_eq!(renamed.image.as_ref().map(|i| i.alt.as_str()), Some("The bridge"));
+    let untouched = ProjectPatch { sort_order: Some(4), ..ProjectPatch::default() };
+    let untouched = store.update_project(created.id, untouched).await.expect("update").expect("found");
+    assert_eq!(untouched.image, renamed.image, "a patch without image keeps it");
+    let cleared = ProjectPatch { image: Some(None), ..ProjectPatch::default() };
+    let cleared = store.update_project(created.id, cleared).await.expect("update").expect("found");
+    assert_eq!(cleared.image, None);
+    assert_eq!(store.get_project(created.id).await.expect("get").expect("found").image, None);
+    assert!(store.delete_media(id).await.expect("delete"), "no longer shown: deleted");
+}
+
 macro_rules! contract {
     ($($test:ident),* $(,)?) => {
         mod sqlite {
@@ -483,6 +522,7 @@ contract!(
     the_site_content_is_seeded_once_and_replaced_whole,
     an_image_and_its_files_read_back_as_stored_and_go_together,
     an_image_whose_files_cannot_all_be_stored_is_not_stored,
+    a_project_shows_a_stored_image_which_cannot_go_while_shown,
     ping_answers,
     contact_messages_are_stored_pending_and_listed_newest_first,
     a_due_notification_is_claimed_once_until_its_lease_passes,

@@ -71,7 +71,7 @@ async fn the_earlier_platforms_table_is_adopted_with_every_row() {
     db.psql(TYPEORM_TEXT_ARRAY);
     let store = store(verified(&db)).await;
     let report = store.migrate().await.expect("migrate");
-    assert_eq!(report.applied, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(report.applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 
     let listed = store.list_active_projects().await.expect("list");
     let summary: Vec<(String, Vec<String>, String)> =
@@ -117,8 +117,8 @@ async fn replicas_migrating_at_once_apply_each_migration_exactly_once() {
     let reports = futures::future::join_all(stores.iter().map(|s| s.migrate())).await;
     let mut applied: Vec<i64> = reports.into_iter().flat_map(|r| r.expect("migrate").applied).collect();
     applied.sort_unstable();
-    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    assert_eq!(db.psql("SELECT count(*) FROM folio_schema_migrations"), "9");
+    assert_eq!(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(db.psql("SELECT count(*) FROM folio_schema_migrations"), "10");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

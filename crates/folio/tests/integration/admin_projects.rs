@@ -52,6 +52,41 @@ impl<'a> Browser<'a> {
             .expect("post")
     }
 
+    /// Posts a form as a browser does when it holds a file input: `multipart/form-data`, the
+    /// forgery token first, then `fields`, then `file` (name, file name, type and bytes) if any.
+    pub(crate) async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &str, &[u8])>,
+    ) -> Response {
+        let boundary = "----FolioAdminBoundary0d4Kc7TQpZr9";
+        let mut body = Vec::new();
+        for (name, value) in [("csrf", self.csrf.as_str())].iter().chain(fields) {
+            let part = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n");
+            body.extend_from_slice(part.as_bytes());
+        }
+        if let Some((name, file_name, content_type, bytes)) = file {
+            let head = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: {content_type}\r\n\r\n"
+            );
+            body.extend_from_slice(head.as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        client()
+            .post(self.app.url(path))
+            .header(header::COOKIE, &self.cookie)
+            .header(header::ORIGIN, own_origin(self.app))
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .expect("post")
+    }
+
     /// Posts, and requires the redirect to the project list with `done`.
     pub(crate) async fn done(&self, path: &str, fields: &[(&str, &str)], done: &str) {
         self.done_at(path, fields, &format!("/admin/projects?done={done}")).await;
@@ -89,13 +124,13 @@ async fn on_the_site(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-fn id_of(projects: &[Value], title: &str) -> String {
+pub(crate) fn id_of(projects: &[Value], title: &str) -> String {
     let project = projects.iter().find(|p| p["title"] == title).unwrap_or_else(|| panic!("{title} in {projects:?}"));
     project["id"].as_str().expect("id").to_owned()
 }
 
 /// Every project the API knows, hidden ones too, as the API returns them.
-async fn ids(app: &TestApp) -> Vec<Value> {
+pub(crate) async fn ids(app: &TestApp) -> Vec<Value> {
     let all = client().get(app.url("/api/projects?include=hidden")).bearer_auth(common::ADMIN_TOKEN);
     common::json_with_status(all.send().await.expect("list"), 200).await.as_array().expect("list").clone()
 }

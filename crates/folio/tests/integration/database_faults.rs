@@ -105,7 +105,7 @@ async fn two_replicas_starting_together_on_an_empty_database_both_serve() {
     assert_eq!(listed[0]["id"], created["id"]);
     assert_eq!(
         db.psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM folio_schema_migrations"),
-        "1,2,3,4,5,6,7,8,9"
+        "1,2,3,4,5,6,7,8,9,10"
     );
 }
 

@@ -17,6 +17,7 @@ mod hostile;
 mod markdown;
 mod media;
 mod process;
+mod project_photos;
 mod site;
 mod site_content;
 mod slugs;

@@ -150,14 +150,14 @@ fn migrate_applies_once_and_then_finds_nothing_to_do() {
     let first = run();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let stdout = String::from_utf8_lossy(&first.stdout).into_owned();
-    assert!(stdout.contains("\nmigrations applied: 1, 2, 3, 4, 5, 6, 7, 8\n"), "{stdout}");
+    assert!(stdout.contains("\nmigrations applied: 1, 2, 3, 4, 5, 6, 7, 8, 9\n"), "{stdout}");
     // Log fields are JSON values (they were Debug text: "applied":"[1, 2]").
     let events: Vec<serde_json::Value> = stdout.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     let versions: Vec<&serde_json::Value> =
         events.iter().filter(|e| e["message"] == "migration applied").map(|e| &e["version"]).collect();
-    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8], "{stdout}");
+    assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7, 8, 9], "{stdout}");
     let summary = events.iter().find(|e| e["message"] == "applied migrations").expect("a summary event");
-    assert_eq!(summary["count"], 8, "{summary}");
+    assert_eq!(summary["count"], 9, "{summary}");
     assert!(!stdout.contains("\"[") && !stdout.contains("Some("), "a Debug-printed field: {stdout}");
     let second = run();
     let stdout = String::from_utf8_lossy(&second.stdout).into_owned();
