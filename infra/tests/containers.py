@@ -49,6 +49,7 @@ import json
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -56,6 +57,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -529,6 +531,34 @@ def post_form(url, fields, headers):
         return e.code, e.headers
 
 
+def post_multipart(url, fields, file, headers):
+    """POSTs a form with a file input as a browser does (multipart/form-data): `fields`, then
+    `file` as (name, file name, type, bytes); shows a redirect instead of following it."""
+    boundary = "----FolioEdgeBoundary5qR8tW2x"
+    body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                    for k, v in fields.items())
+    name, file_name, content_type, data = file
+    body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{file_name}"\r\n'
+             f"Content-Type: {content_type}\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", **headers}
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=30) as r:
+            return r.status, r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers
+
+
+def png(width, height):
+    """An opaque RGB PNG of a gradient, written with zlib alone (no imaging library here)."""
+    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (x * 255 // width, y * 255 // height, 128))
+                    for y in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
 # --- The scenario ------------------------------------------------------------------------------
 
 OWNER = "Ada Quill"
@@ -760,6 +790,7 @@ def owner_manages_through_the_edge(lb, api, token):
     expect(status == 404, f"a hidden project's page is gone from the site (got {status})")
     status, headers = post_form(lb.cdn_url + project + "/delete", csrf, {**session, **origin})
     expect(status == 303 and headers.get("Location") == "/admin/projects?done=deleted", f"deleting it answers 303 (got {status})")
+    photo_through_the_edge(lb, session, origin, csrf)
     status, headers, body = get(lb.cdn_url + "/admin/inbox", session)
     expect(status == 200 and "<h1>Inbox</h1>" in body and headers.get("Cache-Control") == "no-store",
            f"the inbox opens through the edge, uncacheable (got {status})")
@@ -771,6 +802,36 @@ def owner_manages_through_the_edge(lb, api, token):
     _, _, stored = get(lb.cdn_url + "/api/projects?include=hidden", {"Authorization": f"Bearer {token}"})
     expect(all(answer == (303, "/admin/login") for answer in answers) and title not in stored,
            f"the signed-out cookie creates nothing on any API task: sent to sign in each time (got {answers})")
+
+
+def photo_through_the_edge(lb, session, origin, csrf):
+    """A project given a photo from the admin's form through the edge (the form's upload reaches
+    the API); the site's page names its variants; a variant comes from the API (the balancer
+    sends /media/* there) as immutable, and from the edge's cache the second time; deleting the
+    project from the admin deletes its photo at the origin."""
+    title, slug = "Pictured at the edge", "pictured-at-the-edge"
+    fields = {**csrf, "title": title, "slug": slug, "description": "With a photo", "visible": "on", "imageAlt": "A gradient"}
+    status, headers = post_multipart(lb.cdn_url + "/admin/projects", fields, ("photo", "edge.png", "image/png", png(640, 480)),
+                                     {**session, **origin})
+    expect(status == 303 and headers.get("Location") == "/admin/projects?done=created",
+           f"a project with a photo uploaded from the admin's form through the edge is stored (got {status})")
+    status, body = at_the_origin(lb, f"/projects/{slug}", lambda status, body: status == 200)
+    variant = re.search(r'srcset="(/media/[0-9a-f-]{36}/480w\.webp) 480w, /media/[0-9a-f-]{36}/640w\.webp 640w"', body)
+    if not expect(status == 200 and variant and 'alt="A gradient"' in body,
+                  f"the project's page names the photo's variants in srcset (got {status})"):
+        return
+    first = get(lb.cdn_url + variant.group(1))
+    second = get(lb.cdn_url + variant.group(1))
+    expect(first[0] == 200 and first[1].get("Content-Type") == "image/webp" and "immutable" in (first[1].get("Cache-Control") or ""),
+           f"{variant.group(1)} comes from the API through the edge, immutable (got {first[0]}, {first[1].get('Cache-Control')})")
+    expect(second[1].get("X-Cache") == "HIT", f"and from the edge's cache the second time (got X-Cache {second[1].get('X-Cache')})")
+    _, _, listing = get(lb.cdn_url + "/admin/projects", session)
+    found = re.search(r'href="/admin/projects/([0-9a-f-]{36})" aria-label="Edit ' + re.escape(title) + '"', listing)
+    if not expect(found, "the admin's list links to the pictured project"):
+        return
+    status, _ = post_form(lb.cdn_url + f"/admin/projects/{found.group(1)}/delete", csrf, {**session, **origin})
+    gone, _, _ = get(lb.origin_url + variant.group(1), headers=origin_headers(lb), context=lb.client_tls())
+    expect(status == 303 and gone == 404, f"deleting the project deletes its photo at the origin (got {status}, then {gone})")
 
 
 def edits_the_site_content(lb, session, origin, csrf):

@@ -7,7 +7,7 @@ read from what Terraform really created (`terraform show -json`).
   API, the database instance, the metric filter's namespace), and it notifies an SNS topic of this
   state, on alarm and on recovery. A dimension naming nothing would leave the alarm silent.
 - The deploy role trusts the GitHub environment alone, not a branch.
-- The distribution caches /assets/* with a caching policy and nothing else.
+- The distribution caches /assets/* and /media/* with a caching policy.
 - The database parameter group is named by prefix (so it can be replaced).
 
 Usage: state_checks.py STATE.json LABEL   (exits non-zero on a failure)
@@ -71,7 +71,8 @@ def edge_cache(state):
     distribution = state.one("aws_cloudfront_distribution")
     cached = {b["path_pattern"]: b["cache_policy_id"] for b in distribution.get("ordered_cache_behavior", [])
               if CACHE_POLICIES.get(b["cache_policy_id"])}
-    expect("/assets/*" in cached, f"the distribution caches /assets/* (cached behaviours: {sorted(cached)})")
+    for path in ("/assets/*", "/media/*"):
+        expect(path in cached, f"the distribution caches {path} (cached behaviours: {sorted(cached)})")
 
 
 def parameter_group(state):

@@ -120,7 +120,8 @@ pub(crate) async fn save(
     changed(saved, "/admin/projects?done=saved", gone)
 }
 
-/// Deletes a photo no longer shown by the project that had it; one another project shows is
+/// Deletes a photo no longer shown by the project that had it (replaced, removed, or the
+/// project deleted); one another project shows is
 /// kept (the store refuses), and a failure only leaves an unused image behind.
 async fn forget(state: &AdminState, id: Uuid) {
     match state.media.delete(id).await {
@@ -178,8 +179,8 @@ pub(crate) async fn confirm_delete(State(state): State<AdminState>, owner: Owner
                 csrf: &owner.session.csrf,
                 title: "Delete a project",
                 name: &project.title,
-                consequence: "The project is removed from the site and from the database. This cannot be undone: \
-                     to keep it out of sight instead, hide it.",
+                consequence: "The project is removed from the site and from the database, with its photo. This \
+                     cannot be undone: to keep it out of sight instead, hide it.",
                 action: &format!("/admin/projects/{}/delete", project.id),
                 cancel: "/admin/projects",
             },
@@ -188,7 +189,8 @@ pub(crate) async fn confirm_delete(State(state): State<AdminState>, owner: Owner
     }
 }
 
-/// `POST /admin/projects/{id}/delete`: deletes, once confirmed on the page above.
+/// `POST /admin/projects/{id}/delete`: deletes, once confirmed on the page above, with its
+/// photo (unless another project shows it).
 pub(crate) async fn delete(
     State(state): State<AdminState>,
     owner: Owner,
@@ -198,8 +200,15 @@ pub(crate) async fn delete(
     if !owner.sent(&button.csrf) {
         return forged();
     }
-    let Some(id) = parse_id(&id) else { return gone() };
-    changed(state.projects.delete(id).await, "/admin/projects?done=deleted", gone)
+    let project = match stored(&state, &id).await {
+        Ok(project) => project,
+        Err(answer) => return *answer,
+    };
+    let deleted = state.projects.delete(project.id).await;
+    if let (Ok(true), Some(image)) = (&deleted, &project.image) {
+        forget(&state, image.id).await;
+    }
+    changed(deleted, "/admin/projects?done=deleted", gone)
 }
 
 /// The form's project, with its photo processed and stored first when one was chosen (so a

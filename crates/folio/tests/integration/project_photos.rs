@@ -134,6 +134,14 @@ async fn the_owner_adds_replaces_and_removes_a_photo_from_the_form(kind: Databas
     assert_eq!(photo_of(&app, "Bridge").await, Value::Null);
     assert!(images(&app).await.is_empty());
     assert!(img_tags(&app.get("/projects").await.text().await.expect("page")).is_empty());
+
+    // Deleting a project from the admin deletes its photo.
+    let again = owner.post_multipart(&path, &kept, Some(("photo", "again.png", "image/png", &newer))).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(images(&app).await.len(), 1);
+    let deleted = owner.post(&format!("{path}/delete"), &[]).await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert!(ids(&app).await.is_empty() && images(&app).await.is_empty(), "the project and its photo are gone");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -31,8 +31,9 @@ locals {
       health_ok_codes   = "200,503"
       health_check_args = ["healthcheck", "--role", "api", "--liveness"]
       # The admin is served by the API (it needs the database); CloudFront passes /admin*
-      # through uncached with the viewer's cookies (uncached_paths below).
-      path_patterns = ["/api/*", "/admin", "/admin/*"]
+      # through uncached with the viewer's cookies (uncached_paths below). The owner's images
+      # are stored in the database, so the API serves them too (immutable_paths below).
+      path_patterns = ["/api/*", "/admin", "/admin/*", "/media/*"]
       database      = true
       calls         = null
     }
@@ -69,9 +70,10 @@ locals {
   # down a connection the binary is just closing and answer the viewer with a 502.
   alb_idle_timeout_seconds = 60
 
-  # The site serves its stylesheet and icon under fingerprinted names with
-  # Cache-Control: immutable, so CloudFront may keep them.
-  immutable_paths = ["/assets/*"]
+  # The site serves its stylesheet and icon under fingerprinted names, and the API the owner's
+  # images under ids that a change never reuses, all with Cache-Control: immutable, so
+  # CloudFront may keep them.
+  immutable_paths = ["/assets/*", "/media/*"]
 
   # Paths the edge may cache by the binary's Cache-Control (crates/folio/src/edge_cache.rs:
   # pages and GET /api/projects get s-maxage, stale-while-revalidate and stale-if-error), and
