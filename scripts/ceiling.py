@@ -8,7 +8,10 @@ what decides how much traffic one small task takes.
 Brotli: with Debian's `libnginx-mod-http-brotli-static`, nginx answers from the `.br` file with
 `brotli_static on`, as `gzip_static on` does from the `.gz`; without it, a map on
 Accept-Encoding picks the `.br` file and `add_header` says `Content-Encoding: br`. Which one ran
-is printed."""
+is printed.
+
+An image is never compressed again (Folio answers its bytes whatever the request accepts): it
+is measured once, asked as a browser asks, against nginx serving the file as it is."""
 
 import os
 import re
@@ -65,9 +68,22 @@ def files_for(port, paths):
             headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n")[1:])
             headers = {k.lower(): v for k, v in headers.items()}
             served = headers.get("content-encoding", "identity")
-            assert served == ("br" if encoding == "br" else encoding), (path, encoding, served)
+            expected = "identity" if is_image(headers["content-type"]) else ("br" if encoding == "br" else encoding)
+            assert served == expected, (path, encoding, served)
             found[path][encoding] = (headers["content-type"], body)
     return found
+
+
+def is_image(content_type):
+    """Whether answers of this type are sent as they are stored, never compressed."""
+    return content_type.startswith("image/")
+
+
+def encodings_of(by_encoding):
+    """The encodings measured for one path: all three, or for an image only the browser's."""
+    if is_image(by_encoding["identity"][0]):
+        return {"br": ENCODINGS["br"]}
+    return ENCODINGS
 
 
 class Nginx:
@@ -82,12 +98,14 @@ class Nginx:
         for n, (path, by_encoding) in enumerate(files.items()):
             name = f"f{n}"
             content_type = by_encoding["identity"][0]
+            image = is_image(content_type)
             for encoding, suffix in (("identity", ""), ("gzip", ".gz"), ("br", ".br")):
-                (self.dir / "root" / f"{name}{suffix}").write_bytes(by_encoding[encoding][1])
-            fallback = "" if BROTLI_MODULE.exists() else BROTLI_FALLBACK.format(name=name)
+                if encoding == "identity" or not image:
+                    (self.dir / "root" / f"{name}{suffix}").write_bytes(by_encoding[encoding][1])
+            fallback = "" if BROTLI_MODULE.exists() or image else BROTLI_FALLBACK.format(name=name)
             locations.append(f"    location = {path} {{ default_type \"{content_type}\";\n{fallback}\n"
                              f"      try_files /{name} =404; }}")
-            if not BROTLI_MODULE.exists():
+            if not BROTLI_MODULE.exists() and not image:
                 locations.append(f"    location = /{name}.br {{ internal; default_type \"{content_type}\";\n"
                                  f"      add_header Content-Encoding br; add_header Vary Accept-Encoding; }}")
         self.port = harness.free_port()
@@ -176,13 +194,14 @@ def measure(folio, paths, directory, args):
     try:
         rows = []
         for name, path in paths.items():
-            for encoding, header in ENCODINGS.items():
+            for encoding, header in encodings_of(files[path]).items():
                 runs = {"folio": [], "nginx": []}
                 for _ in range(args.repeat):
                     runs["folio"].append(measured(folio.base + path, [folio.proc.pid], args.duration, args.connections, header))
                     runs["nginx"].append(measured(f"http://127.0.0.1:{nginx.port}{path}", nginx.pids(),
                                                   args.duration, args.connections, header))
-                row = {"path": name, "encoding": encoding, "bytes": len(files[path][encoding][1]),
+                shown = "as is" if is_image(files[path]["identity"][0]) else encoding
+                row = {"path": name, "encoding": shown, "bytes": len(files[path][encoding][1]),
                        "folio": median(runs["folio"]), "nginx": median(runs["nginx"])}
                 row["share"] = row["folio"]["requests_per_second"] / row["nginx"]["requests_per_second"]
                 rows.append(row)

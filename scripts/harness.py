@@ -203,6 +203,45 @@ def seed_projects(port, count=20):
     return ids
 
 
+def png(width, height, block=0, seed=7):
+    """An opaque RGB PNG written with zlib alone (no imaging library is installed): a gradient,
+    or with `block` > 0 a photo-like one, random `block`-pixel squares over the gradient, which
+    compress about as a photo's variants do."""
+    import random
+    import struct
+    import zlib
+    rng = random.Random(seed)
+    def pixel(x, y):
+        base = (x * 255 // width, y * 255 // height, 128)
+        return bytes(min(255, max(0, v + rng.randint(-60, 60))) for v in base) if block else bytes(base)
+    step = block or 1
+    rows = []
+    for y in range(0, height, step):
+        row = b"".join(pixel(x, y) * min(step, width - x) for x in range(0, width, step))
+        rows.extend([b"\x00" + row] * min(step, height - y))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows))) + chunk(b"IEND", b"")
+
+
+def seed_photo(port, project_ids):
+    """Uploads one photo-like image (2000 x 1500) and gives it to every project in
+    `project_ids`; returns the image's id."""
+    import http.client
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("POST", "/api/media", png(2000, 1500, block=8),
+                       {"Content-Type": "image/png", "Authorization": f"Bearer {token()}"})
+    answer = connection.getresponse()
+    body = answer.read()
+    assert answer.status == 201, body
+    image = json.loads(body)["id"]
+    for n, project in enumerate(project_ids):
+        status, body = request(port, "PUT", f"/api/projects/{project}", {"image": {"id": image, "alt": f"Photo {n}"}}, token())
+        assert status == 200, body
+    return image
+
+
 def page_of(port, project_id):
     """The site's page of a project: /projects/ and the slug the API gives it."""
     status, body = request(port, "GET", f"/api/projects/{project_id}")

@@ -49,7 +49,6 @@ import json
 import os
 import re
 import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -57,7 +56,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -549,16 +547,6 @@ def post_multipart(url, fields, file, headers):
         return e.code, e.headers
 
 
-def png(width, height):
-    """An opaque RGB PNG of a gradient, written with zlib alone (no imaging library here)."""
-    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (x * 255 // width, y * 255 // height, 128))
-                    for y in range(height))
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
-
-
 # --- The scenario ------------------------------------------------------------------------------
 
 OWNER = "Ada Quill"
@@ -811,7 +799,7 @@ def photo_through_the_edge(lb, session, origin, csrf):
     project from the admin deletes its photo at the origin."""
     title, slug = "Pictured at the edge", "pictured-at-the-edge"
     fields = {**csrf, "title": title, "slug": slug, "description": "With a photo", "visible": "on", "imageAlt": "A gradient"}
-    status, headers = post_multipart(lb.cdn_url + "/admin/projects", fields, ("photo", "edge.png", "image/png", png(640, 480)),
+    status, headers = post_multipart(lb.cdn_url + "/admin/projects", fields, ("photo", "edge.png", "image/png", harness.png(640, 480)),
                                      {**session, **origin})
     expect(status == 303 and headers.get("Location") == "/admin/projects?done=created",
            f"a project with a photo uploaded from the admin's form through the edge is stored (got {status})")

@@ -4,13 +4,13 @@
 //! anyone, as immutable: a file never changes once stored.
 
 use axum::Json;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use folio_core::use_cases::media::{MAX_UPLOAD_BYTES, Refused};
-use folio_core::{FileName, Kind, Media, MediaError, Timestamp};
+use folio_core::{FileName, Kind, Media, MediaError, StoredFile, Timestamp};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -192,7 +192,16 @@ pub async fn file(
         (header::CONTENT_TYPE, HeaderValue::from_static(stored.format.content_type())),
         (header::CACHE_CONTROL, IMMUTABLE),
     ];
-    Ok((headers, Body::from(stored.bytes)).into_response())
+    Ok((headers, Body::from(Bytes::from_owner(Shared(stored)))).into_response())
+}
+
+/// A cached file's bytes as a body, without a copy.
+struct Shared(std::sync::Arc<StoredFile>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0.bytes
+    }
 }
 
 /// The upload's declared kind and bytes: the body itself when its Content-Type is an image

@@ -1,10 +1,13 @@
 //! The owner's images. An upload is checked and re-encoded by `folio-media` (a clean master,
 //! WebP variants, a fallback; the upload itself, with the photo's metadata, is never stored),
 //! on a blocking thread and one upload at a time per process, so two large photos never hold
-//! their pixels at once; then stored all or nothing.
+//! their pixels at once; then stored all or nothing. Files read are kept in a small cache in
+//! memory ([`FILE_CACHE_BYTES`]), since a file never changes once stored.
 
 use std::sync::Arc;
 
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
@@ -24,6 +27,25 @@ pub enum MediaError {
     Store(#[from] StoreError),
 }
 
+/// Bytes of files kept in memory at most, least recently used out first: the variants a site's
+/// pages show (20 cards' 960-pixel WebP files are about 2 MiB), without reading them from the
+/// database for each request. Behind CloudFront, which keeps them for a year, it is seldom
+/// needed; without it (or on the edge's misses), it spares the database.
+pub const FILE_CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A file's place in the cache. Only files read from the store are put in, so the keys are
+/// those of stored files, never whatever a client asks for.
+type FileKey = (Uuid, FileName);
+
+#[derive(Debug, Clone)]
+struct BySize;
+
+impl Weighter<FileKey, Arc<StoredFile>> for BySize {
+    fn weight(&self, _key: &FileKey, file: &Arc<StoredFile>) -> u64 {
+        file.bytes.len() as u64
+    }
+}
+
 /// The images' use cases over a store.
 #[derive(Debug)]
 pub struct MediaService {
@@ -31,12 +53,17 @@ pub struct MediaService {
     /// One upload decoded at a time; the permit goes with the work, so a request that gives up
     /// (a timeout) does not let the next upload start beside the one still running.
     processing: Arc<Semaphore>,
+    /// Files served lately. A deleted image leaves this process's cache at once; another API
+    /// task may serve it until it falls out of its own, as CloudFront may until it evicts it.
+    files: Cache<FileKey, Arc<StoredFile>, BySize>,
 }
 
 impl MediaService {
     /// The use cases over `store`.
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Self { store, processing: Arc::new(Semaphore::new(1)) }
+        // quick_cache sizes its table by an estimate of the entries: files of about 100 KB.
+        let files = Cache::with_weighter(160, FILE_CACHE_BYTES, BySize);
+        Self { store, processing: Arc::new(Semaphore::new(1)), files }
     }
 
     /// Processes an upload declared as `declared` and stores what it makes.
@@ -66,14 +93,23 @@ impl MediaService {
         self.store.get_media(id).await
     }
 
-    /// One file's bytes.
-    pub async fn file(&self, id: Uuid, name: FileName) -> Result<Option<StoredFile>, StoreError> {
-        self.store.media_file(id, name).await
+    /// One file's bytes: from the cache, or read from the store (and kept).
+    pub async fn file(&self, id: Uuid, name: FileName) -> Result<Option<Arc<StoredFile>>, StoreError> {
+        if let Some(file) = self.files.get(&(id, name)) {
+            return Ok(Some(file));
+        }
+        let Some(file) = self.store.media_file(id, name).await?.map(Arc::new) else {
+            return Ok(None);
+        };
+        self.files.insert((id, name), Arc::clone(&file));
+        Ok(Some(file))
     }
 
     /// Deletes an image and its files; `false` when there was none.
     pub async fn delete(&self, id: Uuid) -> Result<bool, StoreError> {
-        self.store.delete_media(id).await
+        let deleted = self.store.delete_media(id).await?;
+        self.files.retain(|key, _| key.0 != id);
+        Ok(deleted)
     }
 }
 
